@@ -1,0 +1,12 @@
+//! The vocabulary of Inlet: plain Rust types shared by the server and the browser, with no I/O.
+//! Values that have passed the edge have a type that says so (`Email`, `Username`, `Slug`…).
+
+pub mod identity;
+pub mod import;
+pub mod paging;
+pub mod project;
+pub mod staff;
+pub mod user;
+
+pub use identity::{DisplayName, Email, ProjectName, Slug, Username, ValidationError};
+pub use paging::{Page, PageRequest};

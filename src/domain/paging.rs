@@ -1,0 +1,81 @@
+//! Paging for every list: sizes are capped so no request can ask for the whole table.
+
+use serde::{Deserialize, Serialize};
+
+pub const DEFAULT_PER_PAGE: u32 = 50;
+pub const MAX_PER_PAGE: u32 = 200;
+
+/// A 1-based page number and a page size, both clamped to sensible bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageRequest {
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl PageRequest {
+    pub fn new(page: Option<u32>, per_page: Option<u32>) -> Self {
+        Self {
+            page: page.unwrap_or(1).max(1),
+            per_page: per_page.unwrap_or(DEFAULT_PER_PAGE).clamp(1, MAX_PER_PAGE),
+        }
+    }
+
+    pub fn offset(&self) -> i64 {
+        i64::from(self.page - 1) * i64::from(self.per_page)
+    }
+
+    pub fn limit(&self) -> i64 {
+        i64::from(self.per_page)
+    }
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        Self::new(None, None)
+    }
+}
+
+/// One page of a list, with what a pager needs to draw itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> u32 {
+        (self.total.div_ceil(u64::from(self.per_page.max(1)))).max(1) as u32
+    }
+
+    pub fn has_previous(&self) -> bool {
+        self.page > 1
+    }
+
+    pub fn has_next(&self) -> bool {
+        self.page < self.pages()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_requests_are_clamped() {
+        assert_eq!(PageRequest::new(Some(0), Some(0)), PageRequest { page: 1, per_page: 1 });
+        assert_eq!(PageRequest::new(None, Some(10_000)).per_page, MAX_PER_PAGE);
+        assert_eq!(PageRequest::new(Some(3), Some(20)).offset(), 40);
+    }
+
+    #[test]
+    fn pager_knows_its_neighbours() {
+        let page = Page::<()> { items: vec![], total: 101, page: 2, per_page: 50 };
+        assert_eq!(page.pages(), 3);
+        assert!(page.has_previous() && page.has_next());
+        let empty = Page::<()> { items: vec![], total: 0, page: 1, per_page: 50 };
+        assert_eq!(empty.pages(), 1);
+        assert!(!empty.has_next());
+    }
+}

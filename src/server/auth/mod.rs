@@ -1,0 +1,11 @@
+//! Who is asking: staff sessions (pages and server functions) and API keys (the HTTP API).
+
+pub mod api_key;
+pub mod csrf;
+pub mod login;
+pub mod password;
+pub mod rate_limit;
+pub mod viewer;
+
+pub use api_key::ApiCaller;
+pub use viewer::Viewer;

@@ -1,0 +1,71 @@
+//! Settings, read from the environment (or flags) with defaults; `inlet --help` lists them.
+
+use clap::Args;
+use std::net::SocketAddr;
+
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Database: `sqlite://path/to/file.db` (created when missing) or `postgres://user@host/db`.
+    #[arg(long, env = "INLET_DATABASE_URL", default_value = "sqlite://data/inlet.db", global = true)]
+    pub database_url: String,
+
+    /// Address and port the web server listens on (port 0 picks a free port).
+    #[arg(long, env = "INLET_BIND", default_value = "127.0.0.1:3000", global = true)]
+    pub bind: SocketAddr,
+
+    /// Public URL of this server, used to print endpoint URLs [default: http://<INLET_BIND>].
+    #[arg(long, env = "INLET_BASE_URL", global = true)]
+    pub base_url: Option<String>,
+
+    /// Folder with the compiled site (pkg/, favicon) built by cargo-leptos.
+    #[arg(long, env = "INLET_SITE_ROOT", default_value = "target/site", global = true)]
+    pub site_root: String,
+
+    /// Name of the community, shown in the top bar.
+    #[arg(long, env = "INLET_COMMUNITY_NAME", default_value = "Inlet community", global = true)]
+    pub community_name: String,
+
+    /// Log filter (tracing `EnvFilter` syntax).
+    #[arg(long, env = "INLET_LOG", default_value = "info,sqlx=warn,tower_sessions=warn", global = true)]
+    pub log: String,
+
+    /// Send session cookies only over HTTPS [default: true when INLET_BASE_URL is https].
+    #[arg(long, env = "INLET_SECURE_COOKIES", global = true)]
+    pub secure_cookies: Option<bool>,
+
+    /// Failed logins allowed per email and per client address in 15 minutes.
+    #[arg(long, env = "INLET_LOGIN_ATTEMPTS", default_value_t = 10, global = true)]
+    pub login_attempts: u32,
+
+    /// Largest request body accepted by the HTTP API, in bytes (CSV imports included).
+    #[arg(long, env = "INLET_MAX_BODY_BYTES", default_value_t = 8 * 1024 * 1024, global = true)]
+    pub max_body_bytes: usize,
+}
+
+impl Settings {
+    pub fn base_url(&self) -> String {
+        match &self.base_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://{}", self.bind),
+        }
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.secure_cookies.unwrap_or_else(|| self.base_url().starts_with("https://"))
+    }
+
+    /// Settings for tests and tools: everything default except the database and a free port.
+    pub fn for_database(database_url: &str) -> Self {
+        Self {
+            database_url: database_url.to_string(),
+            bind: "127.0.0.1:0".parse().expect("valid address"),
+            base_url: None,
+            site_root: "target/site".into(),
+            community_name: "Inlet community".into(),
+            log: "warn".into(),
+            secure_cookies: Some(false),
+            login_attempts: 10,
+            max_body_bytes: 8 * 1024 * 1024,
+        }
+    }
+}

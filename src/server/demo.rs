@@ -1,0 +1,47 @@
+//! The demo community behind `inlet demo` and `make run`: two projects, 500 users and a
+//! project manager who is on one project's team only.
+
+use crate::domain::import::{ParsedImport, RejectedRow};
+use crate::domain::staff::Role;
+use crate::domain::user::UserForCreate;
+use crate::server::service::{accounts, projects};
+use crate::server::store::Store;
+
+pub const ADMIN_EMAIL: &str = "admin@inlet.test";
+pub const PM_EMAIL: &str = "pm@inlet.test";
+pub const PASSWORD: &str = "inlet-demo";
+
+const FIRST: &[&str] = &[
+    "Ada", "Grace", "Alan", "Katherine", "Linus", "Margaret", "Dennis", "Barbara", "Ken", "Frances", "Edsger", "Radia",
+    "Tim", "Hedy", "John", "Sophie", "Donald", "Annie", "Guido", "Mary",
+];
+const LAST: &[&str] = &[
+    "Lovelace", "Hopper", "Turing", "Johnson", "Torvalds", "Hamilton", "Ritchie", "Liskov", "Thompson", "Allen",
+    "Dijkstra", "Perlman", "Berners-Lee", "Lamarr", "McCarthy", "Wilson", "Knuth", "Easley", "van Rossum", "Keller",
+];
+
+fn demo_user(n: usize) -> UserForCreate {
+    let name = format!("{} {}", FIRST[n % FIRST.len()], LAST[(n / FIRST.len()) % LAST.len()]);
+    UserForCreate::parse(&format!("user{n:04}@example.com"), &format!("user{n:04}"), &name).expect("demo users are valid")
+}
+
+pub async fn load(store: &Store, base_url: &str) -> anyhow::Result<()> {
+    if store.staff_by_email(ADMIN_EMAIL).await?.is_none() {
+        let error = |e: crate::server::error::AppError| anyhow::anyhow!(e.public_message());
+        let admin = accounts::create_staff(store, ADMIN_EMAIL, "Demo Admin", Role::CommunityManager, PASSWORD).await.map_err(error)?;
+        let pm = accounts::create_staff(store, PM_EMAIL, "Pat Manager", Role::ProjectManager, PASSWORD).await.map_err(error)?;
+        let aurora = projects::create_project(store, "Aurora beta", Some("aurora"), Some(&admin)).await.map_err(error)?;
+        let borealis = projects::create_project(store, "Borealis beta", Some("borealis"), Some(&admin)).await.map_err(error)?;
+        projects::add_team_member(store, &aurora, pm.id).await.map_err(error)?;
+        for (project, range) in [(&aurora, 1..=300), (&borealis, 301..=500)] {
+            let rows = range.map(|n| (n as u64 + 1, demo_user(n))).collect();
+            let parsed = ParsedImport { rows, rejected: Vec::<RejectedRow>::new() };
+            store.import_users(project.id, &parsed, "demo").await?;
+        }
+        println!("Demo community loaded: projects aurora (300 users) and borealis (200 users).");
+    }
+    println!(
+        "Demo community ready: log in at {base_url}/login as {ADMIN_EMAIL} / {PASSWORD} (project manager: {PM_EMAIL} / {PASSWORD})"
+    );
+    Ok(())
+}

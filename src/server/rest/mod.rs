@@ -1,0 +1,40 @@
+//! The management HTTP API under `/api/v1`: plain axum routes with stable URLs and JSON
+//! bodies, authenticated by an API key in `X-Api-Key`. Described by `/api/v1/openapi.json`.
+
+mod body;
+mod openapi;
+mod projects;
+mod users;
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::json;
+
+use super::error::AppError;
+use super::startup::AppState;
+
+pub fn router(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi::document))
+        .route("/projects", get(projects::list).post(projects::create))
+        .route("/projects/{project}/users", get(users::list).post(users::create))
+        .route("/projects/{project}/users/import", axum::routing::post(users::import))
+        .route("/projects/{project}/users/{user}", get(users::show))
+        .fallback(|| async { AppError::NotFound("no such endpoint".into()) })
+        .layer(DefaultBodyLimit::max(state.max_body_bytes))
+}
+
+/// `GET /healthz`: 200 when the database answers, 503 when it does not.
+pub async fn health(State(state): State<AppState>) -> impl IntoResponse {
+    if state.store.ping().await {
+        (StatusCode::OK, Json(json!({ "status": "ok", "database": "ok", "backend": state.store.backend_name() })))
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "status": "degraded", "database": "unreachable", "backend": state.store.backend_name() })),
+        )
+    }
+}

@@ -1,0 +1,8 @@
+//! What Inlet does, once, above the store: the HTTP API, the server functions behind the
+//! pages and the command line all call these, so the rules cannot drift apart.
+
+pub mod access;
+pub mod accounts;
+pub mod api_keys;
+pub mod projects;
+pub mod users;

@@ -1,0 +1,170 @@
+//! Builds the application: connects and migrates the store, assembles the router and binds
+//! the listener, returning the bound port so tests can ask for port 0.
+
+use axum::extract::FromRef;
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::session_store::ExpiredDeletion;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use super::auth::{csrf, login, rate_limit::LoginLimiter, viewer};
+use super::config::Settings;
+use super::store::{SqlSessionStore, Store};
+use super::{forms, rest};
+use crate::ui::{shell, App};
+
+/// What every handler and server function can reach.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub store: Store,
+    pub leptos_options: LeptosOptions,
+    pub base_url: String,
+    pub community_name: Arc<str>,
+    pub login_limiter: Arc<LoginLimiter>,
+    pub max_body_bytes: usize,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    port: u16,
+    store: Store,
+}
+
+impl Application {
+    pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        use anyhow::Context;
+        let store = Store::connect(&settings.database_url)
+            .await
+            .with_context(|| format!("Failed to connect to {}", super::store::redact_url(&settings.database_url)))?;
+        store.migrate().await.context("Failed to migrate the database")?;
+        let listener = TcpListener::bind(settings.bind).await.with_context(|| format!("Failed to bind {}", settings.bind))?;
+        let address = listener.local_addr()?;
+        let mut settings = settings.clone();
+        if settings.base_url.is_none() {
+            settings.base_url = Some(format!("http://{address}"));
+        }
+        let router = router(&settings, store.clone(), address);
+        Ok(Self { listener, router, port: address.port(), store })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until ctrl-c / SIGTERM (when `graceful`) or forever.
+    pub async fn run_until_stopped(self, graceful: bool) -> std::io::Result<()> {
+        spawn_session_cleanup(self.store.clone());
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        let serve = axum::serve(self.listener, service);
+        if graceful {
+            serve.with_graceful_shutdown(shutdown_signal()).await
+        } else {
+            serve.await
+        }
+    }
+}
+
+fn leptos_options(settings: &Settings, address: SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name(option_env!("LEPTOS_OUTPUT_NAME").unwrap_or("inlet"))
+        .site_root(settings.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(address)
+        .build()
+}
+
+pub fn router(settings: &Settings, store: Store, address: SocketAddr) -> Router {
+    let state = AppState {
+        store: store.clone(),
+        leptos_options: leptos_options(settings, address),
+        base_url: settings.base_url(),
+        community_name: settings.community_name.as_str().into(),
+        login_limiter: Arc::new(LoginLimiter::new(settings.login_attempts)),
+        max_body_bytes: settings.max_body_bytes,
+    };
+    let sessions = SessionManagerLayer::new(SqlSessionStore::new(store))
+        .with_name("inlet_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(settings.secure_cookies())
+        .with_expiry(Expiry::OnInactivity(time::Duration::hours(12)));
+
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    Router::new()
+        .route("/healthz", get(rest::health))
+        .nest("/api/v1", rest::router(&state))
+        .route("/login", post(login::login))
+        .route("/logout", post(login::logout))
+        .merge(forms::router())
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::same_origin_only))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), viewer::load_viewer))
+        .layer(sessions)
+        .layer(axum::middleware::from_fn(log_request))
+        .with_state(state)
+}
+
+/// One log line per request: method, path (never the query, which may carry a key), status
+/// and time taken.
+async fn log_request(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    tracing::info!(%method, %path, status = response.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");
+    response
+}
+
+fn spawn_session_cleanup(store: Store) {
+    tokio::spawn(async move {
+        let sessions = SqlSessionStore::new(store);
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(error) = sessions.delete_expired().await {
+                tracing::warn!(error = %error, "could not delete expired sessions");
+            }
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    tracing::info!("shutting down");
+}

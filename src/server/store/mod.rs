@@ -1,0 +1,169 @@
+//! The store: every SQL statement Inlet runs lives under this module.
+//!
+//! One `Store` serves SQLite (the embedded default) and PostgreSQL. Each operation is written
+//! once: `on_pool!` expands the same body for both pool types, so the Rust around a query is
+//! never copied between backends, and SQL is shared wherever the two dialects agree (`$1`
+//! placeholders work in both). Schemas differ by type names only and live in
+//! `migrations/sqlite` and `migrations/postgres`. Queries are runtime-checked, so neither
+//! database is needed to build.
+
+mod api_keys;
+mod imports;
+mod projects;
+mod sessions;
+mod staff;
+mod users;
+
+pub use api_keys::{ApiKeyForCreate, ApiKeyRecord};
+pub use sessions::SqlSessionStore;
+pub use staff::StaffCredentials;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::{PgPool, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A uniqueness rule would be broken; the message names what is already taken.
+    #[error("{0}")]
+    Conflict(String),
+    #[error("not found")]
+    NotFound,
+    #[error("unsupported database URL '{0}': use sqlite://… or postgres://…")]
+    UnsupportedUrl(String),
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration failed")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+#[derive(Clone, Debug)]
+pub(crate) enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The one door to the database. Cheap to clone (it holds a connection pool).
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub(crate) pool: Pool,
+}
+
+/// Runs the same body against whichever pool the store holds; `$pool` is bound to it.
+macro_rules! on_pool {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.pool {
+            $crate::server::store::Pool::Sqlite($pool) => $body,
+            $crate::server::store::Pool::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+impl Store {
+    /// Connects to `sqlite://path` (file and folder created when missing, WAL mode) or
+    /// `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Self> {
+        let pool = if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            if let Some(parent) = options.get_filename().parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(|e| Error::Database(sqlx::Error::Io(e)))?;
+            }
+            Pool::Sqlite(SqlitePoolOptions::new().max_connections(8).connect_with(options).await?)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url)?;
+            Pool::Postgres(
+                PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect_with(options).await?,
+            )
+        } else {
+            return Err(Error::UnsupportedUrl(redact_url(url)));
+        };
+        Ok(Self { pool })
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self.pool {
+            Pool::Sqlite(_) => "sqlite",
+            Pool::Postgres(_) => "postgres",
+        }
+    }
+
+    pub async fn migrate(&self) -> Result<()> {
+        match &self.pool {
+            Pool::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
+            Pool::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// True when the database answers a trivial query.
+    pub async fn ping(&self) -> bool {
+        on_pool!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(|_| ())).is_ok()
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, |pool| pool.close().await)
+    }
+}
+
+/// Removes a password from a database URL so it can be shown in errors and logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Maps a unique-constraint violation to `Error::Conflict` with a readable message.
+pub(crate) fn conflict_on_unique(message: impl Into<String>) -> impl FnOnce(sqlx::Error) -> Error {
+    let message = message.into();
+    move |error| match &error {
+        sqlx::Error::Database(db) if db.is_unique_violation() => Error::Conflict(message),
+        _ => Error::Database(error),
+    }
+}
+
+/// A `LIKE` pattern matching `needle` anywhere, with `%`, `_` and `\` taken literally
+/// (used with `ESCAPE '\'`).
+pub(crate) fn contains_pattern(needle: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in needle.trim().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted_from_urls() {
+        assert_eq!(redact_url("postgres://inlet:s3cret@db:5432/inlet"), "postgres://inlet:***@db:5432/inlet");
+        assert_eq!(redact_url("postgres://postgres@127.0.0.1/test"), "postgres://postgres@127.0.0.1/test");
+        assert_eq!(redact_url("sqlite://data/inlet.db"), "sqlite://data/inlet.db");
+    }
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(contains_pattern(" Ada_1% "), "%ada\\_1\\%%");
+    }
+}

@@ -1,0 +1,163 @@
+//! Community level: staff accounts, API keys, community reports.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::keys::{list_api_keys, CreateApiKey, RevokeApiKey};
+use crate::api::staff::{list_staff, CreateStaff};
+use crate::ui::components::{outcome, ActionOutcome, ErrorNote, FieldError, NotYet, When};
+
+#[component]
+pub fn StaffPage() -> impl IntoView {
+    let create = ServerAction::<CreateStaff>::new();
+    let staff = Resource::new(move || create.version().get(), |_| list_staff());
+    let value = outcome(create);
+    view! {
+        <Title text="Staff" />
+        <header class="page-header">
+            <h1>"Staff"</h1>
+            <p class="muted">"Community managers see everything; project managers see the projects whose team they are on."</p>
+        </header>
+        <Suspense fallback=|| view! { <p class="loading">"Loading staff…"</p> }>
+            {move || Suspend::new(async move {
+                match staff.await {
+                    Ok(list) => view! {
+                        <table class="grid">
+                            <thead><tr><th>"Name"</th><th>"Email"</th><th>"Role"</th></tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|s| view! {
+                                    <tr><td>{s.name}</td><td>{s.email}</td><td>{s.role.label()}</td></tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorNote error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <section class="panel">
+            <h2>"Add a staff member"</h2>
+            <ActionForm action=create>
+                <ActionOutcome value success=|s| format!("{} can now log in as {}.", s.name, s.email) />
+                <div class="form-row">
+                    <div class="field">
+                        <label for="staff-email">"Email"</label>
+                        <input id="staff-email" name="email" type="email" required />
+                        <FieldError value field="email" />
+                    </div>
+                    <div class="field">
+                        <label for="staff-name">"Name"</label>
+                        <input id="staff-name" name="name" required />
+                        <FieldError value field="name" />
+                    </div>
+                </div>
+                <div class="form-row">
+                    <div class="field">
+                        <label for="staff-role">"Role"</label>
+                        <select id="staff-role" name="role">
+                            <option value="project_manager">"Project manager"</option>
+                            <option value="community_manager">"Community manager"</option>
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="staff-password">"Initial password"</label>
+                        <input id="staff-password" name="password" type="password" required minlength="10"
+                            autocomplete="new-password" />
+                        <FieldError value field="password" />
+                    </div>
+                </div>
+                <button type="submit" class="button-primary">"Add staff member"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn ApiKeysPage() -> impl IntoView {
+    let create = ServerAction::<CreateApiKey>::new();
+    let revoke = ServerAction::<RevokeApiKey>::new();
+    let keys = Resource::new(move || (create.version().get(), revoke.version().get()), |_| list_api_keys());
+    let value = outcome(create);
+    view! {
+        <Title text="API keys" />
+        <header class="page-header">
+            <h1>"API keys"</h1>
+            <p class="muted">"Keys let other systems call Inlet's HTTP API. One key can serve many integrations."</p>
+        </header>
+        {move || value.get().and_then(Result::ok).map(|key| view! {
+            <div class="note note-ok secret" role="status">
+                <p><strong>{format!("Key “{}” created.", key.name)}</strong>" Copy it now: it is stored only as a hash and will not be shown again."</p>
+                <label for="new-key">"New API key"</label>
+                <input id="new-key" readonly value=key.secret class="mono" />
+            </div>
+        })}
+        <Suspense fallback=|| view! { <p class="loading">"Loading keys…"</p> }>
+            {move || Suspend::new(async move {
+                match keys.await {
+                    Ok(list) if list.is_empty() => view! { <p class="empty">"No API keys yet."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <table class="grid">
+                            <thead><tr><th>"Name"</th><th>"Prefix"</th><th>"Created"</th><th>"Last used"</th>
+                                <th class="num">"Requests"</th><th>"Status"</th><th></th></tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|k| {
+                                    let revoked = k.revoked_at.is_some();
+                                    view! {
+                                        <tr class:revoked=revoked>
+                                            <td>{k.name}<br /><span class="muted">{k.description}</span></td>
+                                            <td><code>{format!("inlet_{}_…", k.prefix)}</code></td>
+                                            <td><When at=k.created_at />" "<span class="muted">{k.created_by.unwrap_or_else(|| "command line".into())}</span></td>
+                                            <td>{match k.last_used_at { Some(at) => view! { <When at /> }.into_any(), None => "never".into_any() }}</td>
+                                            <td class="num">{k.request_count}</td>
+                                            <td>{if revoked { "Revoked" } else { "Active" }}</td>
+                                            <td>{(!revoked).then(|| view! {
+                                                <ActionForm action=revoke>
+                                                    <input type="hidden" name="id" value=k.id />
+                                                    <button type="submit" class="button-danger">"Revoke"</button>
+                                                </ActionForm>
+                                            })}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorNote error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <section class="panel">
+            <h2>"Create an API key"</h2>
+            <ActionForm action=create>
+                <ActionOutcome value success=|_| String::new() />
+                <div class="form-row">
+                    <div class="field">
+                        <label for="key-name">"Key name"</label>
+                        <input id="key-name" name="name" required maxlength="100" placeholder="CRM sync" />
+                        <FieldError value field="name" />
+                    </div>
+                    <div class="field">
+                        <label for="key-description">"Description"</label>
+                        <input id="key-description" name="description" maxlength="500" />
+                        <FieldError value field="description" />
+                    </div>
+                </div>
+                <button type="submit" class="button-primary">"Create key"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn CommunityReportsPage() -> impl IntoView {
+    view! {
+        <Title text="Community reports" />
+        <header class="page-header">
+            <p class="crumbs">"Community tools"</p>
+            <h1>"Community reports"</h1>
+        </header>
+        <NotYet title="Community reports are coming">
+            <p>"Reports across every project of the community, with the same elements, exports and scheduled distributions as project reports."</p>
+        </NotYet>
+    }
+}

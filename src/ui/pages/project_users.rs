@@ -1,0 +1,255 @@
+//! Management › Users › Project users: the searchable, paged list; adding; CSV import.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::users::{list_users, recent_imports, AddUser, ImportEntry};
+use crate::domain::user::UserSort;
+use crate::ui::components::{outcome, plural, ActionOutcome, ErrorNote, FieldError, Pager, When};
+use crate::ui::frame::{project_slug, use_project};
+
+fn project_name() -> String {
+    use_project().map(|p| p.project.name).unwrap_or_default()
+}
+
+#[component]
+pub fn ProjectUsersPage() -> impl IntoView {
+    let slug = project_slug();
+    let query = use_query_map();
+    let search = move || query.with(|q| q.get("q")).filter(|s| !s.trim().is_empty());
+    let page = move || query.with(|q| q.get("page")).and_then(|p| p.parse::<u32>().ok());
+    let sort = move || query.with(|q| q.get("sort")).and_then(|s| UserSort::parse(&s)).unwrap_or_default();
+    let descending = move || query.with(|q| q.get("order")).as_deref() == Some("desc");
+    let users = Resource::new(
+        move || (slug(), search(), page(), sort(), descending()),
+        |(slug, search, page, sort, descending)| list_users(slug, search, page, Some(sort.as_str().to_string()), descending),
+    );
+    let href = move |page: u32, sort: UserSort, descending: bool| {
+        let q = search().map(|q| format!("&q={}", encode(&q))).unwrap_or_default();
+        let order = if descending { "desc" } else { "asc" };
+        format!("/p/{}/users?page={page}&sort={}&order={order}{q}", slug(), sort.as_str())
+    };
+    let header = move |label: &'static str, column: UserSort| {
+        let active = sort() == column;
+        let next_descending = active && !descending();
+        let arrow = match (active, descending()) {
+            (false, _) => "",
+            (true, false) => " ▲",
+            (true, true) => " ▼",
+        };
+        let aria = match (active, descending()) {
+            (false, _) => "none",
+            (true, false) => "ascending",
+            (true, true) => "descending",
+        };
+        view! { <th aria-sort=aria><a href=href(1, column, next_descending)>{label}{arrow}</a></th> }
+    };
+
+    view! {
+        <Title text="Project users" />
+        <header class="page-header">
+            <p class="crumbs">{move || format!("{} › Management › Users", project_name())}</p>
+            <h1>"Project users"</h1>
+            <div class="actions">
+                <a class="button" href=move || format!("/p/{}/users/new", slug())>"Add user"</a>
+                <a class="button" href=move || format!("/p/{}/users/import", slug())>"Import CSV"</a>
+                <a class="button" href=move || format!("/p/{}/automation", slug())>"User automation"</a>
+            </div>
+        </header>
+        <form class="search" method="get" action=move || format!("/p/{}/users", slug())>
+            <label for="user-search">"Search"</label>
+            <input id="user-search" name="q" type="search" value=move || search().unwrap_or_default()
+                placeholder="Email, username or name" />
+            <button type="submit">"Search"</button>
+            {move || search().map(|_| view! { <a href=format!("/p/{}/users", slug())>"Clear"</a> })}
+        </form>
+        <Suspense fallback=|| view! { <p class="loading">"Loading users…"</p> }>
+            {move || Suspend::new(async move {
+                match users.await {
+                    Ok(page) => {
+                        let count = plural(page.total, "user", "users");
+                        let pages = page.pages();
+                        let current = page.page;
+                        let rows = page.items.into_iter().map(|u| view! {
+                            <tr>
+                                <td>{u.email}</td>
+                                <td>{u.username}</td>
+                                <td>{u.display_name}</td>
+                                <td><span class=format!("badge badge-{}", u.status.as_str())>{u.status.label()}</span></td>
+                                <td><When at=u.joined_at /></td>
+                            </tr>
+                        }).collect_view();
+                        view! {
+                            <p class="count" role="status">{count}</p>
+                            <table class="grid">
+                                <thead>
+                                    <tr>
+                                        {header("Email", UserSort::Email)}
+                                        {header("Username", UserSort::Username)}
+                                        {header("Name", UserSort::Name)}
+                                        {header("Status", UserSort::Status)}
+                                        {header("Joined", UserSort::Joined)}
+                                    </tr>
+                                </thead>
+                                <tbody>{rows}</tbody>
+                            </table>
+                            <Pager page=current pages href=move |p| href(p, sort(), descending()) />
+                        }.into_any()
+                    }
+                    Err(error) => view! { <ErrorNote error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[component]
+pub fn AddUserPage() -> impl IntoView {
+    let slug = project_slug();
+    let add = ServerAction::<AddUser>::new();
+    let value = outcome(add);
+    view! {
+        <Title text="Add user" />
+        <header class="page-header">
+            <p class="crumbs"><a href=move || format!("/p/{}/users", slug())>"Project users"</a>" › Add user"</p>
+            <h1>"Add user"</h1>
+        </header>
+        <section class="panel narrow">
+            <ActionForm action=add>
+                <ActionOutcome value success=|u| format!("{} ({}) is now in the project.", u.display_name, u.email) />
+                <input type="hidden" name="slug" value=slug />
+                <div class="field">
+                    <label for="user-email">"Email"</label>
+                    <input id="user-email" name="email" type="email" required />
+                    <FieldError value field="email" />
+                </div>
+                <div class="field">
+                    <label for="user-username">"Username"</label>
+                    <input id="user-username" name="username" required minlength="2" maxlength="64" />
+                    <FieldError value field="username" />
+                </div>
+                <div class="field">
+                    <label for="user-name">"Display name"</label>
+                    <input id="user-name" name="display_name" required maxlength="200" />
+                    <FieldError value field="name" />
+                </div>
+                <button type="submit" class="button-primary" disabled=move || add.pending().get()>
+                    {move || if add.pending().get() { "Adding…" } else { "Add user" }}
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn ImportUsersPage() -> impl IntoView {
+    let slug = project_slug();
+    let query = use_query_map();
+    let shown_import = move || query.with(|q| q.get("import")).and_then(|id| id.parse::<i64>().ok());
+    let upload_error = move || query.with(|q| q.get("error"));
+    let imports = Resource::new(move || (slug(), shown_import()), |(slug, _)| recent_imports(slug));
+    let (pending, set_pending) = signal(false);
+
+    view! {
+        <Title text="Import users" />
+        <header class="page-header">
+            <p class="crumbs"><a href=move || format!("/p/{}/users", slug())>"Project users"</a>" › Import"</p>
+            <h1>"Import users"</h1>
+        </header>
+        <section class="panel narrow">
+            <p>
+                "Upload a CSV file whose first line is the header "<code>"email,username,name"</code>". "
+                "Known emails are updated, new ones are added; rows with problems are listed by line and skipped."
+            </p>
+            {move || upload_error().map(|message| view! { <div class="note note-error" role="alert">{message}</div> })}
+            <form method="post" enctype="multipart/form-data" action=move || format!("/p/{}/users/import", slug())
+                on:submit=move |_| set_pending.set(true)>
+                <div class="field">
+                    <label for="csv-file">"CSV file"</label>
+                    <input id="csv-file" name="file" type="file" accept=".csv,text/csv" required />
+                </div>
+                <button type="submit" class="button-primary" disabled=pending>
+                    {move || if pending.get() { "Importing…" } else { "Import" }}
+                </button>
+            </form>
+        </section>
+        <Suspense fallback=|| view! { <p class="loading">"Loading imports…"</p> }>
+            {move || Suspend::new(async move {
+                match imports.await {
+                    Ok(list) => {
+                        let shown = shown_import().and_then(|id| list.iter().find(|e| e.report.id == id).cloned());
+                        view! {
+                            {shown.map(|entry| view! { <ImportResult entry /> })}
+                            <ImportHistory list />
+                        }.into_any()
+                    }
+                    Err(error) => view! { <ErrorNote error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ImportResult(entry: ImportEntry) -> impl IntoView {
+    let report = entry.report;
+    let summary = format!(
+        "Imported: {} created, {} updated, {} rejected",
+        report.created,
+        report.updated,
+        report.rejected.len()
+    );
+    let has_rejected = !report.rejected.is_empty();
+    view! {
+        <section class="panel" aria-live="polite">
+            <h2>"Import result"</h2>
+            <p class="note note-ok" role="status">{summary}</p>
+            {has_rejected.then(|| view! {
+                <table class="grid compact">
+                    <caption>"Rejected rows"</caption>
+                    <thead><tr><th>"Line"</th><th>"Reason"</th></tr></thead>
+                    <tbody>
+                        {report.rejected.iter().map(|row| view! {
+                            <tr><td>{format!("Line {}", row.line)}</td><td>{row.reason.clone()}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn ImportHistory(list: Vec<ImportEntry>) -> impl IntoView {
+    (!list.is_empty()).then(|| view! {
+        <section class="panel">
+            <h2>"Recent imports"</h2>
+            <table class="grid compact">
+                <thead><tr><th>"When"</th><th>"Source"</th><th class="num">"Rows"</th><th class="num">"Created"</th>
+                    <th class="num">"Updated"</th><th class="num">"Rejected"</th></tr></thead>
+                <tbody>
+                    {list.into_iter().map(|e| view! {
+                        <tr>
+                            <td><When at=e.at /></td>
+                            <td>{e.source}</td>
+                            <td class="num">{e.report.total_rows}</td>
+                            <td class="num">{e.report.created}</td>
+                            <td class="num">{e.report.updated}</td>
+                            <td class="num">{e.report.rejected.len()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    })
+}

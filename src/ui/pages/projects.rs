@@ -1,0 +1,113 @@
+//! Projects: the community's list, creating one, and the project pages still to come.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+
+use crate::api::projects::{list_projects, CreateProject};
+use crate::ui::components::{outcome, ActionOutcome, ErrorNote, FieldError, NotYet, When};
+use crate::ui::frame::{project_slug, use_staff};
+
+#[component]
+pub fn ProjectsPage() -> impl IntoView {
+    let create = ServerAction::<CreateProject>::new();
+    let projects = Resource::new(move || create.version().get(), |_| list_projects());
+    let is_manager = use_staff().is_some_and(|s| s.is_community_manager());
+    let value = outcome(create);
+
+    view! {
+        <Title text="Projects" />
+        <header class="page-header">
+            <h1>"Projects"</h1>
+            <p class="muted">"Beta programs in this community."</p>
+        </header>
+        <Suspense fallback=|| view! { <p class="loading">"Loading projects…"</p> }>
+            {move || Suspend::new(async move {
+                match projects.await {
+                    Ok(list) if list.is_empty() => view! {
+                        <p class="empty">"No projects yet."</p>
+                    }.into_any(),
+                    Ok(list) => view! {
+                        <table class="grid">
+                            <thead><tr><th>"Name"</th><th>"Slug"</th><th class="num">"Users"</th><th>"Created"</th></tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|p| view! {
+                                    <tr>
+                                        <td><a href=format!("/p/{}/users", p.slug)>{p.name}</a></td>
+                                        <td><code>{p.slug}</code></td>
+                                        <td class="num">{p.member_count}</td>
+                                        <td><When at=p.created_at /></td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorNote error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+        {is_manager.then(|| view! {
+            <section class="panel">
+                <h2>"New project"</h2>
+                <ActionForm action=create>
+                    <ActionOutcome value success=|p| format!("Project {} created.", p.name) />
+                    <div class="form-row">
+                        <div class="field">
+                            <label for="project-name">"Name"</label>
+                            <input id="project-name" name="name" required maxlength="120" placeholder="Aurora beta" />
+                            <FieldError value field="name" />
+                        </div>
+                        <div class="field">
+                            <label for="project-slug">"Slug"</label>
+                            <input id="project-slug" name="slug" maxlength="48" placeholder="aurora" pattern="[a-z0-9-]*"
+                                aria-describedby="slug-help" />
+                            <p class="help" id="slug-help">"Used in URLs; leave blank to derive it from the name."</p>
+                            <FieldError value field="slug" />
+                        </div>
+                    </div>
+                    <button type="submit" class="button-primary" disabled=move || create.pending().get()>
+                        {move || if create.pending().get() { "Creating…" } else { "Create project" }}
+                    </button>
+                </ActionForm>
+            </section>
+        })}
+    }
+}
+
+#[component]
+pub fn ProjectHome() -> impl IntoView {
+    let slug = project_slug();
+    view! { <Redirect path=format!("/p/{}/users", slug()) /> }
+}
+
+#[component]
+pub fn UserAutomationPage() -> impl IntoView {
+    view! {
+        <Title text="User automation" />
+        <header class="page-header">
+            <p class="crumbs">"Management › Users › Project users"</p>
+            <h1>"User automation"</h1>
+        </header>
+        <NotYet title="External listeners are coming next">
+            <p>
+                "An external listener gives another system (a CRM, your app's backend, billing) an endpoint to POST "
+                "JSON about this project's users. Inlet stores it as typed data on each user."
+            </p>
+            <p class="muted">"Until then, add users one by one, import them from CSV, or use the HTTP API."</p>
+        </NotYet>
+    }
+}
+
+#[component]
+pub fn CustomReportsPage() -> impl IntoView {
+    view! {
+        <Title text="Custom reports" />
+        <header class="page-header">
+            <p class="crumbs">"Management"</p>
+            <h1>"Custom reports"</h1>
+        </header>
+        <NotYet title="Custom reports are coming">
+            <p>"Reports with tables and charts of your users' data, exported to PDF, CSV and XLSX and emailed on a schedule."</p>
+        </NotYet>
+    }
+}
