@@ -1,6 +1,7 @@
 //! The vocabulary of Inlet: plain Rust types shared by the server and the browser, with no I/O.
 //! Values that have passed the edge have a type that says so (`Email`, `Username`, `Slug`…).
 
+pub mod fields;
 pub mod identity;
 pub mod import;
 pub mod paging;

@@ -8,7 +8,6 @@ use leptos_router::hooks::{use_location, use_params_map};
 use crate::api::projects::{open_project, ProjectAccess};
 use crate::api::session::{frame, FrameData};
 use crate::api::UiError;
-use crate::domain::staff::Staff;
 use crate::ui::components::ErrorNote;
 
 /// The project slug in the current URL, if the viewer is inside a project.
@@ -23,6 +22,9 @@ fn current_project_slug() -> Memo<Option<String>> {
 #[component]
 pub fn AppFrame() -> impl IntoView {
     let data = Resource::new(|| (), |_| frame());
+    // Provided here, synchronously, so every page under the frame sees the same resource on
+    // the server and in the browser (context provided inside a Suspend is not reliable).
+    provide_context(FrameResource(data));
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -38,7 +40,6 @@ pub fn AppFrame() -> impl IntoView {
 
 #[component]
 fn Framed(frame: FrameData) -> impl IntoView {
-    provide_context(frame.staff.clone());
     let slug = current_project_slug();
     let projects = frame.projects.clone();
     let is_manager = frame.staff.is_community_manager();
@@ -116,14 +117,12 @@ pub fn ProjectFrame() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("project").unwrap_or_default();
     let project = Resource::new(slug, open_project);
+    provide_context(ProjectResource(project));
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match project.await {
-                    Ok(opened) => {
-                        provide_context(opened);
-                        view! { <Outlet /> }.into_any()
-                    }
+                    Ok(_) => view! { <Outlet /> }.into_any(),
                     Err(UiError::Forbidden(_)) => view! { <ForbiddenProject /> }.into_any(),
                     Err(UiError::NotFound(message)) => view! {
                         <section class="panel">
@@ -151,14 +150,24 @@ fn ForbiddenProject() -> impl IntoView {
     }
 }
 
-/// The logged-in staff member (provided by the frame).
-pub fn use_staff() -> Option<Staff> {
-    use_context::<Staff>()
+#[derive(Clone, Copy)]
+struct FrameResource(Resource<Result<FrameData, UiError>>);
+
+#[derive(Clone, Copy)]
+struct ProjectResource(Resource<Result<ProjectAccess, UiError>>);
+
+/// Whether the viewer is a community manager (false until the frame has loaded).
+pub fn viewer_is_community_manager() -> impl Fn() -> bool + Copy + Send + Sync + 'static {
+    let frame = use_context::<FrameResource>().map(|f| f.0);
+    move || {
+        frame.and_then(|f| f.get()).and_then(Result::ok).is_some_and(|data| data.staff.is_community_manager())
+    }
 }
 
-/// The project opened by the enclosing `ProjectFrame`, when there is one.
-pub fn use_project() -> Option<ProjectAccess> {
-    use_context::<ProjectAccess>()
+/// The name of the project opened by the enclosing `ProjectFrame` (empty until loaded).
+pub fn project_name() -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    let project = use_context::<ProjectResource>().map(|p| p.0);
+    move || project.and_then(|p| p.get()).and_then(Result::ok).map(|p| p.project.name).unwrap_or_default()
 }
 
 /// The `:project` slug of the current route.

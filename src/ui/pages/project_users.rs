@@ -7,15 +7,12 @@ use leptos_router::hooks::use_query_map;
 use crate::api::users::{list_users, recent_imports, AddUser, ImportEntry};
 use crate::domain::user::UserSort;
 use crate::ui::components::{outcome, plural, ActionOutcome, ErrorNote, FieldError, Pager, When};
-use crate::ui::frame::{project_slug, use_project};
-
-fn project_name() -> String {
-    use_project().map(|p| p.project.name).unwrap_or_default()
-}
+use crate::ui::frame::{project_name, project_slug};
 
 #[component]
 pub fn ProjectUsersPage() -> impl IntoView {
     let slug = project_slug();
+    let project_name = project_name();
     let query = use_query_map();
     let search = move || query.with(|q| q.get("q")).filter(|s| !s.trim().is_empty());
     let page = move || query.with(|q| q.get("page")).and_then(|p| p.parse::<u32>().ok());

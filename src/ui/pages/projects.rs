@@ -6,13 +6,13 @@ use leptos_router::components::Redirect;
 
 use crate::api::projects::{list_projects, CreateProject};
 use crate::ui::components::{outcome, ActionOutcome, ErrorNote, FieldError, NotYet, When};
-use crate::ui::frame::{project_slug, use_staff};
+use crate::ui::frame::{project_slug, viewer_is_community_manager};
 
 #[component]
 pub fn ProjectsPage() -> impl IntoView {
     let create = ServerAction::<CreateProject>::new();
     let projects = Resource::new(move || create.version().get(), |_| list_projects());
-    let is_manager = use_staff().is_some_and(|s| s.is_community_manager());
+    let is_manager = viewer_is_community_manager();
     let value = outcome(create);
 
     view! {
@@ -46,7 +46,7 @@ pub fn ProjectsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-        {is_manager.then(|| view! {
+        <Show when=is_manager>
             <section class="panel">
                 <h2>"New project"</h2>
                 <ActionForm action=create>
@@ -70,7 +70,7 @@ pub fn ProjectsPage() -> impl IntoView {
                     </button>
                 </ActionForm>
             </section>
-        })}
+        </Show>
     }
 }
 

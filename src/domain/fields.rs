@@ -1,0 +1,244 @@
+//! Data-group fields and their types, and the coercion of what a sender posts into a typed
+//! value: the rules of PRODUCT.md §4, in one place, for ingestion, filters and reports.
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+use std::fmt;
+
+/// Longest string value kept, in characters.
+pub const MAX_STRING_CHARS: usize = 4_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldType {
+    Boolean,
+    #[serde(rename = "datetime")]
+    DateTime,
+    Integer,
+    String,
+}
+
+impl FieldType {
+    pub const ALL: [FieldType; 4] = [Self::Boolean, Self::DateTime, Self::Integer, Self::String];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Boolean => "boolean",
+            Self::DateTime => "datetime",
+            Self::Integer => "integer",
+            Self::String => "string",
+        }
+    }
+
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::Boolean => "Boolean",
+            Self::DateTime => "Date and Time",
+            Self::Integer => "Integer",
+            Self::String => "String",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == value)
+    }
+}
+
+/// A stored value, typed by its field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+pub enum FieldValue {
+    Boolean(bool),
+    #[serde(rename = "datetime")]
+    DateTime(DateTime<Utc>),
+    Integer(i64),
+    String(String),
+}
+
+impl fmt::Display for FieldValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FieldValue::Boolean(b) => write!(f, "{b}"),
+            FieldValue::DateTime(at) => write!(f, "{}", at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+            FieldValue::Integer(n) => write!(f, "{n}"),
+            FieldValue::String(s) => f.write_str(s),
+        }
+    }
+}
+
+/// Why a posted value does not fit its field; the text is shown to the sender.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CoercionError {
+    #[error("expected true or false (or \"true\"/\"false\", 1/0), got {0}")]
+    NotBoolean(String),
+    #[error("expected a whole number between -9223372036854775808 and 9223372036854775807, got {0}")]
+    NotInteger(String),
+    #[error("expected an RFC 3339 date-time, a YYYY-MM-DD date or Unix epoch seconds, got {0}")]
+    NotDateTime(String),
+    #[error("expected a text, number or boolean, got {0}")]
+    NotScalar(String),
+    #[error("is longer than {MAX_STRING_CHARS} characters")]
+    TooLong,
+}
+
+/// A short description of a JSON value for error messages (never the whole payload).
+fn describe(value: &Json) -> String {
+    let text = value.to_string();
+    if text.chars().count() > 60 {
+        format!("{}…", text.chars().take(60).collect::<String>())
+    } else {
+        text
+    }
+}
+
+/// Coerces a posted JSON value to `field_type`. `Ok(None)` means "clear the value" (`null`).
+pub fn coerce(field_type: FieldType, value: &Json) -> Result<Option<FieldValue>, CoercionError> {
+    if value.is_null() {
+        return Ok(None);
+    }
+    let coerced = match field_type {
+        FieldType::Boolean => FieldValue::Boolean(coerce_bool(value)?),
+        FieldType::Integer => FieldValue::Integer(coerce_integer(value)?),
+        FieldType::DateTime => FieldValue::DateTime(coerce_datetime(value)?),
+        FieldType::String => FieldValue::String(coerce_string(value)?),
+    };
+    Ok(Some(coerced))
+}
+
+fn coerce_bool(value: &Json) -> Result<bool, CoercionError> {
+    match value {
+        Json::Bool(b) => Ok(*b),
+        Json::String(s) if s.eq_ignore_ascii_case("true") => Ok(true),
+        Json::String(s) if s.eq_ignore_ascii_case("false") => Ok(false),
+        Json::Number(n) if n.as_i64() == Some(1) => Ok(true),
+        Json::Number(n) if n.as_i64() == Some(0) => Ok(false),
+        other => Err(CoercionError::NotBoolean(describe(other))),
+    }
+}
+
+fn coerce_integer(value: &Json) -> Result<i64, CoercionError> {
+    match value {
+        Json::Number(n) => n.as_i64().ok_or_else(|| CoercionError::NotInteger(describe(value))),
+        Json::String(s) => s.trim().parse::<i64>().map_err(|_| CoercionError::NotInteger(describe(value))),
+        other => Err(CoercionError::NotInteger(describe(other))),
+    }
+}
+
+fn coerce_datetime(value: &Json) -> Result<DateTime<Utc>, CoercionError> {
+    let invalid = || CoercionError::NotDateTime(describe(value));
+    match value {
+        Json::Number(n) => {
+            let seconds = n.as_i64().ok_or_else(invalid)?;
+            Utc.timestamp_opt(seconds, 0).single().ok_or_else(invalid)
+        }
+        Json::String(s) => {
+            let s = s.trim();
+            if let Ok(at) = DateTime::parse_from_rfc3339(s) {
+                return Ok(at.with_timezone(&Utc));
+            }
+            let date = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| invalid())?;
+            Ok(date.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc())
+        }
+        _ => Err(invalid()),
+    }
+}
+
+fn coerce_string(value: &Json) -> Result<String, CoercionError> {
+    let text = match value {
+        Json::String(s) => s.clone(),
+        Json::Number(n) => n.to_string(),
+        Json::Bool(b) => b.to_string(),
+        other => return Err(CoercionError::NotScalar(describe(other))),
+    };
+    if text.chars().count() > MAX_STRING_CHARS {
+        return Err(CoercionError::TooLong);
+    }
+    Ok(text)
+}
+
+/// Finds a member by a dotted path (`account.plan`) in a JSON object. A member whose own
+/// name contains the dot wins over descending, so `{"a.b": 1}` is reachable as `a.b` too.
+pub fn lookup<'a>(object: &'a serde_json::Map<String, Json>, path: &str) -> Option<&'a Json> {
+    if let Some(value) = object.get(path) {
+        return Some(value);
+    }
+    let (head, rest) = path.split_once('.')?;
+    match object.get(head)? {
+        Json::Object(inner) => lookup(inner, rest),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn booleans_accept_the_documented_spellings() {
+        for (input, expected) in [(json!(true), true), (json!("false"), false), (json!("TRUE"), true), (json!(1), true), (json!(0), false)] {
+            assert_eq!(coerce(FieldType::Boolean, &input).unwrap(), Some(FieldValue::Boolean(expected)), "{input}");
+        }
+        for bad in [json!(2), json!("yes"), json!(1.0), json!([true])] {
+            assert!(coerce(FieldType::Boolean, &bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn integers_accept_json_integers_and_integral_strings() {
+        assert_eq!(coerce(FieldType::Integer, &json!(42)).unwrap(), Some(FieldValue::Integer(42)));
+        assert_eq!(coerce(FieldType::Integer, &json!(" -7 ")).unwrap(), Some(FieldValue::Integer(-7)));
+        assert_eq!(coerce(FieldType::Integer, &json!(i64::MIN)).unwrap(), Some(FieldValue::Integer(i64::MIN)));
+        for bad in [json!(1.5), json!("1.5"), json!("ten"), json!(u64::MAX), json!(true), json!("9223372036854775808")] {
+            assert!(coerce(FieldType::Integer, &bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn datetimes_accept_rfc3339_dates_and_epoch_seconds() {
+        let expected = Utc.with_ymd_and_hms(2026, 11, 29, 10, 30, 0).unwrap();
+        assert_eq!(coerce(FieldType::DateTime, &json!("2026-11-29T11:30:00+01:00")).unwrap(), Some(FieldValue::DateTime(expected)));
+        assert_eq!(coerce(FieldType::DateTime, &json!(expected.timestamp())).unwrap(), Some(FieldValue::DateTime(expected)));
+        let midnight = Utc.with_ymd_and_hms(2026, 11, 29, 0, 0, 0).unwrap();
+        assert_eq!(coerce(FieldType::DateTime, &json!("2026-11-29")).unwrap(), Some(FieldValue::DateTime(midnight)));
+        for bad in [json!("29/11/2026"), json!("2026-02-30"), json!(1.5), json!(true), json!(i64::MAX)] {
+            assert!(coerce(FieldType::DateTime, &bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn strings_take_any_scalar_within_the_bound() {
+        assert_eq!(coerce(FieldType::String, &json!(12.5)).unwrap(), Some(FieldValue::String("12.5".into())));
+        assert_eq!(coerce(FieldType::String, &json!(false)).unwrap(), Some(FieldValue::String("false".into())));
+        assert!(coerce(FieldType::String, &json!({"a": 1})).is_err());
+        assert_eq!(coerce(FieldType::String, &json!("x".repeat(MAX_STRING_CHARS + 1))), Err(CoercionError::TooLong));
+    }
+
+    #[test]
+    fn null_clears_whatever_the_type() {
+        for field_type in FieldType::ALL {
+            assert_eq!(coerce(field_type, &Json::Null).unwrap(), None);
+        }
+    }
+
+    #[test]
+    fn dotted_paths_reach_into_nested_objects() {
+        let body = json!({"account": {"plan": "pro", "seats": {"used": 3}}, "a.b": 1});
+        let object = body.as_object().unwrap();
+        assert_eq!(lookup(object, "account.plan"), Some(&json!("pro")));
+        assert_eq!(lookup(object, "account.seats.used"), Some(&json!(3)));
+        assert_eq!(lookup(object, "a.b"), Some(&json!(1)));
+        assert_eq!(lookup(object, "account.missing"), None);
+        assert_eq!(lookup(object, "account.plan.x"), None);
+    }
+
+    #[test]
+    fn field_types_round_trip_through_their_names() {
+        for field_type in FieldType::ALL {
+            assert_eq!(FieldType::parse(field_type.as_str()), Some(field_type));
+            let json = serde_json::to_value(field_type).unwrap();
+            assert_eq!(json, json!(field_type.as_str()));
+        }
+    }
+}
