@@ -51,6 +51,15 @@ pub fn parse_users_csv(text: &str) -> Result<ParsedImport, ImportFileError> {
     if text.trim().is_empty() {
         return Err(ImportFileError::Empty);
     }
+    // csv's own line count skips blank lines, so lines are counted from byte offsets.
+    let newlines: Vec<usize> = text.match_indices('\n').map(|(at, _)| at).collect();
+    // A record's position is where the previous one ended, so line breaks are skipped first.
+    let line_at = |byte: u64| {
+        let start = byte as usize + text.as_bytes().get(byte as usize..).map_or(0, |rest| {
+            rest.iter().take_while(|b| matches!(b, b'\r' | b'\n')).count()
+        });
+        newlines.partition_point(|&at| at < start) as u64 + 1
+    };
     let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
     let columns = header_columns(reader.headers().map_err(|e| ImportFileError::Malformed(e.to_string()))?)?;
 
@@ -61,7 +70,7 @@ pub fn parse_users_csv(text: &str) -> Result<ParsedImport, ImportFileError> {
 
     for record in reader.records() {
         let record = record.map_err(|e| ImportFileError::Malformed(e.to_string()))?;
-        let line = record.position().map(|p| p.line()).unwrap_or_default();
+        let line = record.position().map(|p| line_at(p.byte())).unwrap_or_default();
         if record.iter().all(str::is_empty) {
             continue; // blank lines are not rows
         }
@@ -159,6 +168,15 @@ mod tests {
         assert_eq!(parsed.rows.len(), 1);
         let reasons: Vec<_> = parsed.rejected.iter().map(|r| (r.line, r.reason.contains("line 2"))).collect();
         assert_eq!(reasons, [(3, true), (4, true)]);
+    }
+
+    #[test]
+    fn line_numbers_count_blank_lines_and_quoted_newlines() {
+        let csv = "email,username,name\r\n\r\n\nbad,bob,Bob\n\"x@example.com\",xx,\"Two\nLines\"\nworse,cy,Cy\n";
+        let parsed = parse_users_csv(csv).unwrap();
+        let lines: Vec<_> = parsed.rejected.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [4, 7]);
+        assert_eq!(parsed.rows[0].0, 5);
     }
 
     #[test]

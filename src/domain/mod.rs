@@ -4,6 +4,7 @@
 pub mod fields;
 pub mod identity;
 pub mod import;
+pub mod listener;
 pub mod paging;
 pub mod project;
 pub mod staff;

@@ -1,0 +1,176 @@
+//! External listeners (PRODUCT.md §3): a project's endpoint that maps JSON members to typed
+//! fields of a data group, for users named by email or username.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+use super::fields::FieldType;
+use super::ValidationError;
+
+/// How the `{VALUE}` in the endpoint URL names a user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum IdentifyBy {
+    #[default]
+    Email,
+    Username,
+}
+
+impl IdentifyBy {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Username => "username",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "email" => Some(Self::Email),
+            "username" => Some(Self::Username),
+            _ => None,
+        }
+    }
+}
+
+/// What happens when the named user is not in the project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum UnknownUserPolicy {
+    /// 404: nothing is stored (the delivery is still recorded).
+    #[default]
+    Reject,
+    /// Create the user (only when identified by email) and add them to the project.
+    Create,
+}
+
+impl UnknownUserPolicy {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Reject => "reject",
+            Self::Create => "create",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "reject" => Some(Self::Reject),
+            "create" => Some(Self::Create),
+            _ => None,
+        }
+    }
+}
+
+/// The kinds of listener; only External Data exists so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ListenerType {
+    #[default]
+    ExternalData,
+}
+
+impl ListenerType {
+    pub fn as_str(&self) -> &'static str {
+        "external_data"
+    }
+
+    pub fn label(&self) -> &'static str {
+        "External Data"
+    }
+}
+
+/// One mapping: the sender's parameter (a dotted path into the body) feeds a labelled field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldMapping {
+    pub label: String,
+    pub parameter: String,
+    #[serde(rename = "type")]
+    pub field_type: FieldType,
+}
+
+/// A listener key: the short slug in the endpoint URL (`appdata`), unique per project.
+pub fn parse_listener_key(input: &str) -> Result<String, ValidationError> {
+    let key = input.trim();
+    let ok_chars = key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if !(2..=40).contains(&key.len()) || !ok_chars || !key.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Err(ValidationError::new(
+            "key",
+            format!("'{key}' must be 2 to 40 characters of a-z, 0-9, '-' and '_', starting with a letter or digit"),
+        ));
+    }
+    Ok(key.to_string())
+}
+
+pub const MAX_FIELDS: usize = 100;
+
+/// Checks a set of mappings: each has a label and a parameter, labels and parameters are
+/// unique (ignoring case for labels), and a parameter is a JSON member name or a dotted path.
+pub fn validate_mappings(mappings: &[FieldMapping]) -> Vec<ValidationError> {
+    let mut errors = Vec::new();
+    if mappings.is_empty() {
+        errors.push(ValidationError::new("fields", "add at least one field"));
+    }
+    if mappings.len() > MAX_FIELDS {
+        errors.push(ValidationError::new("fields", format!("at most {MAX_FIELDS} fields")));
+    }
+    let mut labels = HashSet::new();
+    let mut parameters = HashSet::new();
+    for (index, mapping) in mappings.iter().enumerate() {
+        let at = format!("fields[{index}]");
+        let label = mapping.label.trim();
+        let parameter = mapping.parameter.trim();
+        if label.is_empty() || label.chars().count() > 100 {
+            errors.push(ValidationError::new(&format!("{at}.label"), "is required and at most 100 characters"));
+        } else if !labels.insert(label.to_lowercase()) {
+            errors.push(ValidationError::new(&format!("{at}.label"), format!("'{label}' is used twice")));
+        }
+        let segments_ok = parameter.split('.').all(|s| !s.is_empty() && !s.chars().any(|c| c.is_control() || c.is_whitespace()));
+        if parameter.is_empty() || parameter.len() > 200 || !segments_ok {
+            errors.push(ValidationError::new(
+                &format!("{at}.parameter"),
+                "is required: a member name or a dotted path such as account.plan, without spaces",
+            ));
+        } else if !parameters.insert(parameter.to_string()) {
+            errors.push(ValidationError::new(&format!("{at}.parameter"), format!("'{parameter}' is used twice")));
+        }
+    }
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mapping(label: &str, parameter: &str) -> FieldMapping {
+        FieldMapping { label: label.into(), parameter: parameter.into(), field_type: FieldType::String }
+    }
+
+    #[test]
+    fn keys_are_short_slugs() {
+        assert_eq!(parse_listener_key(" appdata ").unwrap(), "appdata");
+        assert_eq!(parse_listener_key("crm_sync-2").unwrap(), "crm_sync-2");
+        for bad in ["a", "App", "app data", "-app", &"a".repeat(41)] {
+            assert!(parse_listener_key(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn mappings_need_unique_labels_and_parameters() {
+        assert!(validate_mappings(&[mapping("Plan", "account.plan"), mapping("Seats", "seats")]).is_empty());
+        let errors = validate_mappings(&[mapping("Plan", "plan"), mapping("plan", "plan")]);
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["fields[1].label", "fields[1].parameter"]);
+        assert_eq!(validate_mappings(&[])[0].field, "fields");
+        assert_eq!(validate_mappings(&[mapping("A", "a..b")])[0].field, "fields[0].parameter");
+        assert_eq!(validate_mappings(&[mapping("A", "has space")])[0].field, "fields[0].parameter");
+    }
+
+    #[test]
+    fn policies_and_identifiers_parse() {
+        assert_eq!(IdentifyBy::parse("username"), Some(IdentifyBy::Username));
+        assert_eq!(UnknownUserPolicy::parse("create"), Some(UnknownUserPolicy::Create));
+        assert_eq!(IdentifyBy::parse("id"), None);
+        let json = serde_json::to_string(&FieldMapping { label: "A".into(), parameter: "a".into(), field_type: FieldType::DateTime }).unwrap();
+        assert_eq!(json, r#"{"label":"A","parameter":"a","type":"datetime"}"#);
+    }
+}
