@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{on_pool, Result, Store};
+use super::{BeginWrite, on_pool, Result, Store};
 use crate::domain::import::{ImportReport, ParsedImport, RejectedRow};
 use crate::domain::project::MembershipStatus;
 
@@ -16,7 +16,7 @@ impl Store {
         let mut rejected: Vec<RejectedRow> = parsed.rejected.clone();
         let (mut created, mut updated) = (0u64, 0u64);
         let id: i64 = on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             for (line, user) in &parsed.rows {
                 let by_email: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
                     .bind(user.email.as_str())

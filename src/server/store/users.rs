@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{contains_pattern, on_pool, Error, Result, Store};
+use super::{BeginWrite, contains_pattern, on_pool, Error, Result, Store};
 use crate::domain::project::MembershipStatus;
 use crate::domain::user::{ProjectUser, UserForCreate, UserListQuery, UserRef, UserSort};
 use crate::domain::Page;
@@ -55,7 +55,7 @@ impl Store {
     pub async fn add_project_user(&self, project_id: i64, new: &UserForCreate) -> Result<ProjectUser> {
         let now = Utc::now();
         let user_id = on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let by_email: Option<(i64, String)> = sqlx::query_as("SELECT id, username FROM users WHERE email = $1")
                 .bind(new.email.as_str())
                 .fetch_optional(&mut *tx)
