@@ -1,6 +1,7 @@
 //! External listeners (PRODUCT.md §3): a project's endpoint that maps JSON members to typed
 //! fields of a data group, for users named by email or username.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
@@ -137,6 +138,85 @@ pub fn validate_mappings(mappings: &[FieldMapping]) -> Vec<ValidationError> {
     errors
 }
 
+/// A field as a listener feeds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListenerField {
+    pub field_id: i64,
+    pub label: String,
+    pub parameter: String,
+    #[serde(rename = "type")]
+    pub field_type: FieldType,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Listener {
+    pub id: i64,
+    pub project_id: i64,
+    pub key: String,
+    pub name: String,
+    pub listener_type: ListenerType,
+    pub data_group_id: i64,
+    pub data_group: String,
+    pub identify_by: IdentifyBy,
+    pub unknown_user: UnknownUserPolicy,
+    pub enabled: bool,
+    pub fields: Vec<ListenerField>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Listener {
+    /// The endpoint path, with `VALUE` where the user's email or username goes.
+    pub fn endpoint_path(&self, project_slug: &str) -> String {
+        format!("/api/v1/projects/{project_slug}/listeners/{}/users/VALUE", self.key)
+    }
+}
+
+/// A listener about to be created, already checked as a whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListenerForCreate {
+    pub name: String,
+    pub key: String,
+    pub data_group: String,
+    pub identify_by: IdentifyBy,
+    pub unknown_user: UnknownUserPolicy,
+    pub fields: Vec<FieldMapping>,
+}
+
+impl ListenerForCreate {
+    pub fn parse(
+        name: &str,
+        key: &str,
+        data_group: &str,
+        identify_by: IdentifyBy,
+        unknown_user: UnknownUserPolicy,
+        fields: Vec<FieldMapping>,
+    ) -> Result<Self, Vec<ValidationError>> {
+        let mut errors = Vec::new();
+        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        if name.is_empty() || name.chars().count() > 120 {
+            errors.push(ValidationError::new("name", "is required and at most 120 characters"));
+        }
+        let key = parse_listener_key(key).map_err(|e| errors.push(e)).unwrap_or_default();
+        let data_group = data_group.split_whitespace().collect::<Vec<_>>().join(" ");
+        if data_group.is_empty() || data_group.chars().count() > 100 {
+            errors.push(ValidationError::new("data_group", "is required and at most 100 characters"));
+        }
+        if unknown_user == UnknownUserPolicy::Create && identify_by != IdentifyBy::Email {
+            errors.push(ValidationError::new("unknown_user", "users can only be created when they are identified by email"));
+        }
+        errors.extend(validate_mappings(&fields));
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let fields = fields
+            .into_iter()
+            .map(|f| FieldMapping { label: f.label.trim().to_string(), parameter: f.parameter.trim().to_string(), ..f })
+            .collect();
+        Ok(Self { name, key, data_group, identify_by, unknown_user, fields })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,6 +243,23 @@ mod tests {
         assert_eq!(validate_mappings(&[])[0].field, "fields");
         assert_eq!(validate_mappings(&[mapping("A", "a..b")])[0].field, "fields[0].parameter");
         assert_eq!(validate_mappings(&[mapping("A", "has space")])[0].field, "fields[0].parameter");
+    }
+
+    #[test]
+    fn creating_users_needs_emails() {
+        let errors = ListenerForCreate::parse("App", "appdata", "App data", IdentifyBy::Username, UnknownUserPolicy::Create, vec![mapping("A", "a")])
+            .unwrap_err();
+        assert_eq!(errors[0].field, "unknown_user");
+    }
+
+    #[test]
+    fn a_listener_reports_every_problem_at_once() {
+        let errors = ListenerForCreate::parse(" ", "A B", "", IdentifyBy::Email, UnknownUserPolicy::Reject, vec![]).unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["name", "key", "data_group", "fields"]);
+        let ok = ListenerForCreate::parse(" App  sync ", "appdata", " App data ", IdentifyBy::Email, UnknownUserPolicy::Create,
+            vec![mapping(" Plan ", " account.plan ")]).unwrap();
+        assert_eq!((ok.name.as_str(), ok.data_group.as_str(), ok.fields[0].parameter.as_str()), ("App sync", "App data", "account.plan"));
     }
 
     #[test]

@@ -40,6 +40,10 @@ pub struct Settings {
     /// Largest request body accepted by the HTTP API, in bytes (CSV imports included).
     #[arg(long, env = "INLET_MAX_BODY_BYTES", default_value_t = 8 * 1024 * 1024, global = true)]
     pub max_body_bytes: usize,
+
+    /// Largest JSON body a listener accepts, in bytes (larger ones get 413 and are recorded).
+    #[arg(long, env = "INLET_INGEST_MAX_BODY_BYTES", default_value_t = 1024 * 1024, global = true)]
+    pub ingest_max_body_bytes: usize,
 }
 
 impl Settings {
@@ -66,6 +70,7 @@ impl Settings {
             secure_cookies: Some(false),
             login_attempts: 10,
             max_body_bytes: 8 * 1024 * 1024,
+            ingest_max_body_bytes: 1024 * 1024,
         }
     }
 }

@@ -30,6 +30,7 @@ pub struct AppState {
     pub community_name: Arc<str>,
     pub login_limiter: Arc<LoginLimiter>,
     pub max_body_bytes: usize,
+    pub ingest_max_body_bytes: usize,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -96,6 +97,7 @@ pub fn router(settings: &Settings, store: Store, address: SocketAddr) -> Router 
         community_name: settings.community_name.as_str().into(),
         login_limiter: Arc::new(LoginLimiter::new(settings.login_attempts)),
         max_body_bytes: settings.max_body_bytes,
+        ingest_max_body_bytes: settings.ingest_max_body_bytes,
     };
     let sessions = SessionManagerLayer::new(SqlSessionStore::new(store))
         .with_name("inlet_session")

@@ -2,6 +2,8 @@
 //! bodies, authenticated by an API key in `X-Api-Key`. Described by `/api/v1/openapi.json`.
 
 mod body;
+mod ingest;
+mod listeners;
 mod openapi;
 mod projects;
 mod users;
@@ -23,6 +25,11 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/projects/{project}/users", get(users::list).post(users::create))
         .route("/projects/{project}/users/import", axum::routing::post(users::import))
         .route("/projects/{project}/users/{user}", get(users::show))
+        .route("/projects/{project}/listeners", get(listeners::list).post(listeners::create))
+        .route("/projects/{project}/listeners/{key}", get(listeners::show).patch(listeners::update).delete(listeners::delete))
+        .route("/projects/{project}/listeners/{key}/deliveries", get(listeners::deliveries))
+        .route("/projects/{project}/listeners/{key}/deliveries/{id}/replay", axum::routing::post(listeners::replay))
+        .route("/projects/{project}/listeners/{key}/users/{user}", axum::routing::post(ingest::receive))
         .fallback(|| async { AppError::NotFound("no such endpoint".into()) })
         .layer(DefaultBodyLimit::max(state.max_body_bytes))
 }

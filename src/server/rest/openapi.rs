@@ -38,9 +38,11 @@ impl Modify for ApiKeyHeader {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Inlet API", description = "Projects and users of an Inlet community."),
+    info(title = "Inlet API", description = "Projects, users and external listeners of an Inlet community."),
     paths(super::projects::create, super::projects::list, super::users::create, super::users::list,
-          super::users::show, super::users::import),
+          super::users::show, super::users::import, super::listeners::create, super::listeners::list,
+          super::listeners::show, super::listeners::update, super::listeners::delete, super::listeners::deliveries,
+          super::listeners::replay, super::ingest::receive),
     components(schemas(ErrorBody, ErrorDetail, FieldError)),
     modifiers(&ApiKeyHeader)
 )]

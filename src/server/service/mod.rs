@@ -4,5 +4,7 @@
 pub mod access;
 pub mod accounts;
 pub mod api_keys;
+pub mod ingest;
+pub mod listeners;
 pub mod projects;
 pub mod users;

@@ -9,12 +9,15 @@
 
 mod api_keys;
 mod imports;
+mod ingest;
+mod listeners;
 mod projects;
 mod sessions;
 mod staff;
 mod users;
 
 pub use api_keys::{ApiKeyForCreate, ApiKeyRecord};
+pub use ingest::{Delivery, DeliveryForRecord, HistoryEntry, ValueChange};
 pub use sessions::SqlSessionStore;
 pub use staff::StaffCredentials;
 

@@ -1,0 +1,316 @@
+//! Ingestion (PRODUCT.md §4): a sender POSTs JSON for one user to a listener; the mapped
+//! members are coerced to their fields' types and stored atomically, or the sender gets every
+//! reason why not. Every request that reaches a listener is recorded as a delivery, accepted
+//! or not, so nothing a sender sent is lost and a rejected one can be replayed.
+
+use axum::http::StatusCode;
+use serde_json::{json, Map, Value as Json};
+
+use crate::domain::fields::{coerce, lookup};
+use crate::domain::listener::{IdentifyBy, Listener, UnknownUserPolicy};
+use crate::domain::project::Project;
+use crate::domain::user::{UserForCreate, UserRef};
+use crate::domain::{Email, Username};
+use crate::server::auth::api_key;
+use crate::server::startup::AppState;
+use crate::server::store::{self, DeliveryForRecord, ValueChange};
+
+/// What arrived, before anything is trusted.
+pub struct IngestRequest<'a> {
+    pub project: &'a str,
+    pub listener: &'a str,
+    pub user: &'a str,
+    pub api_key: Option<&'a str>,
+    pub content_type: &'a str,
+    pub idempotency_key: Option<&'a str>,
+    /// The body, or `None` when it was larger than the limit.
+    pub body: Option<&'a [u8]>,
+}
+
+/// The answer: a status and a JSON body with a stable shape.
+#[derive(Debug, Clone)]
+pub struct IngestResponse {
+    pub status: StatusCode,
+    pub body: Json,
+}
+
+impl IngestResponse {
+    fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+        Self { status, body: json!({ "error": { "code": code, "message": message.into() } }) }
+    }
+
+    fn code(&self) -> Option<String> {
+        self.body["error"]["code"].as_str().map(str::to_string)
+    }
+}
+
+pub async fn ingest(state: &AppState, request: &IngestRequest<'_>) -> Result<IngestResponse, store::Error> {
+    let Some(project) = state.store.project_by_slug(request.project).await? else {
+        return Ok(IngestResponse::error(StatusCode::NOT_FOUND, "not_found", format!("there is no project '{}'", request.project)));
+    };
+    let Some(listener) = state.store.listener(project.id, request.listener).await? else {
+        return Ok(IngestResponse::error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("project '{}' has no listener '{}'", project.slug, request.listener),
+        ));
+    };
+    let api_key_id = match request.api_key {
+        Some(key) => api_key::authenticate(state, key).await.ok().map(|caller| caller.key_id),
+        None => None,
+    };
+    if let (Some(key), Some(_)) = (request.idempotency_key, api_key_id) {
+        if let Some(first) = state.store.delivery_by_idempotency_key(listener.id, key).await? {
+            return Ok(replayed(&first));
+        }
+    }
+    let mut delivery = DeliveryForRecord {
+        listener_id: listener.id,
+        user_ref: request.user,
+        user_id: None,
+        api_key_id,
+        status: 200,
+        accepted: false,
+        error_code: None,
+        response: "",
+        content_type: request.content_type,
+        payload: request.body.unwrap_or_default(),
+        idempotency_key: request.idempotency_key.filter(|_| api_key_id.is_some()),
+        replay_of: None,
+    };
+    let outcome = match api_key_id {
+        None => Err(IngestResponse::error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "a valid API key is required in the X-Api-Key header or the api_key query parameter",
+        )),
+        Some(_) => evaluate(state, &project, &listener, request).await?,
+    };
+    match outcome {
+        Err(rejection) => {
+            let response = rejection.body.to_string();
+            let code = rejection.code();
+            delivery.status = rejection.status.as_u16();
+            delivery.error_code = code.as_deref();
+            delivery.response = &response;
+            record_or_first(state, &delivery, rejection).await
+        }
+        Ok(accepted) => {
+            let response = accepted.body.to_string();
+            delivery.user_id = Some(accepted.user_id);
+            delivery.accepted = true;
+            delivery.response = &response;
+            match state.store.store_values(accepted.user_id, &accepted.values, &delivery).await {
+                Ok(_) => Ok(IngestResponse { status: StatusCode::OK, body: accepted.body }),
+                Err(store::Error::Conflict(_)) => first_with_same_key(state, &delivery).await,
+                Err(error) => Err(error),
+            }
+        }
+    }
+}
+
+/// Replays a recorded delivery against the listener as it is now (after a fix, say).
+pub async fn replay(state: &AppState, project: &Project, listener: &Listener, delivery_id: i64) -> Result<Option<IngestResponse>, store::Error> {
+    let Some(original) = state.store.delivery(listener.id, delivery_id).await? else { return Ok(None) };
+    let request = IngestRequest {
+        project: &project.slug,
+        listener: &listener.key,
+        user: &original.user_ref,
+        api_key: None,
+        content_type: &original.content_type,
+        idempotency_key: None,
+        body: Some(original.payload.as_bytes()),
+    };
+    let mut delivery = DeliveryForRecord {
+        listener_id: listener.id,
+        user_ref: &original.user_ref,
+        user_id: None,
+        api_key_id: None,
+        status: 200,
+        accepted: false,
+        error_code: None,
+        response: "",
+        content_type: &original.content_type,
+        payload: original.payload.as_bytes(),
+        idempotency_key: None,
+        replay_of: Some(original.id),
+    };
+    let response = match evaluate(state, project, listener, &request).await? {
+        Err(rejection) => {
+            let response = rejection.body.to_string();
+            let code = rejection.code();
+            delivery.status = rejection.status.as_u16();
+            delivery.error_code = code.as_deref();
+            delivery.response = &response;
+            state.store.record_delivery(&delivery).await?;
+            rejection
+        }
+        Ok(accepted) => {
+            let response = accepted.body.to_string();
+            delivery.user_id = Some(accepted.user_id);
+            delivery.accepted = true;
+            delivery.response = &response;
+            state.store.store_values(accepted.user_id, &accepted.values, &delivery).await?;
+            IngestResponse { status: StatusCode::OK, body: accepted.body }
+        }
+    };
+    Ok(Some(response))
+}
+
+struct Accepted {
+    user_id: i64,
+    values: Vec<ValueChange>,
+    body: Json,
+}
+
+/// Everything between "the key is good" and "write": the listener's state, the body, the
+/// user, the values. `Err` is the answer to send (and record) instead of writing.
+async fn evaluate(
+    state: &AppState,
+    project: &Project,
+    listener: &Listener,
+    request: &IngestRequest<'_>,
+) -> Result<Result<Accepted, IngestResponse>, store::Error> {
+    use IngestResponse as R;
+    if !listener.enabled {
+        return Ok(Err(R::error(StatusCode::CONFLICT, "listener_disabled", format!("listener '{}' is disabled", listener.key))));
+    }
+    let Some(body) = request.body else {
+        let limit = state.ingest_max_body_bytes;
+        return Ok(Err(R::error(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("the body is larger than {limit} bytes"))));
+    };
+    if !is_json(request.content_type) {
+        return Ok(Err(R::error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "the body must be JSON (Content-Type: application/json)",
+        )));
+    }
+    let object: Map<String, Json> = match serde_json::from_slice::<Json>(body) {
+        Ok(Json::Object(object)) => object,
+        Ok(_) => return Ok(Err(R::error(StatusCode::BAD_REQUEST, "bad_request", "the body must be a JSON object"))),
+        Err(error) => return Ok(Err(R::error(StatusCode::BAD_REQUEST, "bad_request", format!("malformed JSON: {error}")))),
+    };
+    let user_id = match find_or_create_user(state, project, listener, request.user).await? {
+        Ok(id) => id,
+        Err(rejection) => return Ok(Err(rejection)),
+    };
+
+    let mut values = Vec::new();
+    let mut updated = Vec::new();
+    let mut problems = Vec::new();
+    for field in &listener.fields {
+        let Some(raw) = lookup(&object, &field.parameter) else { continue };
+        match coerce(field.field_type, raw) {
+            Ok(value) => {
+                values.push((field.field_id, field.field_type, value));
+                updated.push(field.parameter.clone());
+            }
+            Err(reason) => problems.push(json!({ "parameter": field.parameter, "reason": reason.to_string() })),
+        }
+    }
+    if !problems.is_empty() {
+        let message = format!("{} value(s) do not fit their field's type; nothing was stored", problems.len());
+        return Ok(Err(R {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            body: json!({ "error": { "code": "invalid_values", "message": message, "fields": problems } }),
+        }));
+    }
+    let ignored: Vec<&String> = object
+        .keys()
+        .filter(|member| !listener.fields.iter().any(|f| f.parameter == **member || f.parameter.split('.').next() == Some(member.as_str())))
+        .collect();
+    let body = json!({ "status": "accepted", "user": request.user, "updated": updated, "ignored": ignored });
+    Ok(Ok(Accepted { user_id, values, body }))
+}
+
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+async fn find_or_create_user(
+    state: &AppState,
+    project: &Project,
+    listener: &Listener,
+    value: &str,
+) -> Result<Result<i64, IngestResponse>, store::Error> {
+    let not_found = || {
+        IngestResponse::error(
+            StatusCode::NOT_FOUND,
+            "user_not_found",
+            format!("project '{}' has no user with {} '{value}'", project.slug, listener.identify_by.as_str()),
+        )
+    };
+    let user_ref = match listener.identify_by {
+        IdentifyBy::Email => Email::parse(value).map(UserRef::Email),
+        IdentifyBy::Username => Username::parse(value).map(UserRef::Username),
+    };
+    let Ok(user_ref) = user_ref else { return Ok(Err(not_found())) };
+    if let Some(user) = state.store.find_project_user(project.id, &user_ref).await? {
+        return Ok(Ok(user.id));
+    }
+    match (listener.unknown_user, user_ref) {
+        (UnknownUserPolicy::Create, UserRef::Email(email)) => Ok(Ok(create_user(state, project, &email).await?)),
+        _ => Ok(Err(not_found())),
+    }
+}
+
+/// Adds a user named only by an email: the username comes from the local part, with a
+/// number appended when it is taken.
+async fn create_user(state: &AppState, project: &Project, email: &Email) -> Result<i64, store::Error> {
+    let local = email.as_str().split('@').next().unwrap_or("user");
+    let base: String = local.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '-' }).take(56).collect();
+    let base = if base.len() < 2 || !base.starts_with(|c: char| c.is_ascii_alphanumeric()) { format!("u{base}x") } else { base };
+    for attempt in 0..20 {
+        let username = if attempt == 0 { base.clone() } else { format!("{base}-{attempt}") };
+        let Ok(new) = UserForCreate::parse(email.as_str(), &username, local) else { break };
+        match state.store.add_project_user(project.id, &new).await {
+            Ok(user) => return Ok(user.id),
+            Err(store::Error::Conflict(_)) => {
+                // Either the username is taken, or the email exists outside this project.
+                if let Some(user) = state.store.find_project_user(project.id, &UserRef::Email(email.clone())).await? {
+                    return Ok(user.id);
+                }
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    Err(store::Error::Conflict(format!("could not choose a free username for {email}")))
+}
+
+async fn record_or_first(state: &AppState, delivery: &DeliveryForRecord<'_>, rejection: IngestResponse) -> Result<IngestResponse, store::Error> {
+    match state.store.record_delivery(delivery).await {
+        Ok(_) => Ok(rejection),
+        Err(store::Error::Conflict(_)) => first_with_same_key(state, delivery).await,
+        Err(error) => Err(error),
+    }
+}
+
+/// A concurrent request with the same idempotency key won: answer what it answered.
+async fn first_with_same_key(state: &AppState, delivery: &DeliveryForRecord<'_>) -> Result<IngestResponse, store::Error> {
+    let key = delivery.idempotency_key.unwrap_or_default();
+    let first = state.store.delivery_by_idempotency_key(delivery.listener_id, key).await?.ok_or(store::Error::NotFound)?;
+    Ok(replayed(&first))
+}
+
+fn replayed(first: &store::Delivery) -> IngestResponse {
+    IngestResponse {
+        status: StatusCode::from_u16(first.status).unwrap_or(StatusCode::OK),
+        body: serde_json::from_str(&first.response).unwrap_or(Json::Null),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_media_types_are_recognised() {
+        assert!(is_json("application/json"));
+        assert!(is_json("application/json; charset=utf-8"));
+        assert!(is_json("application/vnd.github+json"));
+        assert!(!is_json("text/plain"));
+        assert!(!is_json(""));
+    }
+}

@@ -1,0 +1,39 @@
+//! External listeners of a project.
+
+use crate::domain::listener::{FieldMapping, IdentifyBy, Listener, ListenerForCreate, UnknownUserPolicy};
+use crate::domain::project::Project;
+use crate::server::error::{AppError, AppResult};
+use crate::server::store::Store;
+
+/// A listener as submitted by a form or the API, before parsing.
+pub struct ListenerInput<'a> {
+    pub name: &'a str,
+    pub key: &'a str,
+    pub data_group: &'a str,
+    pub identify_by: &'a str,
+    pub unknown_user: &'a str,
+    pub fields: Vec<FieldMapping>,
+}
+
+pub async fn create_listener(store: &Store, project: &Project, input: ListenerInput<'_>) -> AppResult<Listener> {
+    let identify_by = IdentifyBy::parse(input.identify_by)
+        .ok_or_else(|| AppError::invalid("identify_by", format!("'{}' is not email or username", input.identify_by)))?;
+    let unknown_user = UnknownUserPolicy::parse(input.unknown_user)
+        .ok_or_else(|| AppError::invalid("unknown_user", format!("'{}' is not reject or create", input.unknown_user)))?;
+    let new = ListenerForCreate::parse(input.name, input.key, input.data_group, identify_by, unknown_user, input.fields)?;
+    let listener = store.create_listener(project.id, &new).await?;
+    tracing::info!(project = %project.slug, listener = %listener.key, fields = listener.fields.len(), "listener created");
+    Ok(listener)
+}
+
+pub async fn existing_listener(store: &Store, project: &Project, key: &str) -> AppResult<Listener> {
+    store
+        .listener(project.id, key)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("project '{}' has no listener '{key}'", project.slug)))
+}
+
+/// The endpoint URL a sender posts to, with `VALUE` where the user goes.
+pub fn endpoint_url(base_url: &str, project: &Project, listener: &Listener) -> String {
+    format!("{base_url}{}", listener.endpoint_path(&project.slug))
+}

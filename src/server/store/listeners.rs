@@ -1,0 +1,213 @@
+//! External listeners, the data groups and fields they feed.
+
+use chrono::{DateTime, Utc};
+
+use super::{conflict_on_unique, on_pool, BeginWrite, Error, Result, Store};
+use crate::domain::fields::FieldType;
+use crate::domain::listener::{IdentifyBy, Listener, ListenerField, ListenerForCreate, ListenerType, UnknownUserPolicy};
+
+#[derive(sqlx::FromRow)]
+struct ListenerRow {
+    id: i64,
+    project_id: i64,
+    key: String,
+    name: String,
+    data_group_id: i64,
+    data_group: String,
+    identify_by: String,
+    unknown_user: String,
+    enabled: bool,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ListenerFieldRow {
+    listener_id: i64,
+    field_id: i64,
+    label: String,
+    parameter: String,
+    field_type: String,
+}
+
+impl ListenerRow {
+    fn into_listener(self, fields: &[ListenerFieldRow]) -> Listener {
+        Listener {
+            id: self.id,
+            project_id: self.project_id,
+            key: self.key,
+            name: self.name,
+            listener_type: ListenerType::ExternalData,
+            data_group_id: self.data_group_id,
+            data_group: self.data_group,
+            // CHECK constraints keep these columns to known values.
+            identify_by: IdentifyBy::parse(&self.identify_by).unwrap_or_default(),
+            unknown_user: UnknownUserPolicy::parse(&self.unknown_user).unwrap_or_default(),
+            enabled: self.enabled,
+            fields: fields
+                .iter()
+                .filter(|f| f.listener_id == self.id)
+                .map(|f| ListenerField {
+                    field_id: f.field_id,
+                    label: f.label.clone(),
+                    parameter: f.parameter.clone(),
+                    field_type: FieldType::parse(&f.field_type).unwrap_or(FieldType::String),
+                })
+                .collect(),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+const LISTENER_SELECT: &str = "SELECT l.id, l.project_id, l.key, l.name, l.data_group_id, g.label AS data_group,
+    l.identify_by, l.unknown_user, l.enabled, l.created_at, l.updated_at
+    FROM listeners l JOIN data_groups g ON g.id = l.data_group_id";
+
+const FIELD_SELECT: &str = "SELECT lf.listener_id, f.id AS field_id, f.label, lf.parameter, f.field_type
+    FROM listener_fields lf JOIN fields f ON f.id = lf.field_id JOIN listeners l ON l.id = lf.listener_id";
+
+impl Store {
+    /// Creates a listener, its data group when new, and the fields it feeds when new. A field
+    /// that already exists in the group (same label, any case) is reused and must keep its type.
+    pub async fn create_listener(&self, project_id: i64, new: &ListenerForCreate) -> Result<Listener> {
+        let now = Utc::now();
+        let listener_id: i64 = on_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let existing_group: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM data_groups WHERE project_id = $1 AND LOWER(label) = LOWER($2)")
+                    .bind(project_id)
+                    .bind(&new.data_group)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let group_id: i64 = match existing_group {
+                Some(id) => id,
+                None => {
+                    sqlx::query_scalar("INSERT INTO data_groups (project_id, label, created_at) VALUES ($1, $2, $3) RETURNING id")
+                        .bind(project_id)
+                        .bind(&new.data_group)
+                        .bind(now)
+                        .fetch_one(&mut *tx)
+                        .await?
+                }
+            };
+            let listener_id: i64 = sqlx::query_scalar(
+                "INSERT INTO listeners (project_id, key, name, listener_type, data_group_id, identify_by, unknown_user, enabled, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+            )
+            .bind(project_id)
+            .bind(&new.key)
+            .bind(&new.name)
+            .bind(ListenerType::ExternalData.as_str())
+            .bind(group_id)
+            .bind(new.identify_by.as_str())
+            .bind(new.unknown_user.as_str())
+            .bind(true)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(conflict_on_unique(format!("a listener with key '{}' already exists in this project", new.key)))?;
+            for (position, mapping) in new.fields.iter().enumerate() {
+                let existing: Option<(i64, String)> = sqlx::query_as(
+                    "SELECT id, field_type FROM fields WHERE data_group_id = $1 AND LOWER(label) = LOWER($2)",
+                )
+                .bind(group_id)
+                .bind(&mapping.label)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let field_id = match existing {
+                    Some((_, field_type)) if field_type != mapping.field_type.as_str() => {
+                        let existing_type = FieldType::parse(&field_type).map_or("another type", |t| t.label());
+                        return Err(Error::Conflict(format!(
+                            "field '{}' already exists in data group '{}' as {existing_type}",
+                            mapping.label, new.data_group
+                        )));
+                    }
+                    Some((id, _)) => id,
+                    None => {
+                        let next_position: i64 =
+                            sqlx::query_scalar("SELECT COUNT(*) FROM fields WHERE data_group_id = $1")
+                                .bind(group_id)
+                                .fetch_one(&mut *tx)
+                                .await?;
+                        sqlx::query_scalar(
+                            "INSERT INTO fields (data_group_id, label, field_type, position, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                        )
+                        .bind(group_id)
+                        .bind(&mapping.label)
+                        .bind(mapping.field_type.as_str())
+                        .bind(next_position)
+                        .bind(now)
+                        .fetch_one(&mut *tx)
+                        .await?
+                    }
+                };
+                sqlx::query("INSERT INTO listener_fields (listener_id, field_id, parameter, position) VALUES ($1, $2, $3, $4)")
+                    .bind(listener_id)
+                    .bind(field_id)
+                    .bind(&mapping.parameter)
+                    .bind(position as i64)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            listener_id
+        });
+        self.listener_by_id(listener_id).await?.ok_or(Error::NotFound)
+    }
+
+    async fn listener_by_id(&self, id: i64) -> Result<Option<Listener>> {
+        self.load_listeners("l.id = $1", id).await.map(|mut found| found.pop())
+    }
+
+    /// The listener with this key in a project.
+    pub async fn listener(&self, project_id: i64, key: &str) -> Result<Option<Listener>> {
+        let id: Option<i64> = on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT id FROM listeners WHERE project_id = $1 AND key = $2"
+        )
+        .bind(project_id)
+        .bind(key)
+        .fetch_optional(pool)
+        .await)?;
+        match id {
+            Some(id) => self.listener_by_id(id).await,
+            None => Ok(None),
+        }
+    }
+
+    pub async fn list_listeners(&self, project_id: i64) -> Result<Vec<Listener>> {
+        self.load_listeners("l.project_id = $1", project_id).await
+    }
+
+    async fn load_listeners(&self, condition: &str, value: i64) -> Result<Vec<Listener>> {
+        let listener_sql = format!("{LISTENER_SELECT} WHERE {condition} ORDER BY l.name, l.key");
+        let field_sql = format!("{FIELD_SELECT} WHERE {condition} ORDER BY lf.position");
+        let (listeners, fields) = on_pool!(self, |pool| {
+            let listeners = sqlx::query_as::<_, ListenerRow>(&listener_sql).bind(value).fetch_all(pool).await?;
+            let fields = sqlx::query_as::<_, ListenerFieldRow>(&field_sql).bind(value).fetch_all(pool).await?;
+            (listeners, fields)
+        });
+        Ok(listeners.into_iter().map(|row| row.into_listener(&fields)).collect())
+    }
+
+    pub async fn set_listener_enabled(&self, listener_id: i64, enabled: bool) -> Result<()> {
+        on_pool!(self, |pool| sqlx::query("UPDATE listeners SET enabled = $1, updated_at = $2 WHERE id = $3")
+            .bind(enabled)
+            .bind(Utc::now())
+            .bind(listener_id)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Deletes a listener and its deliveries; the data group, fields and stored values stay.
+    pub async fn delete_listener(&self, listener_id: i64) -> Result<()> {
+        on_pool!(self, |pool| sqlx::query("DELETE FROM listeners WHERE id = $1")
+            .bind(listener_id)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+}

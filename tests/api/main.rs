@@ -1,0 +1,15 @@
+//! The HTTP surface of Inlet against a real running app on port 0, each test with its own
+//! database: `INLET_TEST_DATABASE=sqlite` (default) or `postgres`.
+
+mod api_auth;
+mod csrf;
+mod health;
+mod helpers;
+mod import;
+mod ingest;
+mod listeners;
+mod login;
+mod pages;
+mod projects;
+mod upload;
+mod users;
