@@ -1,18 +1,23 @@
-# Inlet: `make run` to try it, `make test` to prove it. Both install what is missing first.
+# Inlet: `make run` to try it, `make test` to prove it. Both install what is missing first
+# (scripts/ensure-tools).
 
 SHELL := /bin/bash
-TOOLS_DIR ?= $(HOME)/.cache/inlet-tools
-export PATH := $(HOME)/.cargo/bin:$(TOOLS_DIR)/node_modules/.bin:$(PATH)
-export INLET_TOOLS_DIR := $(TOOLS_DIR)
 
-# cargo-leptos writes the binary under CARGO_TARGET_DIR (when set) and the site under ./target/site.
+# npm's binaryen (wasm-opt) lives in a tools folder outside the clone; cargo's tools in ~/.cargo/bin.
+INLET_TOOLS_DIR ?= $(HOME)/.cache/inlet-tools
+export INLET_TOOLS_DIR
+export PATH := $(HOME)/.cargo/bin:$(INLET_TOOLS_DIR)/node_modules/.bin:$(PATH)
+
+# cargo-leptos puts the server binary under cargo's target dir (CARGO_TARGET_DIR when set, e.g.
+# the CI cache) but the site (pkg/, CSS, assets) always under ./target/site, as site-root in
+# Cargo.toml says: the binary finds it through INLET_SITE_ROOT, relative to this folder.
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
-BIN := $(TARGET_DIR)/release/inlet
+BIN := $(abspath $(TARGET_DIR)/release/inlet)
 export INLET_SITE_ROOT ?= target/site
 
-.PHONY: run test build unit integration e2e check fmt bench-ingest clean-data
+.PHONY: run test tools tools-test build unit integration e2e check fmt clean-data
 
-run: ## Build, migrate, load the demo community (first run) and serve on http://127.0.0.1:3000
+run: ## Build, migrate, load the demo community (first run only) and serve on http://127.0.0.1:3000
 	scripts/ensure-tools run
 	cargo leptos build --release
 	$(BIN) demo
@@ -20,19 +25,28 @@ run: ## Build, migrate, load the demo community (first run) and serve on http://
 
 test: ## Everything: unit, integration on SQLite and PostgreSQL, Playwright in Debian chromium
 	scripts/ensure-tools test
-	$(MAKE) unit integration build e2e
+	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory integration
+	$(MAKE) --no-print-directory build
+	$(MAKE) --no-print-directory e2e
 
-build:
+tools:
+	scripts/ensure-tools run
+
+tools-test:
+	scripts/ensure-tools test
+
+build: ## Release build of the server and the hydrating front end
 	cargo leptos build --release
 
 unit:
 	cargo test --features ssr --lib
 
-integration:
+integration: ## The HTTP suite on SQLite, then on PostgreSQL at 127.0.0.1:5432
 	scripts/test-integration
 
-e2e:
-	cd end2end && INLET_BIN="$(abspath $(BIN))" npx playwright test
+e2e: ## Playwright journeys against the release binary (run `make build` first)
+	cd end2end && INLET_BIN="$(BIN)" npx playwright test
 
 check:
 	cargo check --features ssr --all-targets
@@ -41,5 +55,5 @@ check:
 fmt:
 	cargo fmt
 
-clean-data: ## Forget the local SQLite database (the demo is loaded again on the next `make run`)
+clean-data: ## Forget the local SQLite database (the demo is loaded again by the next `make run`)
 	rm -rf data
