@@ -1,25 +1,23 @@
-// Shows every <time data-local> in the viewer's own time zone. The server renders UTC (it
-// cannot know the zone); this runs once the page has hydrated, and again whenever the
-// application renders new times.
+// A small enhancement once the page is live (everything works without it): a button with
+// data-copy="<id>" copies that element's value to the clipboard. It only listens for clicks
+// and never changes what the application rendered, so hydration is never disturbed.
 (function () {
-  const format = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-  function localise() {
-    document.querySelectorAll("time[data-local]").forEach(function (element) {
-      const date = new Date(element.dateTime);
-      if (isNaN(date) || element.dataset.shown === element.dateTime) return;
-      element.title = element.textContent;
-      element.textContent = format.format(date);
-      element.dataset.shown = element.dateTime;
-    });
-  }
-  function start() {
-    localise();
-    new MutationObserver(localise).observe(document.body, { subtree: true, childList: true });
-  }
-  // Wait for hydration so the page's own rendering is never disturbed.
-  const wait = new MutationObserver(function () {
-    if (document.body.dataset.hydrated) { wait.disconnect(); start(); }
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button) return;
+    const source = document.getElementById(button.dataset.copy);
+    if (!source) return;
+    const text = source.value !== undefined ? source.value : source.textContent;
+    const done = function (label) {
+      button.setAttribute("aria-label", label);
+      button.dataset.state = label;
+      setTimeout(function () { button.removeAttribute("aria-label"); delete button.dataset.state; }, 2000);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(function () { done("Copied"); }, function () { if (source.select) source.select(); done("Press Ctrl+C to copy"); });
+    } else {
+      if (source.select) source.select();
+      done("Press Ctrl+C to copy");
+    }
   });
-  if (document.body && document.body.dataset.hydrated) start();
-  else wait.observe(document.body || document.documentElement, { attributes: true, subtree: true, attributeFilter: ["data-hydrated"] });
 })();

@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod keys;
+pub mod listeners;
 pub mod projects;
 pub mod session;
 pub mod staff;

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
-use super::fields::FieldType;
+use super::fields::{FieldType, FieldValue};
 use super::ValidationError;
 
 /// How the `{VALUE}` in the endpoint URL names a user.
@@ -93,6 +93,9 @@ pub struct FieldMapping {
 pub fn parse_listener_key(input: &str) -> Result<String, ValidationError> {
     let key = input.trim();
     let ok_chars = key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if key == "new" {
+        return Err(ValidationError::new("key", "'new' is reserved"));
+    }
     if !(2..=40).contains(&key.len()) || !ok_chars || !key.starts_with(|c: char| c.is_ascii_alphanumeric()) {
         return Err(ValidationError::new(
             "key",
@@ -172,6 +175,15 @@ impl Listener {
     }
 }
 
+/// A field of one of a project's data groups.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupField {
+    pub data_group: String,
+    pub field_id: i64,
+    pub label: String,
+    pub field_type: FieldType,
+}
+
 /// A listener about to be created, already checked as a whole.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListenerForCreate {
@@ -217,6 +229,31 @@ impl ListenerForCreate {
     }
 }
 
+/// A recorded delivery, as shown on the listener page and by the API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivery {
+    pub id: i64,
+    pub user_ref: String,
+    pub received_at: DateTime<Utc>,
+    pub status: u16,
+    pub accepted: bool,
+    pub error_code: Option<String>,
+    pub response: String,
+    pub content_type: String,
+    pub payload: String,
+    pub replay_of: Option<i64>,
+}
+
+/// One change of one value, newest first when listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub field_id: i64,
+    pub old_value: Option<FieldValue>,
+    pub new_value: Option<FieldValue>,
+    pub changed_at: DateTime<Utc>,
+    pub delivery_id: Option<i64>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,7 +266,7 @@ mod tests {
     fn keys_are_short_slugs() {
         assert_eq!(parse_listener_key(" appdata ").unwrap(), "appdata");
         assert_eq!(parse_listener_key("crm_sync-2").unwrap(), "crm_sync-2");
-        for bad in ["a", "App", "app data", "-app", &"a".repeat(41)] {
+        for bad in ["a", "App", "app data", "-app", "new", &"a".repeat(41)] {
             assert!(parse_listener_key(bad).is_err(), "{bad}");
         }
     }

@@ -5,14 +5,35 @@ use leptos::prelude::*;
 
 use crate::api::UiError;
 
-/// A date and time as `YYYY-MM-DD HH:MM` UTC, in a `<time>` element the browser localises.
+/// A date and time: rendered as UTC by the server (which cannot know the viewer's zone), then
+/// shown in the viewer's own time zone once the page is live. The change goes through a
+/// signal, so hydration never meets a DOM it did not render.
 #[component]
 pub fn When(at: DateTime<Utc>) -> impl IntoView {
-    view! {
-        <time datetime=at.to_rfc3339() data-local="">
-            {at.format("%Y-%m-%d %H:%M UTC").to_string()}
-        </time>
-    }
+    let utc = at.format("%Y-%m-%d %H:%M UTC").to_string();
+    let (text, set_text) = signal(utc.clone());
+    Effect::new(move |_| {
+        if let Some(local) = local_time(at) {
+            set_text.set(local);
+        }
+    });
+    view! { <time datetime=at.to_rfc3339() title=utc>{text}</time> }
+}
+
+#[cfg(feature = "hydrate")]
+fn local_time(at: DateTime<Utc>) -> Option<String> {
+    use wasm_bindgen::JsValue;
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into()).ok()?;
+    js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into()).ok()?;
+    let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &options).format();
+    let date = js_sys::Date::new(&JsValue::from_f64(at.timestamp_millis() as f64));
+    format.call1(&JsValue::NULL, &date).ok()?.as_string()
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn local_time(_at: DateTime<Utc>) -> Option<String> {
+    None
 }
 
 /// An error box for a failed load or action.

@@ -19,30 +19,51 @@ fn current_project_slug() -> Memo<Option<String>> {
     })
 }
 
+/// The frame around every logged-in page. The `Outlet` is rendered synchronously, never
+/// inside a `Suspend`: pages create their resources in the same order on the server and in
+/// the browser, so hydration always finds what the server rendered. Frame data (who is
+/// logged in, their projects) fills small `Suspense` islands instead.
 #[component]
 pub fn AppFrame() -> impl IntoView {
     let data = Resource::new(|| (), |_| frame());
-    // Provided here, synchronously, so every page under the frame sees the same resource on
-    // the server and in the browser (context provided inside a Suspend is not reliable).
     provide_context(FrameResource(data));
+    let slug = current_project_slug();
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(frame) => view! { <Framed frame /> }.into_any(),
-                    Err(UiError::Unauthenticated) => view! { <Redirect path="/login" /> }.into_any(),
-                    Err(error) => view! { <main class="content"><ErrorNote error /></main> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <header class="topbar">
+            <Suspense fallback=|| view! { <span class="brand">"Inlet"</span> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(frame) => view! { <TopBar frame slug /> }.into_any(),
+                        Err(UiError::Unauthenticated) => view! { <Redirect path="/login" /> }.into_any(),
+                        Err(error) => view! { <ErrorNote error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </header>
+        <div class="frame">
+            <nav class="sidenav" aria-label="Main">
+                {move || slug.get().map(|slug| view! { <ProjectNav slug /> })}
+                <p class="nav-heading">"Community"</p>
+                <ul>
+                    <li><A href="/projects">"Projects"</A></li>
+                    <CommunityManagerOnly>
+                        <li><A href="/staff">"Staff"</A></li>
+                        <li><A href="/api-keys">"API keys"</A></li>
+                    </CommunityManagerOnly>
+                    <li class="nav-group">"Community tools"</li>
+                    <li><A href="/reports">"Community reports"</A></li>
+                </ul>
+            </nav>
+            <main class="content" id="main">
+                <Outlet />
+            </main>
+        </div>
     }
 }
 
 #[component]
-fn Framed(frame: FrameData) -> impl IntoView {
-    let slug = current_project_slug();
+fn TopBar(frame: FrameData, slug: Memo<Option<String>>) -> impl IntoView {
     let projects = frame.projects.clone();
-    let is_manager = frame.staff.is_community_manager();
     let current_name = move || {
         slug.get()
             .and_then(|s| projects.iter().find(|p| p.slug == s).map(|p| p.name.clone()))
@@ -53,45 +74,24 @@ fn Framed(frame: FrameData) -> impl IntoView {
         .iter()
         .map(|p| view! { <li><a href=format!("/p/{}/users", p.slug)>{p.name.clone()}</a></li> })
         .collect_view();
-
     view! {
-        <header class="topbar">
-            <a class="brand" href="/projects">
-                <span class="logo" aria-hidden="true">"◆"</span>
-                {frame.community_name.clone()}
-            </a>
-            <details class="switcher">
-                <summary>{current_name}</summary>
-                <ul>
-                    {switcher_links}
-                    <li class="all"><a href="/projects">"All projects"</a></li>
-                </ul>
-            </details>
-            <div class="who">
-                <span class="who-name">{frame.staff.name.clone()}</span>
-                <span class="who-role">{frame.staff.role.label()}</span>
-                <form method="post" action="/logout">
-                    <button type="submit" class="button-quiet">"Log out"</button>
-                </form>
-            </div>
-        </header>
-        <div class="frame">
-            <nav class="sidenav" aria-label="Main">
-                {move || slug.get().map(|slug| view! { <ProjectNav slug /> })}
-                <p class="nav-heading">"Community"</p>
-                <ul>
-                    <li><A href="/projects">"Projects"</A></li>
-                    {is_manager.then(|| view! {
-                        <li><A href="/staff">"Staff"</A></li>
-                        <li><A href="/api-keys">"API keys"</A></li>
-                    })}
-                    <li class="nav-group">"Community tools"</li>
-                    <li><A href="/reports">"Community reports"</A></li>
-                </ul>
-            </nav>
-            <main class="content" id="main">
-                <Outlet />
-            </main>
+        <a class="brand" href="/projects">
+            <span class="logo" aria-hidden="true">"◆"</span>
+            {frame.community_name.clone()}
+        </a>
+        <details class="switcher">
+            <summary>{current_name}</summary>
+            <ul>
+                {switcher_links}
+                <li class="all"><a href="/projects">"All projects"</a></li>
+            </ul>
+        </details>
+        <div class="who">
+            <span class="who-name">{frame.staff.name.clone()}</span>
+            <span class="who-role">{frame.staff.role.label()}</span>
+            <form method="post" action="/logout">
+                <button type="submit" class="button-quiet">"Log out"</button>
+            </form>
         </div>
     }
 }
@@ -111,7 +111,9 @@ fn ProjectNav(slug: String) -> impl IntoView {
     }
 }
 
-/// Checks the viewer may open the project, then shows the project page (or a 403/404 page).
+/// Checks the viewer may open the project. The page (the `Outlet`) is rendered beside the
+/// check, synchronously; when access is refused the 403 notice hides it (`.refused ~ *`),
+/// and the page's own server functions refuse its data anyway.
 #[component]
 pub fn ProjectFrame() -> impl IntoView {
     let params = use_params_map();
@@ -119,29 +121,31 @@ pub fn ProjectFrame() -> impl IntoView {
     let project = Resource::new(slug, open_project);
     provide_context(ProjectResource(project));
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match project.await {
-                    Ok(_) => view! { <Outlet /> }.into_any(),
+                    Ok(_) => ().into_any(),
                     Err(UiError::Forbidden(_)) => view! { <ForbiddenProject /> }.into_any(),
                     Err(UiError::NotFound(message)) => view! {
-                        <section class="panel">
+                        <section class="panel refused">
+                            <p class="status-code">"404"</p>
                             <h1>"Project not found"</h1>
                             <p>{message}</p>
                             <p><a href="/projects">"Back to projects"</a></p>
                         </section>
                     }.into_any(),
-                    Err(error) => view! { <ErrorNote error /> }.into_any(),
+                    Err(error) => view! { <div class="refused"><ErrorNote error /></div> }.into_any(),
                 }
             })}
         </Suspense>
+        <Outlet />
     }
 }
 
 #[component]
 fn ForbiddenProject() -> impl IntoView {
     view! {
-        <section class="panel forbidden">
+        <section class="panel forbidden refused">
             <p class="status-code">"403"</p>
             <h1>"No access to this project"</h1>
             <p>"You are not on this project's team. Ask a community manager to add you to it."</p>
@@ -156,18 +160,39 @@ struct FrameResource(Resource<Result<FrameData, UiError>>);
 #[derive(Clone, Copy)]
 struct ProjectResource(Resource<Result<ProjectAccess, UiError>>);
 
-/// Whether the viewer is a community manager (false until the frame has loaded).
-pub fn viewer_is_community_manager() -> impl Fn() -> bool + Copy + Send + Sync + 'static {
+/// Renders `children` only for community managers. The frame resource is awaited inside a
+/// `Suspense`, so the server render and hydration always agree.
+#[component]
+pub fn CommunityManagerOnly(children: ChildrenFn) -> impl IntoView {
     let frame = use_context::<FrameResource>().map(|f| f.0);
-    move || {
-        frame.and_then(|f| f.get()).and_then(Result::ok).is_some_and(|data| data.staff.is_community_manager())
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let is_manager = match frame {
+                    Some(frame) => frame.await.is_ok_and(|data| data.staff.is_community_manager()),
+                    None => false,
+                };
+                is_manager.then(|| children.read_value()())
+            })}
+        </Suspense>
     }
 }
 
-/// The name of the project opened by the enclosing `ProjectFrame` (empty until loaded).
-pub fn project_name() -> impl Fn() -> String + Copy + Send + Sync + 'static {
+/// The name of the project opened by the enclosing `ProjectFrame`, awaited in a `Suspense`.
+#[component]
+pub fn ProjectName() -> impl IntoView {
     let project = use_context::<ProjectResource>().map(|p| p.0);
-    move || project.and_then(|p| p.get()).and_then(Result::ok).map(|p| p.project.name).unwrap_or_default()
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match project {
+                    Some(project) => project.await.map(|p| p.project.name).unwrap_or_default(),
+                    None => String::new(),
+                }
+            })}
+        </Suspense>
+    }
 }
 
 /// The `:project` slug of the current route.

@@ -24,7 +24,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark" />
                 <HydrationScripts options />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <script src="/local-time.js" defer></script>
+                <script src="/inlet.js" defer></script>
                 <MetaTags />
             </head>
             <body>
@@ -61,7 +61,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/users") view=ProjectUsersPage ssr=SsrMode::Async />
                         <Route path=path!("/users/new") view=AddUserPage ssr=SsrMode::Async />
                         <Route path=path!("/users/import") view=ImportUsersPage ssr=SsrMode::Async />
+                        <Route path=path!("/u/:user") view=UserSummaryPage ssr=SsrMode::Async />
                         <Route path=path!("/automation") view=UserAutomationPage ssr=SsrMode::Async />
+                        <Route path=path!("/automation/new") view=NewListenerPage ssr=SsrMode::Async />
+                        <Route path=path!("/automation/:key") view=ListenerDetailPage ssr=SsrMode::Async />
                         <Route path=path!("/reports") view=CustomReportsPage ssr=SsrMode::Async />
                         <Route path=path!("/team") view=ProjectTeamPage ssr=SsrMode::Async />
                     </ParentRoute>

@@ -16,7 +16,7 @@ use crate::server::auth::ApiCaller;
 use crate::server::error::{AppError, AppResult};
 use crate::server::service::{access, ingest, listeners};
 use crate::server::startup::AppState;
-use crate::server::store::Delivery;
+use crate::domain::listener::Delivery;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

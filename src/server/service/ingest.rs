@@ -294,7 +294,7 @@ async fn first_with_same_key(state: &AppState, delivery: &DeliveryForRecord<'_>)
     Ok(replayed(&first))
 }
 
-fn replayed(first: &store::Delivery) -> IngestResponse {
+fn replayed(first: &crate::domain::listener::Delivery) -> IngestResponse {
     IngestResponse {
         status: StatusCode::from_u16(first.status).unwrap_or(StatusCode::OK),
         body: serde_json::from_str(&first.response).unwrap_or(Json::Null),

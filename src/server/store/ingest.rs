@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::{on_pool, BeginWrite, Error, Result, Store};
 use crate::domain::fields::{FieldType, FieldValue};
+use crate::domain::listener::{Delivery, HistoryEntry};
 
 /// A request to a listener, as it will be recorded.
 #[derive(Debug, Clone)]
@@ -19,21 +20,6 @@ pub struct DeliveryForRecord<'a> {
     pub content_type: &'a str,
     pub payload: &'a [u8],
     pub idempotency_key: Option<&'a str>,
-    pub replay_of: Option<i64>,
-}
-
-/// A recorded delivery, as shown on the listener page and by the API.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Delivery {
-    pub id: i64,
-    pub user_ref: String,
-    pub received_at: DateTime<Utc>,
-    pub status: u16,
-    pub accepted: bool,
-    pub error_code: Option<String>,
-    pub response: String,
-    pub content_type: String,
-    pub payload: String,
     pub replay_of: Option<i64>,
 }
 
@@ -66,16 +52,6 @@ impl From<DeliveryRow> for Delivery {
             replay_of: row.replay_of,
         }
     }
-}
-
-/// One change of one value, newest first when listed.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct HistoryEntry {
-    pub field_id: i64,
-    pub old_value: Option<FieldValue>,
-    pub new_value: Option<FieldValue>,
-    pub changed_at: DateTime<Utc>,
-    pub delivery_id: Option<i64>,
 }
 
 /// One value to store: the field, its type, and the new value (`None` clears it).

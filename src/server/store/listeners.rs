@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::{conflict_on_unique, on_pool, BeginWrite, Error, Result, Store};
 use crate::domain::fields::FieldType;
-use crate::domain::listener::{IdentifyBy, Listener, ListenerField, ListenerForCreate, ListenerType, UnknownUserPolicy};
+use crate::domain::listener::{GroupField, IdentifyBy, Listener, ListenerField, ListenerForCreate, ListenerType, UnknownUserPolicy};
 
 #[derive(sqlx::FromRow)]
 struct ListenerRow {
@@ -188,6 +188,23 @@ impl Store {
             (listeners, fields)
         });
         Ok(listeners.into_iter().map(|row| row.into_listener(&fields)).collect())
+    }
+
+    /// Every field of every data group of a project, in group order then field order.
+    pub async fn project_fields(&self, project_id: i64) -> Result<Vec<GroupField>> {
+        let rows: Vec<(String, i64, String, String)> = on_pool!(self, |pool| sqlx::query_as(
+            "SELECT g.label, f.id, f.label, f.field_type FROM fields f JOIN data_groups g ON g.id = f.data_group_id
+             WHERE g.project_id = $1 ORDER BY g.label, f.position"
+        )
+        .bind(project_id)
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(data_group, field_id, label, field_type)| {
+                Some(GroupField { data_group, field_id, label, field_type: FieldType::parse(&field_type)? })
+            })
+            .collect())
     }
 
     pub async fn set_listener_enabled(&self, listener_id: i64, enabled: bool) -> Result<()> {

@@ -17,7 +17,7 @@ mod staff;
 mod users;
 
 pub use api_keys::{ApiKeyForCreate, ApiKeyRecord};
-pub use ingest::{Delivery, DeliveryForRecord, HistoryEntry, ValueChange};
+pub use ingest::{DeliveryForRecord, ValueChange};
 pub use sessions::SqlSessionStore;
 pub use staff::StaffCredentials;
 

@@ -1,13 +1,17 @@
 //! One module per area of the navigation.
 
+mod automation;
 mod community;
 mod login;
 mod project_users;
 mod projects;
 mod team;
+mod user_summary;
 
 pub use community::{ApiKeysPage, CommunityReportsPage, StaffPage};
 pub use login::{LoginPage, NotFoundPage};
 pub use project_users::{AddUserPage, ImportUsersPage, ProjectUsersPage};
-pub use projects::{CustomReportsPage, ProjectHome, ProjectsPage, UserAutomationPage};
+pub use automation::{ListenerDetailPage, NewListenerPage, UserAutomationPage};
+pub use projects::{CustomReportsPage, ProjectHome, ProjectsPage};
 pub use team::ProjectTeamPage;
+pub use user_summary::UserSummaryPage;

@@ -7,12 +7,11 @@ use leptos_router::hooks::use_query_map;
 use crate::api::users::{list_users, recent_imports, AddUser, ImportEntry};
 use crate::domain::user::UserSort;
 use crate::ui::components::{outcome, plural, ActionOutcome, ErrorNote, FieldError, Pager, When};
-use crate::ui::frame::{project_name, project_slug};
+use crate::ui::frame::{project_slug, ProjectName};
 
 #[component]
 pub fn ProjectUsersPage() -> impl IntoView {
     let slug = project_slug();
-    let project_name = project_name();
     let query = use_query_map();
     let search = move || query.with(|q| q.get("q")).filter(|s| !s.trim().is_empty());
     let page = move || query.with(|q| q.get("page")).and_then(|p| p.parse::<u32>().ok());
@@ -46,7 +45,7 @@ pub fn ProjectUsersPage() -> impl IntoView {
     view! {
         <Title text="Project users" />
         <header class="page-header">
-            <p class="crumbs">{move || format!("{} › Management › Users", project_name())}</p>
+            <p class="crumbs"><ProjectName />" › Management › Users"</p>
             <h1>"Project users"</h1>
             <div class="actions">
                 <a class="button" href=move || format!("/p/{}/users/new", slug())>"Add user"</a>
@@ -68,14 +67,17 @@ pub fn ProjectUsersPage() -> impl IntoView {
                         let count = plural(page.total, "user", "users");
                         let pages = page.pages();
                         let current = page.page;
-                        let rows = page.items.into_iter().map(|u| view! {
+                        let rows = page.items.into_iter().map(|u| {
+                            let summary = format!("/p/{}/u/{}", slug(), u.username);
+                            view! {
                             <tr>
                                 <td>{u.email}</td>
-                                <td>{u.username}</td>
+                                <td><a href=summary>{u.username}</a></td>
                                 <td>{u.display_name}</td>
                                 <td><span class=format!("badge badge-{}", u.status.as_str())>{u.status.label()}</span></td>
                                 <td><When at=u.joined_at /></td>
                             </tr>
+                            }
                         }).collect_view();
                         view! {
                             <p class="count" role="status">{count}</p>

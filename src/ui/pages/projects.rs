@@ -6,13 +6,12 @@ use leptos_router::components::Redirect;
 
 use crate::api::projects::{list_projects, CreateProject};
 use crate::ui::components::{outcome, ActionOutcome, ErrorNote, FieldError, NotYet, When};
-use crate::ui::frame::{project_slug, viewer_is_community_manager};
+use crate::ui::frame::{project_slug, CommunityManagerOnly};
 
 #[component]
 pub fn ProjectsPage() -> impl IntoView {
     let create = ServerAction::<CreateProject>::new();
     let projects = Resource::new(move || create.version().get(), |_| list_projects());
-    let is_manager = viewer_is_community_manager();
     let value = outcome(create);
 
     view! {
@@ -46,7 +45,7 @@ pub fn ProjectsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <Show when=is_manager>
+        <CommunityManagerOnly>
             <section class="panel">
                 <h2>"New project"</h2>
                 <ActionForm action=create>
@@ -70,7 +69,7 @@ pub fn ProjectsPage() -> impl IntoView {
                     </button>
                 </ActionForm>
             </section>
-        </Show>
+        </CommunityManagerOnly>
     }
 }
 
@@ -78,24 +77,6 @@ pub fn ProjectsPage() -> impl IntoView {
 pub fn ProjectHome() -> impl IntoView {
     let slug = project_slug();
     view! { <Redirect path=format!("/p/{}/users", slug()) /> }
-}
-
-#[component]
-pub fn UserAutomationPage() -> impl IntoView {
-    view! {
-        <Title text="User automation" />
-        <header class="page-header">
-            <p class="crumbs">"Management › Users › Project users"</p>
-            <h1>"User automation"</h1>
-        </header>
-        <NotYet title="External listeners are coming next">
-            <p>
-                "An external listener gives another system (a CRM, your app's backend, billing) an endpoint to POST "
-                "JSON about this project's users. Inlet stores it as typed data on each user."
-            </p>
-            <p class="muted">"Until then, add users one by one, import them from CSV, or use the HTTP API."</p>
-        </NotYet>
-    }
 }
 
 #[component]

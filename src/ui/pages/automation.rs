@@ -1,0 +1,330 @@
+//! Management › Users › Project users › User automation: external listeners.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::listeners::{list_listeners, load_listener_page, CreateListener, SetListenerEnabled};
+use crate::domain::fields::FieldType;
+use crate::domain::listener::Delivery;
+use crate::ui::components::{outcome, ActionOutcome, ErrorNote, FieldError, When};
+use crate::ui::frame::project_slug;
+
+#[component]
+pub fn UserAutomationPage() -> impl IntoView {
+    let slug = project_slug();
+    let listeners = Resource::new(slug, list_listeners);
+    view! {
+        <Title text="User automation" />
+        <header class="page-header">
+            <p class="crumbs"><a href=move || format!("/p/{}/users", slug())>"Project users"</a>" › User automation"</p>
+            <h1>"User automation"</h1>
+            <p class="muted">"External listeners let other systems post data about this project's users."</p>
+            <div class="actions">
+                <a class="button button-primary" href=move || format!("/p/{}/automation/new", slug())>"Create an external listener"</a>
+            </div>
+        </header>
+        <Suspense fallback=|| view! { <p class="loading">"Loading listeners…"</p> }>
+            {move || Suspend::new(async move {
+                match listeners.await {
+                    Ok(list) if list.is_empty() => view! { <p class="empty">"No external listeners yet."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <table class="grid">
+                            <thead><tr><th>"Name"</th><th>"Key"</th><th>"Type"</th><th>"Data group"</th>
+                                <th class="num">"Fields"</th><th>"State"</th></tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|l| view! {
+                                    <tr>
+                                        <td><a href=format!("/p/{}/automation/{}", slug(), l.key)>{l.name}</a></td>
+                                        <td><code>{l.key}</code></td>
+                                        <td>{l.listener_type.label()}</td>
+                                        <td>{l.data_group}</td>
+                                        <td class="num">{l.fields.len()}</td>
+                                        <td>{if l.enabled { "Enabled" } else { "Disabled" }}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorNote error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn NewListenerPage() -> impl IntoView {
+    let slug = project_slug();
+    let create = ServerAction::<CreateListener>::new();
+    let value = outcome(create);
+    let (rows, set_rows) = signal(4usize);
+    view! {
+        <Title text="Create an external listener" />
+        <header class="page-header">
+            <p class="crumbs"><a href=move || format!("/p/{}/automation", slug())>"User automation"</a>" › Create"</p>
+            <h1>"Create an external listener"</h1>
+        </header>
+        <section class="panel">
+            <ActionForm action=create>
+                <ActionOutcome value success=|key| format!("Listener {key} created.") />
+                <input type="hidden" name="slug" value=slug />
+                <div class="form-row">
+                    <div class="field">
+                        <label for="listener-name">"Name"</label>
+                        <input id="listener-name" name="name" required maxlength="120" placeholder="Mobile app" />
+                        <p class="help">"For you and your team; senders never see it."</p>
+                        <FieldError value field="name" />
+                    </div>
+                    <div class="field">
+                        <label for="listener-key">"Key"</label>
+                        <input id="listener-key" name="key" required maxlength="40" placeholder="appdata" pattern="[a-z0-9][a-z0-9_-]+" />
+                        <p class="help">"Part of the endpoint URL: a-z, 0-9, '-' and '_'."</p>
+                        <FieldError value field="key" />
+                    </div>
+                </div>
+                <div class="form-row">
+                    <div class="field">
+                        <label for="listener-filter">"Filter"</label>
+                        <select id="listener-filter" name="filter" disabled>
+                            <option>"No filter (every user)"</option>
+                        </select>
+                        <p class="help">"Saved filters arrive with User Management filters."</p>
+                    </div>
+                    <div class="field">
+                        <label for="listener-type">"Listener type"</label>
+                        <select id="listener-type" name="listener_type">
+                            <option value="external_data">"External Data"</option>
+                        </select>
+                    </div>
+                </div>
+                <div class="form-row">
+                    <div class="field">
+                        <label for="listener-group">"Data group label"</label>
+                        <input id="listener-group" name="data_group" required maxlength="100" placeholder="App data" />
+                        <p class="help">"A new data group, or the label of an existing one to add to it."</p>
+                        <FieldError value field="data_group" />
+                    </div>
+                    <div class="field">
+                        <label for="listener-identify">"Identify users by"</label>
+                        <select id="listener-identify" name="identify_by">
+                            <option value="email">"Email"</option>
+                            <option value="username">"Username"</option>
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="listener-unknown">"Unknown users"</label>
+                        <select id="listener-unknown" name="unknown_user">
+                            <option value="reject">"Reject (404)"</option>
+                            <option value="create">"Create them (email only)"</option>
+                        </select>
+                        <FieldError value field="unknown_user" />
+                    </div>
+                </div>
+                <fieldset class="fields">
+                    <legend>"External data fields"</legend>
+                    <FieldError value field="fields" />
+                    <table class="grid compact">
+                        <thead><tr><th>"Label"</th><th>"Parameter"</th><th>"Type"</th></tr></thead>
+                        <tbody>
+                            {move || (0..rows.get()).map(|i| view! { <FieldRowInputs index=i value /> }).collect_view()}
+                        </tbody>
+                    </table>
+                    <button type="button" class="button-quiet" on:click=move |_| set_rows.update(|n| *n += 1)>"+ Add field"</button>
+                    <p class="help">"The parameter is the member of the posted JSON; a dotted path such as account.plan reaches into nested objects."</p>
+                </fieldset>
+                <button type="submit" class="button-primary" disabled=move || create.pending().get()>
+                    {move || if create.pending().get() { "Creating…" } else { "Submit" }}
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn FieldRowInputs(index: usize, value: Signal<Option<Result<String, crate::api::UiError>>>) -> impl IntoView {
+    let name = move |part: &str| format!("fields[{index}][{part}]");
+    let error_for = move |part: &'static str| {
+        move || value.with(|v| match v {
+            Some(Err(error)) => error.field(&format!("fields[{index}].{part}")),
+            _ => None,
+        })
+    };
+    view! {
+        <tr>
+            <td>
+                <input name=name("label") aria-label=format!("Field {} label", index + 1) maxlength="100" />
+                <p class="field-error">{error_for("label")}</p>
+            </td>
+            <td>
+                <input name=name("parameter") aria-label=format!("Field {} parameter", index + 1) maxlength="200" />
+                <p class="field-error">{error_for("parameter")}</p>
+            </td>
+            <td>
+                <select name=name("type") aria-label=format!("Field {} type", index + 1)>
+                    {FieldType::ALL.into_iter().map(|t| view! { <option value=t.as_str()>{t.label()}</option> }).collect_view()}
+                </select>
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+pub fn ListenerDetailPage() -> impl IntoView {
+    let slug = project_slug();
+    let params = use_params_map();
+    let key = move || params.read().get("key").unwrap_or_default();
+    let toggle = ServerAction::<SetListenerEnabled>::new();
+    let page = Resource::new(move || (slug(), key(), toggle.version().get()), |(slug, key, _)| load_listener_page(slug, key));
+    view! {
+        <Title text="External listener" />
+        <Suspense fallback=|| view! { <p class="loading">"Loading listener…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(data) => {
+                        let listener = data.listener;
+                        let curl = format!(
+                            "curl -X POST '{}' \\\n  -H 'X-Api-Key: YOUR_API_KEY' \\\n  -H 'Content-Type: application/json' \\\n  -d '{}'",
+                            data.endpoint_url.replace("VALUE", "ada@example.com"),
+                            example_body(&listener.fields.iter().map(|f| (f.parameter.as_str(), f.field_type)).collect::<Vec<_>>()),
+                        );
+                        let enabled = listener.enabled;
+                        view! {
+                            <header class="page-header">
+                                <p class="crumbs"><a href=format!("/p/{}/automation", slug())>"User automation"</a>" › "{listener.key.clone()}</p>
+                                <h1>{listener.name.clone()}</h1>
+                                <p class="muted">{format!("{} listener feeding data group “{}”, identifying users by {}.",
+                                    listener.listener_type.label(), listener.data_group, listener.identify_by.as_str())}</p>
+                            </header>
+                            <section class="panel">
+                                <h2>"Endpoint"</h2>
+                                <label for="endpoint-url">"Endpoint URL"</label>
+                                <div class="copy-row">
+                                    <input id="endpoint-url" readonly class="mono" value=data.endpoint_url.clone() />
+                                    <button type="button" data-copy="endpoint-url">"Copy"</button>
+                                </div>
+                                <p class="help">"Replace VALUE with the user's "{listener.identify_by.as_str()}". Send the API key in the X-Api-Key header."</p>
+                                <label for="curl-example">"Example"</label>
+                                <pre id="curl-example" class="code">{curl}</pre>
+                                <div class="actions">
+                                    <ActionForm action=toggle>
+                                        <input type="hidden" name="slug" value=slug() />
+                                        <input type="hidden" name="key" value=listener.key.clone() />
+                                        <input type="hidden" name="enabled" value=(!enabled).to_string() />
+                                        <span class=if enabled { "badge badge-active" } else { "badge" }>{if enabled { "Enabled" } else { "Disabled" }}</span>
+                                        " "
+                                        <button type="submit">{if enabled { "Disable" } else { "Enable" }}</button>
+                                    </ActionForm>
+                                </div>
+                            </section>
+                            <section class="panel">
+                                <h2>"Fields"</h2>
+                                <table class="grid compact">
+                                    <thead><tr><th>"Label"</th><th>"Parameter"</th><th>"Type"</th></tr></thead>
+                                    <tbody>
+                                        {listener.fields.iter().map(|f| view! {
+                                            <tr><td>{f.label.clone()}</td><td><code>{f.parameter.clone()}</code></td><td>{f.field_type.label()}</td></tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </section>
+                            <Deliveries deliveries=data.deliveries />
+                        }.into_any()
+                    }
+                    Err(error) => view! { <ErrorNote error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Deliveries(deliveries: Vec<Delivery>) -> impl IntoView {
+    view! {
+        <section class="panel">
+            <h2>"Recent deliveries"</h2>
+            {if deliveries.is_empty() {
+                view! { <p class="empty">"Nothing received yet."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="grid compact deliveries">
+                        <thead><tr><th>"Received"</th><th>"User"</th><th>"Status"</th><th>"Error"</th><th>"Payload"</th></tr></thead>
+                        <tbody>
+                            {deliveries.into_iter().map(|d| {
+                                let error = (!d.accepted).then(|| error_message(&d.response));
+                                view! {
+                                    <tr class:rejected=!d.accepted>
+                                        <td><When at=d.received_at /></td>
+                                        <td>{d.user_ref}</td>
+                                        <td><span class=if d.accepted { "badge badge-active" } else { "badge badge-removed" }>{d.status}</span>
+                                            {d.replay_of.map(|id| format!(" replay of #{id}"))}</td>
+                                        <td>{error}</td>
+                                        <td><details><summary>"Payload"</summary><pre class="code">{d.payload}</pre></details></td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// The message of a recorded error response, with the problem fields listed.
+fn error_message(response: &str) -> String {
+    let body: serde_json::Value = serde_json::from_str(response).unwrap_or_default();
+    let mut message = body["error"]["message"].as_str().unwrap_or("rejected").to_string();
+    if let Some(fields) = body["error"]["fields"].as_array() {
+        for field in fields {
+            message.push_str(&format!("; {}: {}", field["parameter"].as_str().unwrap_or("?"), field["reason"].as_str().unwrap_or("")));
+        }
+    }
+    message
+}
+
+/// A JSON body that fits the listener's fields, for the curl example.
+fn example_body(fields: &[(&str, FieldType)]) -> String {
+    let mut body = serde_json::Map::new();
+    for (parameter, field_type) in fields {
+        let example = match field_type {
+            FieldType::Boolean => serde_json::json!(true),
+            FieldType::Integer => serde_json::json!(42),
+            FieldType::DateTime => serde_json::json!("2026-11-29T10:30:00Z"),
+            FieldType::String => serde_json::json!("text"),
+        };
+        insert_path(&mut body, parameter, example);
+    }
+    serde_json::Value::Object(body).to_string()
+}
+
+fn insert_path(object: &mut serde_json::Map<String, serde_json::Value>, path: &str, value: serde_json::Value) {
+    match path.split_once('.') {
+        None => {
+            object.insert(path.to_string(), value);
+        }
+        Some((head, rest)) => {
+            let inner = object.entry(head.to_string()).or_insert_with(|| serde_json::json!({}));
+            if let Some(inner) = inner.as_object_mut() {
+                insert_path(inner, rest, value);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn examples_nest_dotted_parameters() {
+        let body = example_body(&[("account.plan", FieldType::String), ("account.seats", FieldType::Integer), ("beta", FieldType::Boolean)]);
+        assert_eq!(body, r#"{"account":{"plan":"text","seats":42},"beta":true}"#);
+    }
+
+    #[test]
+    fn error_messages_list_the_fields() {
+        let response = r#"{"error":{"code":"invalid_values","message":"1 value(s) do not fit","fields":[{"parameter":"n","reason":"expected a whole number"}]}}"#;
+        assert_eq!(error_message(response), "1 value(s) do not fit; n: expected a whole number");
+    }
+}
