@@ -241,4 +241,84 @@ mod tests {
             assert_eq!(json, json!(field_type.as_str()));
         }
     }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+        use serde_json::json;
+
+        /// Any JSON value, nested a few levels.
+        fn any_json() -> impl Strategy<Value = Json> {
+            let leaf = prop_oneof![
+                Just(Json::Null),
+                any::<bool>().prop_map(Json::from),
+                any::<i64>().prop_map(Json::from),
+                any::<u64>().prop_map(Json::from),
+                any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Json::from),
+                ".{0,40}".prop_map(Json::from),
+            ];
+            leaf.prop_recursive(3, 16, 4, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..4).prop_map(Json::Array),
+                    prop::collection::btree_map("[a-z]{1,6}", inner, 0..4)
+                        .prop_map(|m| Json::Object(m.into_iter().collect())),
+                ]
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn coercion_never_panics_and_only_scalars_become_strings(value in any_json()) {
+                for field_type in FieldType::ALL {
+                    let _ = coerce(field_type, &value);
+                }
+                if value.is_array() || value.is_object() {
+                    prop_assert!(coerce(FieldType::String, &value).is_err());
+                }
+            }
+
+            #[test]
+            fn integers_survive_as_numbers_and_as_text(n in any::<i64>()) {
+                prop_assert_eq!(coerce(FieldType::Integer, &json!(n)), Ok(Some(FieldValue::Integer(n))));
+                prop_assert_eq!(coerce(FieldType::Integer, &json!(n.to_string())), Ok(Some(FieldValue::Integer(n))));
+            }
+
+            #[test]
+            fn fractions_are_never_integers(n in any::<i32>(), fraction in 1u32..1000) {
+                let value = format!("{n}.{fraction:03}");
+                prop_assert!(coerce(FieldType::Integer, &json!(value)).is_err());
+                prop_assert!(coerce(FieldType::Integer, &json!(f64::from(n) + f64::from(fraction) / 1000.0)).is_err());
+            }
+
+            #[test]
+            fn epoch_seconds_and_their_rfc3339_text_agree(seconds in -62_135_596_800i64..253_402_300_799i64) {
+                let Ok(Some(FieldValue::DateTime(at))) = coerce(FieldType::DateTime, &json!(seconds)) else {
+                    return Err(TestCaseError::fail("epoch seconds in range must coerce"));
+                };
+                prop_assert_eq!(at.timestamp(), seconds);
+                prop_assert_eq!(coerce(FieldType::DateTime, &json!(at.to_rfc3339())), Ok(Some(FieldValue::DateTime(at))));
+            }
+
+            #[test]
+            fn every_stored_value_reads_back_from_its_own_text(value in prop_oneof![
+                any::<bool>().prop_map(FieldValue::Boolean),
+                any::<i64>().prop_map(FieldValue::Integer),
+                (-62_135_596_800i64..253_402_300_799i64).prop_map(|s| FieldValue::DateTime(Utc.timestamp_opt(s, 0).unwrap())),
+                ".{0,200}".prop_map(FieldValue::String),
+            ]) {
+                let field_type = match &value {
+                    FieldValue::Boolean(_) => FieldType::Boolean,
+                    FieldValue::Integer(_) => FieldType::Integer,
+                    FieldValue::DateTime(_) => FieldType::DateTime,
+                    FieldValue::String(_) => FieldType::String,
+                };
+                prop_assert_eq!(coerce(field_type, &json!(value.to_string())), Ok(Some(value.clone())));
+            }
+
+            #[test]
+            fn strings_keep_every_character_up_to_the_bound(text in ".{0,300}") {
+                prop_assert_eq!(coerce(FieldType::String, &json!(text.clone())), Ok(Some(FieldValue::String(text))));
+            }
+        }
+    }
 }

@@ -44,6 +44,14 @@ pub struct Settings {
     /// Largest JSON body a listener accepts, in bytes (larger ones get 413 and are recorded).
     #[arg(long, env = "INLET_INGEST_MAX_BODY_BYTES", default_value_t = 1024 * 1024, global = true)]
     pub ingest_max_body_bytes: usize,
+
+    /// Ingestion requests per second allowed per API key (more get 429 with Retry-After).
+    #[arg(long, env = "INLET_INGEST_RATE", default_value_t = 200, global = true)]
+    pub ingest_rate: u32,
+
+    /// Ingestion requests an API key may send at once before the per-second rate applies.
+    #[arg(long, env = "INLET_INGEST_BURST", default_value_t = 400, global = true)]
+    pub ingest_burst: u32,
 }
 
 impl Settings {
@@ -71,6 +79,8 @@ impl Settings {
             login_attempts: 10,
             max_body_bytes: 8 * 1024 * 1024,
             ingest_max_body_bytes: 1024 * 1024,
+            ingest_rate: 200,
+            ingest_burst: 400,
         }
     }
 }

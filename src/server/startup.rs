@@ -15,7 +15,8 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::session_store::ExpiredDeletion;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
-use super::auth::{csrf, login, rate_limit::LoginLimiter, viewer};
+use super::auth::rate_limit::{KeyRateLimiter, LoginLimiter};
+use super::auth::{csrf, login, viewer};
 use super::config::Settings;
 use super::store::{SqlSessionStore, Store};
 use super::{forms, rest};
@@ -31,6 +32,7 @@ pub struct AppState {
     pub login_limiter: Arc<LoginLimiter>,
     pub max_body_bytes: usize,
     pub ingest_max_body_bytes: usize,
+    pub ingest_limiter: Arc<KeyRateLimiter>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -98,6 +100,7 @@ pub fn router(settings: &Settings, store: Store, address: SocketAddr) -> Router 
         login_limiter: Arc::new(LoginLimiter::new(settings.login_attempts)),
         max_body_bytes: settings.max_body_bytes,
         ingest_max_body_bytes: settings.ingest_max_body_bytes,
+        ingest_limiter: Arc::new(KeyRateLimiter::new(settings.ingest_rate, settings.ingest_burst)),
     };
     let sessions = SessionManagerLayer::new(SqlSessionStore::new(store))
         .with_name("inlet_session")

@@ -82,11 +82,13 @@ pub async fn start_application(settings: &Settings) -> u16 {
     port
 }
 
-/// A browser-like client: a cookie jar and no redirect following.
+/// A browser-like client: a cookie jar and no redirect following. A response that never
+/// finishes fails its test instead of hanging the suite.
 pub fn new_client() -> Client {
     Client::builder()
         .cookie_store(true)
         .redirect(redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(30))
         .build()
         .expect("Failed to build the HTTP client")
 }

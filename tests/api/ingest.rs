@@ -283,3 +283,22 @@ async fn every_change_is_kept_in_the_history() {
     assert_eq!(changes, [(Some(Integer(2)), None), (Some(Integer(1)), Some(Integer(2))), (None, Some(Integer(1)))]);
     assert!(history.iter().all(|h| h.delivery_id.is_some()));
 }
+
+#[tokio::test]
+async fn a_key_over_its_rate_gets_429_with_retry_after() {
+    let app = spawn_app_with(|settings| {
+        settings.ingest_rate = 1;
+        settings.ingest_burst = 2;
+    })
+    .await;
+    prepare(&app).await;
+    for _ in 0..2 {
+        assert_eq!(send(&app, "ada@example.com", &json!({"sessions": 1})).await.status(), StatusCode::OK);
+    }
+    let limited = send(&app, "ada@example.com", &json!({"sessions": 2})).await;
+    let retry_after: u64 = limited.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=2).contains(&retry_after), "Retry-After: {retry_after}");
+    assert_eq!(error_body(limited, StatusCode::TOO_MANY_REQUESTS).await["code"], "rate_limited");
+    assert_eq!(values_of(&app, "ada@example.com").await, json!({"Sessions": {"type": "integer", "value": 1}}));
+    assert_eq!(deliveries(&app).await[0]["status"], 429, "the refused request is recorded too");
+}

@@ -1,5 +1,6 @@
-//! Failed-login limiting: a sliding window of failures per email and per client address.
-//! Kept in memory, so each instance limits on its own (documented in the README).
+//! Rate limits, kept in memory (so each instance limits on its own, as the README says):
+//! failed logins in a sliding window per email and client address, and ingestion requests
+//! per API key in a token bucket.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -50,6 +51,39 @@ impl LoginLimiter {
     }
 }
 
+/// A token bucket per API key: `burst` requests at once, refilled at `per_second`.
+#[derive(Debug)]
+pub struct KeyRateLimiter {
+    per_second: f64,
+    burst: f64,
+    buckets: Mutex<HashMap<i64, (f64, Instant)>>,
+}
+
+impl KeyRateLimiter {
+    pub fn new(per_second: u32, burst: u32) -> Self {
+        Self {
+            per_second: f64::from(per_second.max(1)),
+            burst: f64::from(burst.max(1)),
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Takes one token for `key`, or says how long until one is available.
+    pub fn take(&self, key: i64, now: Instant) -> Result<(), Duration> {
+        let mut buckets = self.buckets.lock().expect("limiter lock");
+        let (tokens, last) = buckets.entry(key).or_insert((self.burst, now));
+        let refilled = (*tokens + now.saturating_duration_since(*last).as_secs_f64() * self.per_second).min(self.burst);
+        *last = now;
+        if refilled >= 1.0 {
+            *tokens = refilled - 1.0;
+            Ok(())
+        } else {
+            *tokens = refilled;
+            Err(Duration::from_secs_f64((1.0 - refilled) / self.per_second))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,6 +99,20 @@ mod tests {
         assert!(limiter.blocked_for(&["email:a"], start).is_some());
         assert!(limiter.blocked_for(&["email:b", "ip:1"], start).is_some(), "the address is limited too");
         assert_eq!(limiter.blocked_for(&["email:a"], start + WINDOW), None);
+    }
+
+    #[test]
+    fn a_key_gets_its_burst_then_waits_for_the_refill() {
+        let limiter = KeyRateLimiter::new(2, 3);
+        let start = Instant::now();
+        for _ in 0..3 {
+            assert_eq!(limiter.take(7, start), Ok(()));
+        }
+        let wait = limiter.take(7, start).unwrap_err();
+        assert!(wait > Duration::ZERO && wait <= Duration::from_millis(500), "{wait:?}");
+        assert_eq!(limiter.take(8, start), Ok(()), "keys have their own buckets");
+        assert_eq!(limiter.take(7, start + Duration::from_millis(500)), Ok(()));
+        assert!(limiter.take(7, start + Duration::from_millis(500)).is_err());
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub struct KeyParam {
         (status = 400, body = super::openapi::ErrorBody), (status = 401, body = super::openapi::ErrorBody),
         (status = 404, body = super::openapi::ErrorBody), (status = 409, body = super::openapi::ErrorBody, description = "listener disabled"),
         (status = 413, body = super::openapi::ErrorBody), (status = 415, body = super::openapi::ErrorBody),
+        (status = 429, body = super::openapi::ErrorBody, description = "too many requests with this key; see Retry-After"),
         (status = 422, body = super::openapi::ErrorBody, description = "values that do not fit; nothing stored")))]
 pub async fn receive(
     State(state): State<AppState>,
@@ -51,7 +52,13 @@ pub async fn receive(
         body: bytes.as_deref(),
     };
     match ingest(&state, &request).await {
-        Ok(response) => (response.status, Json(response.body)).into_response(),
+        Ok(response) => {
+            let mut answer = (response.status, Json(response.body)).into_response();
+            if let Some(seconds) = response.retry_after_secs {
+                answer.headers_mut().insert(header::RETRY_AFTER, seconds.into());
+            }
+            answer
+        }
         Err(error) => AppError::from(error).into_response(),
     }
 }

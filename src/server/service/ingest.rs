@@ -27,16 +27,21 @@ pub struct IngestRequest<'a> {
     pub body: Option<&'a [u8]>,
 }
 
-/// The answer: a status and a JSON body with a stable shape.
+/// The answer: a status and a JSON body with a stable shape (and, for 429, when to retry).
 #[derive(Debug, Clone)]
 pub struct IngestResponse {
     pub status: StatusCode,
     pub body: Json,
+    pub retry_after_secs: Option<u64>,
 }
 
 impl IngestResponse {
+    fn new(status: StatusCode, body: Json) -> Self {
+        Self { status, body, retry_after_secs: None }
+    }
+
     fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
-        Self { status, body: json!({ "error": { "code": code, "message": message.into() } }) }
+        Self::new(status, json!({ "error": { "code": code, "message": message.into() } }))
     }
 
     fn code(&self) -> Option<String> {
@@ -84,7 +89,19 @@ pub async fn ingest(state: &AppState, request: &IngestRequest<'_>) -> Result<Ing
             "unauthorized",
             "a valid API key is required in the X-Api-Key header or the api_key query parameter",
         )),
-        Some(_) => evaluate(state, &project, &listener, request).await?,
+        Some(key_id) => match state.ingest_limiter.take(key_id, std::time::Instant::now()) {
+            Err(wait) => {
+                let retry_after = wait.as_secs_f64().ceil().max(1.0) as u64;
+                let mut limited = IngestResponse::error(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "rate_limited",
+                    format!("too many requests with this API key; retry in {retry_after} s"),
+                );
+                limited.retry_after_secs = Some(retry_after);
+                Err(limited)
+            }
+            Ok(()) => evaluate(state, &project, &listener, request).await?,
+        },
     };
     match outcome {
         Err(rejection) => {
@@ -101,7 +118,7 @@ pub async fn ingest(state: &AppState, request: &IngestRequest<'_>) -> Result<Ing
             delivery.accepted = true;
             delivery.response = &response;
             match state.store.store_values(accepted.user_id, &accepted.values, &delivery).await {
-                Ok(_) => Ok(IngestResponse { status: StatusCode::OK, body: accepted.body }),
+                Ok(_) => Ok(IngestResponse::new(StatusCode::OK, accepted.body)),
                 Err(store::Error::Conflict(_)) => first_with_same_key(state, &delivery).await,
                 Err(error) => Err(error),
             }
@@ -151,7 +168,7 @@ pub async fn replay(state: &AppState, project: &Project, listener: &Listener, de
             delivery.accepted = true;
             delivery.response = &response;
             state.store.store_values(accepted.user_id, &accepted.values, &delivery).await?;
-            IngestResponse { status: StatusCode::OK, body: accepted.body }
+            IngestResponse::new(StatusCode::OK, accepted.body)
         }
     };
     Ok(Some(response))
@@ -211,10 +228,10 @@ async fn evaluate(
     }
     if !problems.is_empty() {
         let message = format!("{} value(s) do not fit their field's type; nothing was stored", problems.len());
-        return Ok(Err(R {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            body: json!({ "error": { "code": "invalid_values", "message": message, "fields": problems } }),
-        }));
+        return Ok(Err(R::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({ "error": { "code": "invalid_values", "message": message, "fields": problems } }),
+        )));
     }
     let ignored: Vec<&String> = object
         .keys()
@@ -295,10 +312,10 @@ async fn first_with_same_key(state: &AppState, delivery: &DeliveryForRecord<'_>)
 }
 
 fn replayed(first: &crate::domain::listener::Delivery) -> IngestResponse {
-    IngestResponse {
-        status: StatusCode::from_u16(first.status).unwrap_or(StatusCode::OK),
-        body: serde_json::from_str(&first.response).unwrap_or(Json::Null),
-    }
+    IngestResponse::new(
+        StatusCode::from_u16(first.status).unwrap_or(StatusCode::OK),
+        serde_json::from_str(&first.response).unwrap_or(Json::Null),
+    )
 }
 
 #[cfg(test)]
