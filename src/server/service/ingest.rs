@@ -69,7 +69,7 @@ pub async fn ingest(state: &AppState, request: &IngestRequest<'_>) -> Result<Ing
             return Ok(replayed(&first));
         }
     }
-    let mut delivery = DeliveryForRecord {
+    let delivery = DeliveryForRecord {
         listener_id: listener.id,
         user_ref: request.user,
         user_id: None,
@@ -103,27 +103,7 @@ pub async fn ingest(state: &AppState, request: &IngestRequest<'_>) -> Result<Ing
             Ok(()) => evaluate(state, &project, &listener, request).await?,
         },
     };
-    match outcome {
-        Err(rejection) => {
-            let response = rejection.body.to_string();
-            let code = rejection.code();
-            delivery.status = rejection.status.as_u16();
-            delivery.error_code = code.as_deref();
-            delivery.response = &response;
-            record_or_first(state, &delivery, rejection).await
-        }
-        Ok(accepted) => {
-            let response = accepted.body.to_string();
-            delivery.user_id = Some(accepted.user_id);
-            delivery.accepted = true;
-            delivery.response = &response;
-            match state.store.store_values(accepted.user_id, &accepted.values, &delivery).await {
-                Ok(_) => Ok(IngestResponse::new(StatusCode::OK, accepted.body)),
-                Err(store::Error::Conflict(_)) => first_with_same_key(state, &delivery).await,
-                Err(error) => Err(error),
-            }
-        }
-    }
+    settle(state, &delivery, outcome).await
 }
 
 /// Replays a recorded delivery against the listener as it is now (after a fix, say).
@@ -138,7 +118,7 @@ pub async fn replay(state: &AppState, project: &Project, listener: &Listener, de
         idempotency_key: None,
         body: Some(original.payload.as_bytes()),
     };
-    let mut delivery = DeliveryForRecord {
+    let delivery = DeliveryForRecord {
         listener_id: listener.id,
         user_ref: &original.user_ref,
         user_id: None,
@@ -152,26 +132,44 @@ pub async fn replay(state: &AppState, project: &Project, listener: &Listener, de
         idempotency_key: None,
         replay_of: Some(original.id),
     };
-    let response = match evaluate(state, project, listener, &request).await? {
+    let outcome = evaluate(state, project, listener, &request).await?;
+    Ok(Some(settle(state, &delivery, outcome).await?))
+}
+
+/// Records the outcome as a delivery (with the values it stores, in one transaction, when
+/// accepted) and returns the answer to send. When a concurrent request with the same
+/// idempotency key got there first, its answer is the answer.
+async fn settle(
+    state: &AppState,
+    delivery: &DeliveryForRecord<'_>,
+    outcome: Result<Accepted, IngestResponse>,
+) -> Result<IngestResponse, store::Error> {
+    let (answer, written) = match outcome {
         Err(rejection) => {
             let response = rejection.body.to_string();
             let code = rejection.code();
-            delivery.status = rejection.status.as_u16();
-            delivery.error_code = code.as_deref();
-            delivery.response = &response;
-            state.store.record_delivery(&delivery).await?;
-            rejection
+            let record = DeliveryForRecord {
+                status: rejection.status.as_u16(),
+                error_code: code.as_deref(),
+                response: &response,
+                ..delivery.clone()
+            };
+            let written = state.store.record_delivery(&record).await.map(|_| ());
+            (rejection, written)
         }
         Ok(accepted) => {
             let response = accepted.body.to_string();
-            delivery.user_id = Some(accepted.user_id);
-            delivery.accepted = true;
-            delivery.response = &response;
-            state.store.store_values(accepted.user_id, &accepted.values, &delivery).await?;
-            IngestResponse::new(StatusCode::OK, accepted.body)
+            let record =
+                DeliveryForRecord { user_id: Some(accepted.user_id), accepted: true, response: &response, ..delivery.clone() };
+            let stored = state.store.store_values(accepted.user_id, &accepted.values, &record).await.map(|_| ());
+            (IngestResponse::new(StatusCode::OK, accepted.body), stored)
         }
     };
-    Ok(Some(response))
+    match written {
+        Ok(()) => Ok(answer),
+        Err(store::Error::Conflict(_)) => first_with_same_key(state, delivery).await,
+        Err(error) => Err(error),
+    }
 }
 
 struct Accepted {
@@ -294,14 +292,6 @@ async fn create_user(state: &AppState, project: &Project, email: &Email) -> Resu
         }
     }
     Err(store::Error::Conflict(format!("could not choose a free username for {email}")))
-}
-
-async fn record_or_first(state: &AppState, delivery: &DeliveryForRecord<'_>, rejection: IngestResponse) -> Result<IngestResponse, store::Error> {
-    match state.store.record_delivery(delivery).await {
-        Ok(_) => Ok(rejection),
-        Err(store::Error::Conflict(_)) => first_with_same_key(state, delivery).await,
-        Err(error) => Err(error),
-    }
 }
 
 /// A concurrent request with the same idempotency key won: answer what it answered.
