@@ -24,6 +24,29 @@ fn backend(error: sqlx::Error) -> session_store::Error {
 
 #[async_trait]
 impl SessionStore for SqlSessionStore {
+    /// Inserts a new session; on the (astronomically rare) clash of ids it draws another,
+    /// so one person's new session can never overwrite another's.
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        loop {
+            let data = rmp_serde::to_vec(&*record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+            let expires_at = record.expiry_date.unix_timestamp();
+            let inserted = on_pool!(self.store, |pool| sqlx::query(
+                "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING"
+            )
+            .bind(record.id.to_string())
+            .bind(data)
+            .bind(expires_at)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))
+            .map_err(backend)?;
+            if inserted == 1 {
+                return Ok(());
+            }
+            record.id = Id::default();
+        }
+    }
+
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = rmp_serde::to_vec(record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
         let expires_at = record.expiry_date.unix_timestamp();
