@@ -6,9 +6,9 @@ use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_sessions::cookie::SameSite;
@@ -109,7 +109,7 @@ pub fn router(settings: &Settings, store: Store, address: SocketAddr) -> Router 
         .with_secure(settings.secure_cookies())
         .with_expiry(Expiry::OnInactivity(time::Duration::hours(12)));
 
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context_state = state.clone();
     Router::new()
         .route("/healthz", get(rest::health))
@@ -132,6 +132,15 @@ pub fn router(settings: &Settings, store: Store, address: SocketAddr) -> Router 
         .layer(sessions)
         .layer(axum::middleware::from_fn(log_request))
         .with_state(state)
+}
+
+/// The application's routes, generated once per process. While Leptos generates them it
+/// suppresses resource loading process-wide, so generating them again for a second
+/// application in the same process (the tests build many) would stall the pages another one
+/// is rendering at that moment.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// One log line per request: method, path (never the query, which may carry a key), status

@@ -17,7 +17,7 @@ async fn a_cross_origin_logout_is_refused_and_the_session_lives_on() {
     let response = app.client.post(app.url("/logout")).header("Origin", "https://evil.example").send().await.unwrap();
 
     assert_refused(response).await;
-    assert_eq!(app.get_page("/projects").await.status(), StatusCode::OK);
+    assert_eq!(app.get_page("/projects").await.status, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -28,7 +28,7 @@ async fn a_cross_site_fetch_is_refused() {
     let response = app.client.post(app.url("/logout")).header("Sec-Fetch-Site", "cross-site").send().await.unwrap();
 
     assert_refused(response).await;
-    assert_eq!(app.get_page("/projects").await.status(), StatusCode::OK);
+    assert_eq!(app.get_page("/projects").await.status, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -46,7 +46,7 @@ async fn a_same_origin_logout_works() {
         .unwrap();
 
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(app.get_page("/projects").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.get_page("/projects").await.status, StatusCode::SEE_OTHER);
 }
 
 #[tokio::test]
@@ -63,7 +63,7 @@ async fn a_cross_site_login_is_refused() {
         .unwrap();
 
     assert_refused(response).await;
-    assert_eq!(app.get_page("/projects").await.status(), StatusCode::SEE_OTHER, "no session was started");
+    assert_eq!(app.get_page("/projects").await.status, StatusCode::SEE_OTHER, "no session was started");
 }
 
 #[tokio::test]

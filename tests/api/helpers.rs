@@ -74,9 +74,18 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     }
 }
 
+/// While Leptos generates a route list it sets a process-wide flag
+/// (`leptos_server::IS_SUPPRESSING_RESOURCE_LOAD`) that keeps every resource in the process
+/// from loading, so a page another test renders at that moment never finishes. `startup`
+/// generates the list once per process; this gate (build = write, render = read) keeps the
+/// suite safe even if a build ever generates it again.
+static RENDER_GATE: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
+
 /// Builds and serves one more application on `settings`; returns its port.
 pub async fn start_application(settings: &Settings) -> u16 {
+    let building = RENDER_GATE.write().await;
     let application = Application::build(settings).await.expect("Failed to build the application");
+    drop(building);
     let port = application.port();
     tokio::spawn(application.run_until_stopped(false));
     port
@@ -210,15 +219,57 @@ impl TestApp {
         self.client.post(self.url("/logout")).send().await.expect("Failed to POST /logout")
     }
 
-    pub async fn get_page(&self, path: &str) -> Response {
-        self.client.get(self.url(path)).send().await.expect("Failed to GET page")
+    /// GETs a server-rendered page with this app's client (and its cookies).
+    pub async fn get_page(&self, path: &str) -> Page {
+        fetch_page(self.client.get(self.url(path))).await
+    }
+}
+
+/// A server-rendered page, read whole.
+#[derive(Debug)]
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+/// Sends a page request and reads the whole body (see `RENDER_GATE`).
+pub async fn fetch_page(request: reqwest::RequestBuilder) -> Page {
+    let _rendering = RENDER_GATE.read().await;
+    let response = request.send().await.expect("Failed to GET page");
+    let (status, headers) = (response.status(), response.headers().clone());
+    let body = response.text().await.expect("Failed to read the page body");
+    Page { status, headers, body }
+}
+
+/// Anything with a status and headers: a raw response or a page.
+pub trait HasHeaders {
+    fn status_code(&self) -> StatusCode;
+    fn header_map(&self) -> &HeaderMap;
+}
+
+impl HasHeaders for Response {
+    fn status_code(&self) -> StatusCode {
+        self.status()
+    }
+    fn header_map(&self) -> &HeaderMap {
+        self.headers()
+    }
+}
+
+impl HasHeaders for Page {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+    fn header_map(&self) -> &HeaderMap {
+        &self.headers
     }
 }
 
 /// The `Location` header of a redirect.
-pub fn location(response: &Response) -> String {
-    assert!(response.status().is_redirection(), "expected a redirect, got {}", response.status());
-    response.headers().get(LOCATION).expect("Location header").to_str().expect("ASCII Location").to_string()
+pub fn location(response: &impl HasHeaders) -> String {
+    assert!(response.status_code().is_redirection(), "expected a redirect, got {}", response.status_code());
+    response.header_map().get(LOCATION).expect("Location header").to_str().expect("ASCII Location").to_string()
 }
 
 /// The whole `Set-Cookie` line for `name`, if the response sets it.

@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 
 use crate::helpers::{
-    cookie_pair, location, new_client, set_cookie, spawn_app, spawn_app_with, start_application, ADMIN_EMAIL,
+    cookie_pair, fetch_page, location, new_client, set_cookie, spawn_app, spawn_app_with, start_application, ADMIN_EMAIL,
     ADMIN_PASSWORD, PM_EMAIL, SESSION_COOKIE,
 };
 
@@ -22,8 +22,8 @@ async fn right_credentials_start_a_session() {
     assert!(attributes.iter().any(|a| a == "path=/"), "{cookie}");
 
     let page = app.get_page("/projects").await;
-    assert_eq!(page.status(), StatusCode::OK);
-    assert!(page.text().await.unwrap().contains(&app.admin.name), "the top bar names who is logged in");
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&app.admin.name), "the top bar names who is logged in");
 }
 
 #[tokio::test]
@@ -56,11 +56,10 @@ async fn wrong_credentials_do_not_say_which_part_was_wrong() {
 async fn the_login_page_explains_wrong_credentials() {
     let app = spawn_app().await;
 
-    let response = app.get_page("/login?error=credentials").await;
+    let page = app.get_page("/login?error=credentials").await;
 
-    assert_eq!(response.status(), StatusCode::OK);
-    let html = response.text().await.unwrap();
-    assert!(html.contains("Email or password is incorrect."), "{html}");
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Email or password is incorrect."), "{}", page.body);
 }
 
 #[tokio::test]
@@ -109,7 +108,7 @@ async fn logout_ends_the_session_on_the_server() {
     let app = spawn_app().await;
     let login = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let cookie = cookie_pair(&set_cookie(login.headers(), SESSION_COOKIE).unwrap());
-    assert_eq!(app.get_page("/projects").await.status(), StatusCode::OK);
+    assert_eq!(app.get_page("/projects").await.status, StatusCode::OK);
 
     let response = app.logout().await;
 
@@ -117,7 +116,7 @@ async fn logout_ends_the_session_on_the_server() {
     assert_eq!(location(&response), "/login");
     assert_eq!(location(&app.get_page("/projects").await), "/login?next=/projects");
     // The old cookie, replayed by someone who kept it, is worth nothing either.
-    let replay = new_client().get(app.url("/projects")).header("Cookie", cookie).send().await.unwrap();
+    let replay = fetch_page(new_client().get(app.url("/projects")).header("Cookie", cookie)).await;
     assert_eq!(location(&replay), "/login?next=/projects");
 }
 
@@ -130,13 +129,8 @@ async fn a_session_survives_a_restart() {
     // A second instance on the same database stands in for the restarted server.
     let port = start_application(&inlet::server::config::Settings::for_database(&app.database_url)).await;
     assert_ne!(port, app.port);
-    let restarted = new_client()
-        .get(format!("http://127.0.0.1:{port}/projects"))
-        .header("Cookie", cookie)
-        .send()
-        .await
-        .unwrap();
+    let restarted = fetch_page(new_client().get(format!("http://127.0.0.1:{port}/projects")).header("Cookie", cookie)).await;
 
-    assert_eq!(restarted.status(), StatusCode::OK);
-    assert!(restarted.text().await.unwrap().contains(&app.admin.name));
+    assert_eq!(restarted.status, StatusCode::OK);
+    assert!(restarted.body.contains(&app.admin.name));
 }

@@ -23,9 +23,9 @@ async fn pages_send_visitors_without_a_session_to_login() {
         ("/p/aurora/users?q=ada b", "/login?next=/p/aurora/users%3Fq%3Dada%2520b"),
         ("/", "/login"),
     ] {
-        let response = app.get_page(path).await;
-        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
-        assert_eq!(location(&response), expected, "{path}");
+        let page = app.get_page(path).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(location(&page), expected, "{path}");
     }
 }
 
@@ -33,12 +33,11 @@ async fn pages_send_visitors_without_a_session_to_login() {
 async fn the_login_page_itself_needs_no_session() {
     let app = spawn_app().await;
 
-    let response = app.get_page("/login").await;
+    let page = app.get_page("/login").await;
 
-    assert_eq!(response.status(), StatusCode::OK);
-    let html = response.text().await.unwrap();
+    assert_eq!(page.status, StatusCode::OK);
     for text in ["Email", "Password", "Log in", r#"action="/login""#] {
-        assert!(html.contains(text), "missing {text}");
+        assert!(page.body.contains(text), "missing {text}");
     }
 }
 
@@ -47,10 +46,10 @@ async fn a_community_manager_sees_every_project() {
     let app = app_with_two_projects().await;
     app.login_as_admin().await;
 
-    let response = app.get_page("/projects").await;
+    let page = app.get_page("/projects").await;
 
-    assert_eq!(response.status(), StatusCode::OK);
-    let html = response.text().await.unwrap();
+    assert_eq!(page.status, StatusCode::OK);
+    let html = &page.body;
     assert!(html.contains("Aurora beta") && html.contains("Borealis beta"), "{html}");
     assert!(html.contains("/p/aurora/users") && html.contains("/p/borealis/users"));
 }
@@ -62,12 +61,11 @@ async fn a_project_manager_sees_only_their_teams_projects() {
     app.store.add_to_team(aurora.id, app.project_manager.id).await.unwrap();
     app.login_as_project_manager().await;
 
-    let response = app.get_page("/projects").await;
+    let page = app.get_page("/projects").await;
 
-    assert_eq!(response.status(), StatusCode::OK);
-    let html = response.text().await.unwrap();
-    assert!(html.contains("Aurora beta"), "{html}");
-    assert!(!html.contains("Borealis beta"), "{html}");
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Aurora beta"), "{}", page.body);
+    assert!(!page.body.contains("Borealis beta"), "{}", page.body);
 }
 
 #[tokio::test]
@@ -78,19 +76,17 @@ async fn a_project_manager_off_the_team_gets_403_until_added() {
 
     let refused = app.get_page("/p/borealis/users").await;
 
-    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
-    let html = refused.text().await.unwrap();
-    assert!(html.contains("No access to this project"), "{html}");
-    assert!(!html.contains("ada@example.com"), "no project data leaks into the 403 page");
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.body.contains("No access to this project"), "{}", refused.body);
+    assert!(!refused.body.contains("ada@example.com"), "no project data leaks into the 403 page");
 
     let borealis = app.project("borealis").await;
     app.store.add_to_team(borealis.id, app.project_manager.id).await.unwrap();
     let allowed = app.get_page("/p/borealis/users").await;
 
-    assert_eq!(allowed.status(), StatusCode::OK);
-    let html = allowed.text().await.unwrap();
-    assert!(!html.contains("No access to this project"));
-    assert!(html.contains("ada@example.com"), "{html}");
+    assert_eq!(allowed.status, StatusCode::OK);
+    assert!(!allowed.body.contains("No access to this project"));
+    assert!(allowed.body.contains("ada@example.com"), "{}", allowed.body);
 }
 
 #[tokio::test]
@@ -101,13 +97,13 @@ async fn the_users_page_lists_and_searches_users() {
     app.login_as_admin().await;
 
     let all = app.get_page("/p/aurora/users").await;
-    assert_eq!(all.status(), StatusCode::OK);
-    let html = all.text().await.unwrap();
-    assert!(html.contains("Project users") && html.contains("Ada Lovelace") && html.contains("Grace Hopper"), "{html}");
-
     let found = app.get_page("/p/aurora/users?q=hopper").await;
-    assert_eq!(found.status(), StatusCode::OK);
-    let html = found.text().await.unwrap();
+
+    assert_eq!(all.status, StatusCode::OK);
+    let html = &all.body;
+    assert!(html.contains("Project users") && html.contains("Ada Lovelace") && html.contains("Grace Hopper"), "{html}");
+    assert_eq!(found.status, StatusCode::OK);
+    let html = &found.body;
     assert!(html.contains("Grace Hopper") && !html.contains("Ada Lovelace"), "{html}");
 }
 
@@ -116,10 +112,10 @@ async fn an_unknown_project_page_is_404() {
     let app = app_with_two_projects().await;
     app.login_as_admin().await;
 
-    let response = app.get_page("/p/nowhere/users").await;
+    let page = app.get_page("/p/nowhere/users").await;
 
-    assert_eq!(response.status(), StatusCode::NOT_FOUND);
-    assert!(response.text().await.unwrap().contains("Project not found"));
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.body.contains("Project not found"), "{}", page.body);
 }
 
 #[tokio::test]
@@ -127,8 +123,8 @@ async fn an_unknown_page_is_404() {
     let app = spawn_app().await;
     app.login_as_admin().await;
 
-    let response = app.get_page("/no/such/page").await;
+    let page = app.get_page("/no/such/page").await;
 
-    assert_eq!(response.status(), StatusCode::NOT_FOUND);
-    assert!(response.text().await.unwrap().contains("Page not found"));
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.body.contains("Page not found"), "{}", page.body);
 }

@@ -38,8 +38,8 @@ async fn an_uploaded_csv_is_imported_and_the_report_shown() {
     assert_eq!(app.get("/api/v1/projects/aurora/users/grace").await.status(), StatusCode::OK);
 
     let page = app.get_page(&target).await;
-    assert_eq!(page.status(), StatusCode::OK);
-    let html = page.text().await.unwrap();
+    assert_eq!(page.status, StatusCode::OK);
+    let html = &page.body;
     assert!(html.contains("Imported: 2 created, 0 updated, 1 rejected"), "{html}");
     assert!(html.contains("Line 3"), "{html}");
 }
