@@ -8,6 +8,7 @@ pub mod listener;
 pub mod paging;
 pub mod project;
 pub mod staff;
+pub mod url;
 pub mod user;
 
 pub use identity::{DisplayName, Email, ProjectName, Slug, Username, ValidationError};

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::{Extension, Router};
 
-use super::auth::viewer::encode_component;
+use crate::domain::url::encode_component;
 use super::auth::Viewer;
 use super::error::AppError;
 use super::service::{access, users};

@@ -10,7 +10,8 @@ use std::time::Instant;
 use tower_sessions::Session;
 
 use super::password::verify_password;
-use super::viewer::{encode_component, STAFF_KEY};
+use super::viewer::STAFF_KEY;
+use crate::domain::url::encode_component;
 use crate::server::startup::AppState;
 
 #[derive(Deserialize)]

@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::users::{list_users, recent_imports, AddUser, ImportEntry};
+use crate::domain::url::encode_component;
 use crate::domain::user::UserSort;
 use crate::ui::components::{outcome, plural, ActionOutcome, ErrorNote, FieldError, Pager, When};
 use crate::ui::frame::{project_slug, ProjectName};
@@ -22,7 +23,7 @@ pub fn ProjectUsersPage() -> impl IntoView {
         |(slug, search, page, sort, descending)| list_users(slug, search, page, Some(sort.as_str().to_string()), descending),
     );
     let href = move |page: u32, sort: UserSort, descending: bool| {
-        let q = search().map(|q| format!("&q={}", encode(&q))).unwrap_or_default();
+        let q = search().map(|q| format!("&q={}", encode_component(&q))).unwrap_or_default();
         let order = if descending { "desc" } else { "asc" };
         format!("/p/{}/users?page={page}&sort={}&order={order}{q}", slug(), sort.as_str())
     };
@@ -101,15 +102,6 @@ pub fn ProjectUsersPage() -> impl IntoView {
             })}
         </Suspense>
     }
-}
-
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[component]
