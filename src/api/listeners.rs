@@ -82,10 +82,11 @@ pub async fn create_listener(
     let staff = super::context::staff().await?;
     let project = access::project_for(&state.store, &staff, &slug).await?;
     let mut mappings = Vec::new();
-    for (index, row) in fields.into_iter().enumerate().filter(|(_, r)| !(r.label.trim().is_empty() && r.parameter.trim().is_empty())) {
-        let field_type = FieldType::parse(&row.field_type).ok_or_else(|| {
-            UiError::Invalid(vec![ValidationError::new(&format!("fields[{index}].type"), "choose a type")])
-        })?;
+    for (index, row) in
+        fields.into_iter().enumerate().filter(|(_, r)| !(r.label.trim().is_empty() && r.parameter.trim().is_empty()))
+    {
+        let field_type = FieldType::parse(&row.field_type)
+            .ok_or_else(|| UiError::Invalid(vec![ValidationError::new(&format!("fields[{index}].type"), "choose a type")]))?;
         mappings.push(FieldMapping { label: row.label, parameter: row.parameter, field_type });
     }
     let input = listeners::ListenerInput {

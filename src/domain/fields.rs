@@ -177,7 +177,9 @@ mod tests {
 
     #[test]
     fn booleans_accept_the_documented_spellings() {
-        for (input, expected) in [(json!(true), true), (json!("false"), false), (json!("TRUE"), true), (json!(1), true), (json!(0), false)] {
+        for (input, expected) in
+            [(json!(true), true), (json!("false"), false), (json!("TRUE"), true), (json!(1), true), (json!(0), false)]
+        {
             assert_eq!(coerce(FieldType::Boolean, &input).unwrap(), Some(FieldValue::Boolean(expected)), "{input}");
         }
         for bad in [json!(2), json!("yes"), json!(1.0), json!([true])] {
@@ -198,7 +200,10 @@ mod tests {
     #[test]
     fn datetimes_accept_rfc3339_dates_and_epoch_seconds() {
         let expected = Utc.with_ymd_and_hms(2026, 11, 29, 10, 30, 0).unwrap();
-        assert_eq!(coerce(FieldType::DateTime, &json!("2026-11-29T11:30:00+01:00")).unwrap(), Some(FieldValue::DateTime(expected)));
+        assert_eq!(
+            coerce(FieldType::DateTime, &json!("2026-11-29T11:30:00+01:00")).unwrap(),
+            Some(FieldValue::DateTime(expected))
+        );
         assert_eq!(coerce(FieldType::DateTime, &json!(expected.timestamp())).unwrap(), Some(FieldValue::DateTime(expected)));
         let midnight = Utc.with_ymd_and_hms(2026, 11, 29, 0, 0, 0).unwrap();
         assert_eq!(coerce(FieldType::DateTime, &json!("2026-11-29")).unwrap(), Some(FieldValue::DateTime(midnight)));
@@ -260,8 +265,7 @@ mod tests {
             leaf.prop_recursive(3, 16, 4, |inner| {
                 prop_oneof![
                     prop::collection::vec(inner.clone(), 0..4).prop_map(Json::Array),
-                    prop::collection::btree_map("[a-z]{1,6}", inner, 0..4)
-                        .prop_map(|m| Json::Object(m.into_iter().collect())),
+                    prop::collection::btree_map("[a-z]{1,6}", inner, 0..4).prop_map(|m| Json::Object(m.into_iter().collect())),
                 ]
             })
         }

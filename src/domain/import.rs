@@ -55,9 +55,11 @@ pub fn parse_users_csv(text: &str) -> Result<ParsedImport, ImportFileError> {
     let newlines: Vec<usize> = text.match_indices('\n').map(|(at, _)| at).collect();
     // A record's position is where the previous one ended, so line breaks are skipped first.
     let line_at = |byte: u64| {
-        let start = byte as usize + text.as_bytes().get(byte as usize..).map_or(0, |rest| {
-            rest.iter().take_while(|b| matches!(b, b'\r' | b'\n')).count()
-        });
+        let start = byte as usize
+            + text
+                .as_bytes()
+                .get(byte as usize..)
+                .map_or(0, |rest| rest.iter().take_while(|b| matches!(b, b'\r' | b'\n')).count());
         newlines.partition_point(|&at| at < start) as u64 + 1
     };
     let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
@@ -155,7 +157,10 @@ mod tests {
 
     #[test]
     fn a_file_without_the_header_is_refused_whole() {
-        assert_eq!(parse_users_csv("ada@example.com,ada,Ada\n").unwrap_err(), ImportFileError::MissingColumns("email, username, name".into()));
+        assert_eq!(
+            parse_users_csv("ada@example.com,ada,Ada\n").unwrap_err(),
+            ImportFileError::MissingColumns("email, username, name".into())
+        );
         assert_eq!(parse_users_csv("email,username\n").unwrap_err(), ImportFileError::MissingColumns("name".into()));
         assert_eq!(parse_users_csv("  \n").unwrap_err(), ImportFileError::Empty);
         assert!(matches!(parse_users_csv("email,email,username,name\n"), Err(ImportFileError::DuplicateColumn(_))));

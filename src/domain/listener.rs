@@ -284,8 +284,15 @@ mod tests {
 
     #[test]
     fn creating_users_needs_emails() {
-        let errors = ListenerForCreate::parse("App", "appdata", "App data", IdentifyBy::Username, UnknownUserPolicy::Create, vec![mapping("A", "a")])
-            .unwrap_err();
+        let errors = ListenerForCreate::parse(
+            "App",
+            "appdata",
+            "App data",
+            IdentifyBy::Username,
+            UnknownUserPolicy::Create,
+            vec![mapping("A", "a")],
+        )
+        .unwrap_err();
         assert_eq!(errors[0].field, "unknown_user");
     }
 
@@ -294,9 +301,19 @@ mod tests {
         let errors = ListenerForCreate::parse(" ", "A B", "", IdentifyBy::Email, UnknownUserPolicy::Reject, vec![]).unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["name", "key", "data_group", "fields"]);
-        let ok = ListenerForCreate::parse(" App  sync ", "appdata", " App data ", IdentifyBy::Email, UnknownUserPolicy::Create,
-            vec![mapping(" Plan ", " account.plan ")]).unwrap();
-        assert_eq!((ok.name.as_str(), ok.data_group.as_str(), ok.fields[0].parameter.as_str()), ("App sync", "App data", "account.plan"));
+        let ok = ListenerForCreate::parse(
+            " App  sync ",
+            "appdata",
+            " App data ",
+            IdentifyBy::Email,
+            UnknownUserPolicy::Create,
+            vec![mapping(" Plan ", " account.plan ")],
+        )
+        .unwrap();
+        assert_eq!(
+            (ok.name.as_str(), ok.data_group.as_str(), ok.fields[0].parameter.as_str()),
+            ("App sync", "App data", "account.plan")
+        );
     }
 
     #[test]
@@ -304,7 +321,9 @@ mod tests {
         assert_eq!(IdentifyBy::parse("username"), Some(IdentifyBy::Username));
         assert_eq!(UnknownUserPolicy::parse("create"), Some(UnknownUserPolicy::Create));
         assert_eq!(IdentifyBy::parse("id"), None);
-        let json = serde_json::to_string(&FieldMapping { label: "A".into(), parameter: "a".into(), field_type: FieldType::DateTime }).unwrap();
+        let json =
+            serde_json::to_string(&FieldMapping { label: "A".into(), parameter: "a".into(), field_type: FieldType::DateTime })
+                .unwrap();
         assert_eq!(json, r#"{"label":"A","parameter":"a","type":"datetime"}"#);
     }
 }

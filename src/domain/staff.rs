@@ -45,10 +45,7 @@ impl FromStr for Role {
         match s.trim().replace('-', "_").as_str() {
             "community_manager" => Ok(Role::CommunityManager),
             "project_manager" => Ok(Role::ProjectManager),
-            other => Err(ValidationError::new(
-                "role",
-                format!("'{other}' is not a role (community_manager or project_manager)"),
-            )),
+            other => Err(ValidationError::new("role", format!("'{other}' is not a role (community_manager or project_manager)"))),
         }
     }
 }

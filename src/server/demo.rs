@@ -12,12 +12,48 @@ pub const PM_EMAIL: &str = "pm@inlet.test";
 pub const PASSWORD: &str = "inlet-demo";
 
 const FIRST: &[&str] = &[
-    "Ada", "Grace", "Alan", "Katherine", "Linus", "Margaret", "Dennis", "Barbara", "Ken", "Frances", "Edsger", "Radia",
-    "Tim", "Hedy", "John", "Sophie", "Donald", "Annie", "Guido", "Mary",
+    "Ada",
+    "Grace",
+    "Alan",
+    "Katherine",
+    "Linus",
+    "Margaret",
+    "Dennis",
+    "Barbara",
+    "Ken",
+    "Frances",
+    "Edsger",
+    "Radia",
+    "Tim",
+    "Hedy",
+    "John",
+    "Sophie",
+    "Donald",
+    "Annie",
+    "Guido",
+    "Mary",
 ];
 const LAST: &[&str] = &[
-    "Lovelace", "Hopper", "Turing", "Johnson", "Torvalds", "Hamilton", "Ritchie", "Liskov", "Thompson", "Allen",
-    "Dijkstra", "Perlman", "Berners-Lee", "Lamarr", "McCarthy", "Wilson", "Knuth", "Easley", "van Rossum", "Keller",
+    "Lovelace",
+    "Hopper",
+    "Turing",
+    "Johnson",
+    "Torvalds",
+    "Hamilton",
+    "Ritchie",
+    "Liskov",
+    "Thompson",
+    "Allen",
+    "Dijkstra",
+    "Perlman",
+    "Berners-Lee",
+    "Lamarr",
+    "McCarthy",
+    "Wilson",
+    "Knuth",
+    "Easley",
+    "van Rossum",
+    "Keller",
 ];
 
 fn demo_user(n: usize) -> UserForCreate {
@@ -28,7 +64,8 @@ fn demo_user(n: usize) -> UserForCreate {
 pub async fn load(store: &Store, base_url: &str) -> anyhow::Result<()> {
     if store.staff_by_email(ADMIN_EMAIL).await?.is_none() {
         let error = |e: crate::server::error::AppError| anyhow::anyhow!(e.public_message());
-        let admin = accounts::create_staff(store, ADMIN_EMAIL, "Demo Admin", Role::CommunityManager, PASSWORD).await.map_err(error)?;
+        let admin =
+            accounts::create_staff(store, ADMIN_EMAIL, "Demo Admin", Role::CommunityManager, PASSWORD).await.map_err(error)?;
         let pm = accounts::create_staff(store, PM_EMAIL, "Pat Manager", Role::ProjectManager, PASSWORD).await.map_err(error)?;
         let aurora = projects::create_project(store, "Aurora beta", Some("aurora"), Some(&admin)).await.map_err(error)?;
         let borealis = projects::create_project(store, "Borealis beta", Some("borealis"), Some(&admin)).await.map_err(error)?;

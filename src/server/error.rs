@@ -143,7 +143,8 @@ mod tests {
 
     #[test]
     fn invalid_lists_every_field() {
-        let error = AppError::Invalid(vec![ValidationError::new("email", "is required"), ValidationError::new("name", "is required")]);
+        let error =
+            AppError::Invalid(vec![ValidationError::new("email", "is required"), ValidationError::new("name", "is required")]);
         assert_eq!(error.public_message(), "email: is required; name: is required");
     }
 }

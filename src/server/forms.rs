@@ -6,16 +6,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::{Extension, Router};
 
-use crate::domain::url::encode_component;
 use super::auth::Viewer;
 use super::error::AppError;
 use super::service::{access, users};
 use super::startup::AppState;
+use crate::domain::url::encode_component;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/p/{project}/users/import", post(import_upload))
-        .layer(DefaultBodyLimit::max(32 * 1024 * 1024))
+    Router::new().route("/p/{project}/users/import", post(import_upload)).layer(DefaultBodyLimit::max(32 * 1024 * 1024))
 }
 
 async fn import_upload(
@@ -44,7 +42,8 @@ async fn import(state: &AppState, viewer: Viewer, slug: &str, mut multipart: Mul
             file = Some((name, bytes));
         }
     }
-    let (name, bytes) = file.filter(|(_, b)| !b.is_empty()).ok_or_else(|| AppError::invalid("file", "choose a CSV file to import"))?;
+    let (name, bytes) =
+        file.filter(|(_, b)| !b.is_empty()).ok_or_else(|| AppError::invalid("file", "choose a CSV file to import"))?;
     let source = format!("upload {name} by {}", staff.email);
     Ok(users::import_csv(&state.store, &project, &bytes, &source).await?.id)
 }

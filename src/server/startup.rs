@@ -117,15 +117,10 @@ pub fn router(settings: &Settings, store: Store, address: SocketAddr) -> Router 
         .route("/login", post(login::login))
         .route("/logout", post(login::logout))
         .merge(forms::router())
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || provide_context(context_state.clone()),
-            {
-                let options = state.leptos_options.clone();
-                move || shell(options.clone())
-            },
-        )
+        .leptos_routes_with_context(&state, routes, move || provide_context(context_state.clone()), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::same_origin_only))
         .layer(axum::middleware::from_fn_with_state(state.clone(), viewer::load_viewer))

@@ -68,11 +68,12 @@ where
     T: Clone + Send + Sync + 'static,
 {
     move || {
-        value.with(|v| match v {
-            Some(Err(error)) => error.field(field),
-            _ => None,
-        })
-        .map(|message| view! { <p class="field-error" id=format!("{field}-error")>{message}</p> })
+        value
+            .with(|v| match v {
+                Some(Err(error)) => error.field(field),
+                _ => None,
+            })
+            .map(|message| view! { <p class="field-error" id=format!("{field}-error")>{message}</p> })
     }
 }
 

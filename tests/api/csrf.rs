@@ -71,13 +71,17 @@ async fn a_cross_site_csv_upload_is_refused() {
     let app = spawn_app().await;
     app.create_project("Aurora beta", "aurora").await;
     app.login_as_admin().await;
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::text("email,username,name\nada@example.com,ada,Ada\n").file_name("users.csv"),
-    );
+    let form = reqwest::multipart::Form::new()
+        .part("file", reqwest::multipart::Part::text("email,username,name\nada@example.com,ada,Ada\n").file_name("users.csv"));
 
-    let response =
-        app.client.post(app.url("/p/aurora/users/import")).header("Sec-Fetch-Site", "cross-site").multipart(form).send().await.unwrap();
+    let response = app
+        .client
+        .post(app.url("/p/aurora/users/import"))
+        .header("Sec-Fetch-Site", "cross-site")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
 
     assert_refused(response).await;
     assert_eq!(app.user_count("aurora").await, 0);

@@ -129,13 +129,7 @@ impl TestApp {
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> Response {
-        self.client
-            .post(self.url(path))
-            .header("X-Api-Key", &self.api_key)
-            .json(body)
-            .send()
-            .await
-            .expect("Failed to send POST")
+        self.client.post(self.url(path)).header("X-Api-Key", &self.api_key).json(body).send().await.expect("Failed to send POST")
     }
 
     /// POSTs a raw body with the given content type.

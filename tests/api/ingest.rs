@@ -71,7 +71,8 @@ async fn deliveries(app: &TestApp) -> Vec<Value> {
 #[tokio::test]
 async fn mapped_values_are_coerced_stored_and_reported() {
     let app = app_with_listener().await;
-    let body = json!({"opted_in": "true", "sessions": "12", "last_seen": 1764400000, "account": {"plan": "pro"}, "device": "ios"});
+    let body =
+        json!({"opted_in": "true", "sessions": "12", "last_seen": 1764400000, "account": {"plan": "pro"}, "device": "ios"});
     let response = send(&app, "Ada@Example.com", &body).await;
     assert_eq!(response.status(), StatusCode::OK);
     let answer: Value = response.json().await.unwrap();
@@ -98,14 +99,20 @@ async fn mapped_values_are_coerced_stored_and_reported() {
 async fn every_coercion_rule_holds() {
     let app = app_with_listener().await;
     let cases = [
-        (json!({"opted_in": 1, "sessions": -3, "last_seen": "2026-11-29", "account": {"plan": 42}}),
-         json!({"Opted in": {"type": "boolean", "value": true}, "Sessions": {"type": "integer", "value": -3},
-                "Last seen": {"type": "datetime", "value": "2026-11-29T00:00:00Z"}, "Plan": {"type": "string", "value": "42"}})),
-        (json!({"opted_in": "FALSE", "sessions": 9223372036854775807i64, "last_seen": "2026-11-29T11:30:00+01:00", "account": {"plan": true}}),
-         json!({"Opted in": {"type": "boolean", "value": false}, "Sessions": {"type": "integer", "value": 9223372036854775807i64},
-                "Last seen": {"type": "datetime", "value": "2026-11-29T10:30:00Z"}, "Plan": {"type": "string", "value": "true"}})),
-        (json!({"opted_in": 0, "sessions": null, "last_seen": null, "account": {"plan": null}}),
-         json!({"Opted in": {"type": "boolean", "value": false}})),
+        (
+            json!({"opted_in": 1, "sessions": -3, "last_seen": "2026-11-29", "account": {"plan": 42}}),
+            json!({"Opted in": {"type": "boolean", "value": true}, "Sessions": {"type": "integer", "value": -3},
+                "Last seen": {"type": "datetime", "value": "2026-11-29T00:00:00Z"}, "Plan": {"type": "string", "value": "42"}}),
+        ),
+        (
+            json!({"opted_in": "FALSE", "sessions": 9223372036854775807i64, "last_seen": "2026-11-29T11:30:00+01:00", "account": {"plan": true}}),
+            json!({"Opted in": {"type": "boolean", "value": false}, "Sessions": {"type": "integer", "value": 9223372036854775807i64},
+                "Last seen": {"type": "datetime", "value": "2026-11-29T10:30:00Z"}, "Plan": {"type": "string", "value": "true"}}),
+        ),
+        (
+            json!({"opted_in": 0, "sessions": null, "last_seen": null, "account": {"plan": null}}),
+            json!({"Opted in": {"type": "boolean", "value": false}}),
+        ),
     ];
     for (body, expected) in cases {
         let response = send(&app, "ada@example.com", &body).await;
@@ -121,7 +128,8 @@ async fn values_that_do_not_fit_are_all_reported_and_nothing_is_stored() {
     let body = json!({"opted_in": "yes", "sessions": 1.5, "last_seen": "29/11/2026", "account": {"plan": {"x": 1}}});
     let error = error_body(send(&app, "ada@example.com", &body).await, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(error["code"], "invalid_values");
-    let parameters: Vec<_> = error["fields"].as_array().unwrap().iter().map(|f| f["parameter"].as_str().unwrap().to_string()).collect();
+    let parameters: Vec<_> =
+        error["fields"].as_array().unwrap().iter().map(|f| f["parameter"].as_str().unwrap().to_string()).collect();
     assert_eq!(parameters, ["opted_in", "sessions", "last_seen", "account.plan"]);
     assert!(error["fields"][1]["reason"].as_str().unwrap().contains("whole number"));
     // One bad value among good ones: still nothing written.
@@ -157,7 +165,14 @@ async fn the_key_may_travel_in_the_header_or_the_query_and_is_required() {
     let url = app.url(&format!("{ENDPOINT}/ada@example.com"));
     let no_key = app.client.post(&url).json(&json!({"sessions": 1})).send().await.unwrap();
     assert_eq!(error_body(no_key, StatusCode::UNAUTHORIZED).await["code"], "unauthorized");
-    let bad_key = app.client.post(&url).header("X-Api-Key", "inlet_aaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb").json(&json!({})).send().await.unwrap();
+    let bad_key = app
+        .client
+        .post(&url)
+        .header("X-Api-Key", "inlet_aaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(bad_key.status(), StatusCode::UNAUTHORIZED);
     let in_query = app.client.post(format!("{url}?api_key={}", app.api_key)).json(&json!({"sessions": 2})).send().await.unwrap();
     assert_eq!(in_query.status(), StatusCode::OK);
@@ -234,7 +249,8 @@ async fn a_rejected_delivery_can_be_replayed_after_the_fix() {
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     let rejected_id = deliveries(&app).await[0]["id"].as_i64().unwrap();
     app.add_user("aurora", "grace@example.com", "grace", "Grace Hopper").await;
-    let replay = app.post_json(&format!("/api/v1/projects/aurora/listeners/appdata/deliveries/{rejected_id}/replay"), &json!({})).await;
+    let replay =
+        app.post_json(&format!("/api/v1/projects/aurora/listeners/appdata/deliveries/{rejected_id}/replay"), &json!({})).await;
     assert_eq!(replay.status(), StatusCode::OK);
     assert_eq!(values_of(&app, "grace@example.com").await, json!({"Sessions": {"type": "integer", "value": 7}}));
     let recorded = deliveries(&app).await;
@@ -275,7 +291,8 @@ async fn every_change_is_kept_in_the_history() {
         assert_eq!(send(&app, "ada@example.com", &json!({"sessions": sessions})).await.status(), StatusCode::OK);
     }
     let project = app.project("aurora").await;
-    let user = app.store.find_project_user(project.id, &inlet::domain::user::UserRef::parse("ada").unwrap()).await.unwrap().unwrap();
+    let user =
+        app.store.find_project_user(project.id, &inlet::domain::user::UserRef::parse("ada").unwrap()).await.unwrap().unwrap();
     let history = app.store.value_history(user.id).await.unwrap();
     let changes: Vec<_> = history.iter().map(|h| (h.old_value.clone(), h.new_value.clone())).collect();
     use inlet::domain::fields::FieldValue::Integer;

@@ -185,10 +185,10 @@ async fn search_matches_email_username_and_name_case_insensitively() {
     let app = app_with_seven_users().await;
 
     for (q, expected) in [
-        ("GRACE", vec!["grace@example.com"]),      // email
-        ("Knuth", vec!["donald@example.com"]),     // username
-        ("lIsKoV", vec!["barbara@example.com"]),   // username and name
-        ("dijkstra", vec!["edsger@example.com"]),  // name only
+        ("GRACE", vec!["grace@example.com"]),     // email
+        ("Knuth", vec!["donald@example.com"]),    // username
+        ("lIsKoV", vec!["barbara@example.com"]),  // username and name
+        ("dijkstra", vec!["edsger@example.com"]), // name only
         ("shan", vec!["claude@example.com"]),
         ("nobody-matches", vec![]),
     ] {
@@ -217,7 +217,8 @@ async fn users_can_be_sorted_descending() {
     let by_username = app.list_users("aurora", "sort=username&order=asc&per_page=2").await;
 
     assert_eq!(emails(&by_email), ["grace@example.com", "frances@example.com", "edsger@example.com"]);
-    assert_eq!(emails(&by_username), ["edsger@example.com", "frances@example.com"]); // ewd, fallen
+    assert_eq!(emails(&by_username), ["edsger@example.com", "frances@example.com"]);
+    // ewd, fallen
 }
 
 #[tokio::test]

@@ -31,8 +31,7 @@ pub async fn verify_password(plain: &str, stored: Option<String>) -> bool {
 }
 
 /// Argon2id hash of a random string nobody knows, with the default parameters.
-const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Lk4jG9fZ8kpl3ZrXU8X3VqX1oHrj0l0uNv0cDzGg2Ko";
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Lk4jG9fZ8kpl3ZrXU8X3VqX1oHrj0l0uNv0cDzGg2Ko";
 
 #[cfg(test)]
 mod tests {

@@ -61,11 +61,7 @@ pub struct KeyRateLimiter {
 
 impl KeyRateLimiter {
     pub fn new(per_second: u32, burst: u32) -> Self {
-        Self {
-            per_second: f64::from(per_second.max(1)),
-            burst: f64::from(burst.max(1)),
-            buckets: Mutex::new(HashMap::new()),
-        }
+        Self { per_second: f64::from(per_second.max(1)), burst: f64::from(burst.max(1)), buckets: Mutex::new(HashMap::new()) }
     }
 
     /// Takes one token for `key`, or says how long until one is available.

@@ -22,8 +22,12 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
             Err(JsonRejection::MissingJsonContentType(_)) => {
                 Err(AppError::UnsupportedMediaType("the body must be JSON (Content-Type: application/json)".into()))
             }
-            Err(JsonRejection::JsonDataError(error)) => Err(AppError::BadRequest(format!("the JSON does not fit: {}", error.body_text()))),
-            Err(JsonRejection::JsonSyntaxError(error)) => Err(AppError::BadRequest(format!("malformed JSON: {}", error.body_text()))),
+            Err(JsonRejection::JsonDataError(error)) => {
+                Err(AppError::BadRequest(format!("the JSON does not fit: {}", error.body_text())))
+            }
+            Err(JsonRejection::JsonSyntaxError(error)) => {
+                Err(AppError::BadRequest(format!("malformed JSON: {}", error.body_text())))
+            }
             Err(JsonRejection::BytesRejection(error)) => Err(bytes_rejection(error, state)),
             Err(other) => Err(AppError::BadRequest(other.body_text())),
         }

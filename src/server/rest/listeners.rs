@@ -10,13 +10,13 @@ use utoipa::ToSchema;
 
 use super::body::JsonBody;
 use crate::domain::fields::FieldType;
+use crate::domain::listener::Delivery;
 use crate::domain::listener::{FieldMapping, Listener};
 use crate::domain::project::Project;
 use crate::server::auth::ApiCaller;
 use crate::server::error::{AppError, AppResult};
 use crate::server::service::{access, ingest, listeners};
 use crate::server::startup::AppState;
-use crate::domain::listener::Delivery;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -177,7 +177,11 @@ pub async fn create(
     if body.filter.as_ref().is_some_and(|f| !f.is_null()) {
         return Err(AppError::invalid("filter", "filter gates arrive with saved filters; send null for now"));
     }
-    let fields = body.fields.into_iter().map(|f| FieldMapping { label: f.label, parameter: f.parameter, field_type: f.field_type }).collect();
+    let fields = body
+        .fields
+        .into_iter()
+        .map(|f| FieldMapping { label: f.label, parameter: f.parameter, field_type: f.field_type })
+        .collect();
     let input = listeners::ListenerInput {
         name: &body.name,
         key: &body.key,
@@ -202,7 +206,11 @@ pub async fn list(State(state): State<AppState>, _caller: ApiCaller, Path(slug):
 #[utoipa::path(get, path = "/api/v1/projects/{project}/listeners/{key}", tag = "listeners",
     params(("project" = String, Path), ("key" = String, Path)), security(("api_key" = [])),
     responses((status = 200, body = ListenerBody), (status = 404, body = super::openapi::ErrorBody)))]
-pub async fn show(State(state): State<AppState>, _caller: ApiCaller, Path((slug, key)): Path<(String, String)>) -> AppResult<Json<ListenerBody>> {
+pub async fn show(
+    State(state): State<AppState>,
+    _caller: ApiCaller,
+    Path((slug, key)): Path<(String, String)>,
+) -> AppResult<Json<ListenerBody>> {
     let project = access::existing_project(&state.store, &slug).await?;
     let listener = listeners::existing_listener(&state.store, &project, &key).await?;
     Ok(Json(ListenerBody::new(&state.base_url, &project, listener)))
@@ -229,7 +237,11 @@ pub async fn update(
 #[utoipa::path(delete, path = "/api/v1/projects/{project}/listeners/{key}", tag = "listeners",
     params(("project" = String, Path), ("key" = String, Path)), security(("api_key" = [])),
     responses((status = 204, description = "deleted; the data group and stored values stay"), (status = 404, body = super::openapi::ErrorBody)))]
-pub async fn delete(State(state): State<AppState>, _caller: ApiCaller, Path((slug, key)): Path<(String, String)>) -> AppResult<StatusCode> {
+pub async fn delete(
+    State(state): State<AppState>,
+    _caller: ApiCaller,
+    Path((slug, key)): Path<(String, String)>,
+) -> AppResult<StatusCode> {
     let project = access::existing_project(&state.store, &slug).await?;
     let listener = listeners::existing_listener(&state.store, &project, &key).await?;
     state.store.delete_listener(listener.id).await?;
@@ -239,7 +251,11 @@ pub async fn delete(State(state): State<AppState>, _caller: ApiCaller, Path((slu
 #[utoipa::path(get, path = "/api/v1/projects/{project}/listeners/{key}/deliveries", tag = "listeners",
     params(("project" = String, Path), ("key" = String, Path)), security(("api_key" = [])),
     responses((status = 200, body = DeliveryList), (status = 404, body = super::openapi::ErrorBody)))]
-pub async fn deliveries(State(state): State<AppState>, _caller: ApiCaller, Path((slug, key)): Path<(String, String)>) -> AppResult<Json<DeliveryList>> {
+pub async fn deliveries(
+    State(state): State<AppState>,
+    _caller: ApiCaller,
+    Path((slug, key)): Path<(String, String)>,
+) -> AppResult<Json<DeliveryList>> {
     let project = access::existing_project(&state.store, &slug).await?;
     let listener = listeners::existing_listener(&state.store, &project, &key).await?;
     let found = state.store.deliveries(listener.id, 100).await?;

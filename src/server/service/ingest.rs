@@ -51,7 +51,11 @@ impl IngestResponse {
 
 pub async fn ingest(state: &AppState, request: &IngestRequest<'_>) -> Result<IngestResponse, store::Error> {
     let Some(project) = state.store.project_by_slug(request.project).await? else {
-        return Ok(IngestResponse::error(StatusCode::NOT_FOUND, "not_found", format!("there is no project '{}'", request.project)));
+        return Ok(IngestResponse::error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("there is no project '{}'", request.project),
+        ));
     };
     let Some(listener) = state.store.listener(project.id, request.listener).await? else {
         return Ok(IngestResponse::error(
@@ -107,7 +111,12 @@ pub async fn ingest(state: &AppState, request: &IngestRequest<'_>) -> Result<Ing
 }
 
 /// Replays a recorded delivery against the listener as it is now (after a fix, say).
-pub async fn replay(state: &AppState, project: &Project, listener: &Listener, delivery_id: i64) -> Result<Option<IngestResponse>, store::Error> {
+pub async fn replay(
+    state: &AppState,
+    project: &Project,
+    listener: &Listener,
+    delivery_id: i64,
+) -> Result<Option<IngestResponse>, store::Error> {
     let Some(original) = state.store.delivery(listener.id, delivery_id).await? else { return Ok(None) };
     let request = IngestRequest {
         project: &project.slug,
@@ -192,7 +201,11 @@ async fn evaluate(
     }
     let Some(body) = request.body else {
         let limit = state.ingest_max_body_bytes;
-        return Ok(Err(R::error(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("the body is larger than {limit} bytes"))));
+        return Ok(Err(R::error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("the body is larger than {limit} bytes"),
+        )));
     };
     if !is_json(request.content_type) {
         return Ok(Err(R::error(
@@ -233,7 +246,9 @@ async fn evaluate(
     }
     let ignored: Vec<&String> = object
         .keys()
-        .filter(|member| !listener.fields.iter().any(|f| f.parameter == **member || f.parameter.split('.').next() == Some(member.as_str())))
+        .filter(|member| {
+            !listener.fields.iter().any(|f| f.parameter == **member || f.parameter.split('.').next() == Some(member.as_str()))
+        })
         .collect();
     let body = json!({ "status": "accepted", "user": request.user, "updated": updated, "ignored": ignored });
     Ok(Ok(Accepted { user_id, values, body }))
@@ -275,7 +290,8 @@ async fn find_or_create_user(
 /// number appended when it is taken.
 async fn create_user(state: &AppState, project: &Project, email: &Email) -> Result<i64, store::Error> {
     let local = email.as_str().split('@').next().unwrap_or("user");
-    let base: String = local.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '-' }).take(56).collect();
+    let base: String =
+        local.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '-' }).take(56).collect();
     let base = if base.len() < 2 || !base.starts_with(|c: char| c.is_ascii_alphanumeric()) { format!("u{base}x") } else { base };
     for attempt in 0..20 {
         let username = if attempt == 0 { base.clone() } else { format!("{base}-{attempt}") };

@@ -18,11 +18,7 @@ pub async fn create_project(store: &Store, name: &str, slug: Option<&str>, creat
 /// Puts a staff member on a project's team. Only project managers need team membership to
 /// see a project, but community managers may be listed too (distributions target the team).
 pub async fn add_team_member(store: &Store, project: &Project, staff_id: i64) -> AppResult<Staff> {
-    let staff = store
-        .staff_by_id(staff_id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("there is no such staff member".into()))?;
+    let staff = store.staff_by_id(staff_id).await?.ok_or_else(|| AppError::NotFound("there is no such staff member".into()))?;
     store.add_to_team(project.id, staff.id).await?;
     Ok(staff)
 }
-

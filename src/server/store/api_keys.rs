@@ -77,14 +77,13 @@ impl Store {
 
     /// Revokes a key; returns false when there was no such active key.
     pub async fn revoke_api_key(&self, id: i64) -> Result<bool> {
-        let result = on_pool!(self, |pool| sqlx::query(
-            "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL"
-        )
-        .bind(Utc::now())
-        .bind(id)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
+        let result =
+            on_pool!(self, |pool| sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                .bind(Utc::now())
+                .bind(id)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected()))?;
         Ok(result > 0)
     }
 }

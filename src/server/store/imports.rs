@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{BeginWrite, on_pool, Result, Store};
+use super::{on_pool, BeginWrite, Result, Store};
 use crate::domain::import::{ImportReport, ParsedImport, RejectedRow};
 use crate::domain::project::MembershipStatus;
 

@@ -102,20 +102,24 @@ impl Store {
     /// all of it is durable or none of it is. Values equal to the current one are not
     /// rewritten; every change gets a history row. Returns the delivery id and the number
     /// of values that changed.
-    pub async fn store_values(&self, user_id: i64, values: &[ValueChange], delivery: &DeliveryForRecord<'_>) -> Result<(i64, usize)> {
+    pub async fn store_values(
+        &self,
+        user_id: i64,
+        values: &[ValueChange],
+        delivery: &DeliveryForRecord<'_>,
+    ) -> Result<(i64, usize)> {
         let now = Utc::now();
         let mut changed = 0;
         let delivery_id = on_pool!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             let delivery_id = insert_delivery!(&mut *tx, delivery, now).await.map_err(idempotency_conflict)?;
             for (field_id, field_type, new_value) in values {
-                let current: Option<(Option<bool>, Option<i64>, Option<String>, Option<DateTime<Utc>>)> = sqlx::query_as(
-                    "SELECT v_bool, v_int, v_text, v_time FROM user_values WHERE user_id = $1 AND field_id = $2",
-                )
-                .bind(user_id)
-                .bind(field_id)
-                .fetch_optional(&mut *tx)
-                .await?;
+                let current: Option<(Option<bool>, Option<i64>, Option<String>, Option<DateTime<Utc>>)> =
+                    sqlx::query_as("SELECT v_bool, v_int, v_text, v_time FROM user_values WHERE user_id = $1 AND field_id = $2")
+                        .bind(user_id)
+                        .bind(field_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
                 let old_value = current.and_then(|columns| typed(*field_type, columns));
                 if old_value == *new_value {
                     continue;
@@ -172,44 +176,36 @@ impl Store {
     /// The latest deliveries to a listener, newest first.
     pub async fn deliveries(&self, listener_id: i64, limit: i64) -> Result<Vec<Delivery>> {
         let sql = format!("SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE listener_id = $1 ORDER BY id DESC LIMIT $2");
-        let rows = on_pool!(self, |pool| sqlx::query_as::<_, DeliveryRow>(&sql)
-            .bind(listener_id)
-            .bind(limit)
-            .fetch_all(pool)
-            .await)?;
+        let rows =
+            on_pool!(self, |pool| sqlx::query_as::<_, DeliveryRow>(&sql).bind(listener_id).bind(limit).fetch_all(pool).await)?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
     pub async fn delivery(&self, listener_id: i64, id: i64) -> Result<Option<Delivery>> {
         let sql = format!("SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE listener_id = $1 AND id = $2");
-        let row = on_pool!(self, |pool| sqlx::query_as::<_, DeliveryRow>(&sql)
-            .bind(listener_id)
-            .bind(id)
-            .fetch_optional(pool)
-            .await)?;
+        let row =
+            on_pool!(self, |pool| sqlx::query_as::<_, DeliveryRow>(&sql).bind(listener_id).bind(id).fetch_optional(pool).await)?;
         Ok(row.map(Into::into))
     }
 
     /// The delivery first made with an idempotency key, if any.
     pub async fn delivery_by_idempotency_key(&self, listener_id: i64, key: &str) -> Result<Option<Delivery>> {
         let sql = format!("SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE listener_id = $1 AND idempotency_key = $2");
-        let row = on_pool!(self, |pool| sqlx::query_as::<_, DeliveryRow>(&sql)
-            .bind(listener_id)
-            .bind(key)
-            .fetch_optional(pool)
-            .await)?;
+        let row =
+            on_pool!(self, |pool| sqlx::query_as::<_, DeliveryRow>(&sql).bind(listener_id).bind(key).fetch_optional(pool).await)?;
         Ok(row.map(Into::into))
     }
 
     /// Every recorded change of a user's values, newest first (at most 500).
     pub async fn value_history(&self, user_id: i64) -> Result<Vec<HistoryEntry>> {
-        let rows: Vec<(i64, Option<String>, Option<String>, DateTime<Utc>, Option<i64>)> = on_pool!(self, |pool| sqlx::query_as(
-            "SELECT field_id, old_value, new_value, changed_at, delivery_id FROM value_history
+        let rows: Vec<(i64, Option<String>, Option<String>, DateTime<Utc>, Option<i64>)> =
+            on_pool!(self, |pool| sqlx::query_as(
+                "SELECT field_id, old_value, new_value, changed_at, delivery_id FROM value_history
              WHERE user_id = $1 ORDER BY id DESC LIMIT 500"
-        )
-        .bind(user_id)
-        .fetch_all(pool)
-        .await)?;
+            )
+            .bind(user_id)
+            .fetch_all(pool)
+            .await)?;
         let parse = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
         Ok(rows
             .into_iter()

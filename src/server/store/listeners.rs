@@ -4,7 +4,9 @@ use chrono::{DateTime, Utc};
 
 use super::{conflict_on_unique, on_pool, BeginWrite, Error, Result, Store};
 use crate::domain::fields::FieldType;
-use crate::domain::listener::{GroupField, IdentifyBy, Listener, ListenerField, ListenerForCreate, ListenerType, UnknownUserPolicy};
+use crate::domain::listener::{
+    GroupField, IdentifyBy, Listener, ListenerField, ListenerForCreate, ListenerType, UnknownUserPolicy,
+};
 
 #[derive(sqlx::FromRow)]
 struct ListenerRow {
@@ -108,13 +110,12 @@ impl Store {
             .await
             .map_err(conflict_on_unique(format!("a listener with key '{}' already exists in this project", new.key)))?;
             for (position, mapping) in new.fields.iter().enumerate() {
-                let existing: Option<(i64, String)> = sqlx::query_as(
-                    "SELECT id, field_type FROM fields WHERE data_group_id = $1 AND LOWER(label) = LOWER($2)",
-                )
-                .bind(group_id)
-                .bind(&mapping.label)
-                .fetch_optional(&mut *tx)
-                .await?;
+                let existing: Option<(i64, String)> =
+                    sqlx::query_as("SELECT id, field_type FROM fields WHERE data_group_id = $1 AND LOWER(label) = LOWER($2)")
+                        .bind(group_id)
+                        .bind(&mapping.label)
+                        .fetch_optional(&mut *tx)
+                        .await?;
                 let field_id = match existing {
                     Some((_, field_type)) if field_type != mapping.field_type.as_str() => {
                         let existing_type = FieldType::parse(&field_type).map_or("another type", |t| t.label());
@@ -125,11 +126,10 @@ impl Store {
                     }
                     Some((id, _)) => id,
                     None => {
-                        let next_position: i64 =
-                            sqlx::query_scalar("SELECT COUNT(*) FROM fields WHERE data_group_id = $1")
-                                .bind(group_id)
-                                .fetch_one(&mut *tx)
-                                .await?;
+                        let next_position: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM fields WHERE data_group_id = $1")
+                            .bind(group_id)
+                            .fetch_one(&mut *tx)
+                            .await?;
                         sqlx::query_scalar(
                             "INSERT INTO fields (data_group_id, label, field_type, position, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
                         )
@@ -162,13 +162,12 @@ impl Store {
 
     /// The listener with this key in a project.
     pub async fn listener(&self, project_id: i64, key: &str) -> Result<Option<Listener>> {
-        let id: Option<i64> = on_pool!(self, |pool| sqlx::query_scalar(
-            "SELECT id FROM listeners WHERE project_id = $1 AND key = $2"
-        )
-        .bind(project_id)
-        .bind(key)
-        .fetch_optional(pool)
-        .await)?;
+        let id: Option<i64> =
+            on_pool!(self, |pool| sqlx::query_scalar("SELECT id FROM listeners WHERE project_id = $1 AND key = $2")
+                .bind(project_id)
+                .bind(key)
+                .fetch_optional(pool)
+                .await)?;
         match id {
             Some(id) => self.listener_by_id(id).await,
             None => Ok(None),

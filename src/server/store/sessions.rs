@@ -66,16 +66,14 @@ impl SessionStore for SqlSessionStore {
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        let data: Option<Vec<u8>> = on_pool!(self.store, |pool| sqlx::query_scalar(
-            "SELECT data FROM sessions WHERE id = $1 AND expires_at > $2"
-        )
-        .bind(id.to_string())
-        .bind(now)
-        .fetch_optional(pool)
-        .await)
-        .map_err(backend)?;
-        data.map(|bytes| rmp_serde::from_slice(&bytes).map_err(|e| session_store::Error::Decode(e.to_string())))
-            .transpose()
+        let data: Option<Vec<u8>> =
+            on_pool!(self.store, |pool| sqlx::query_scalar("SELECT data FROM sessions WHERE id = $1 AND expires_at > $2")
+                .bind(id.to_string())
+                .bind(now)
+                .fetch_optional(pool)
+                .await)
+            .map_err(backend)?;
+        data.map(|bytes| rmp_serde::from_slice(&bytes).map_err(|e| session_store::Error::Decode(e.to_string()))).transpose()
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {

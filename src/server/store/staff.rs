@@ -89,11 +89,10 @@ impl Store {
     }
 
     pub async fn list_staff(&self) -> Result<Vec<Staff>> {
-        let rows = on_pool!(self, |pool| sqlx::query_as::<_, StaffRow>(
-            "SELECT id, email, name, role FROM staff ORDER BY name, email"
-        )
-        .fetch_all(pool)
-        .await)?;
+        let rows =
+            on_pool!(self, |pool| sqlx::query_as::<_, StaffRow>("SELECT id, email, name, role FROM staff ORDER BY name, email")
+                .fetch_all(pool)
+                .await)?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
 }

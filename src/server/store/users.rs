@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{BeginWrite, contains_pattern, on_pool, Error, Result, Store};
+use super::{contains_pattern, on_pool, BeginWrite, Error, Result, Store};
 use crate::domain::project::MembershipStatus;
 use crate::domain::user::{ProjectUser, UserForCreate, UserListQuery, UserRef, UserSort};
 use crate::domain::Page;
@@ -141,13 +141,10 @@ impl Store {
             OR LOWER(u.username) LIKE $2 ESCAPE '\\'
             OR LOWER(u.display_name) LIKE $2 ESCAPE '\\')";
         let count_sql = format!("SELECT COUNT(*) FROM project_members m JOIN users u ON u.id = m.user_id WHERE {matches}");
-        let page_sql = format!(
-            "{PROJECT_USER_SELECT} WHERE {matches} {} LIMIT $3 OFFSET $4",
-            order_by(query.sort, query.descending)
-        );
+        let page_sql =
+            format!("{PROJECT_USER_SELECT} WHERE {matches} {} LIMIT $3 OFFSET $4", order_by(query.sort, query.descending));
         let (total, rows) = on_pool!(self, |pool| {
-            let total: i64 =
-                sqlx::query_scalar(&count_sql).bind(project_id).bind(pattern.as_deref()).fetch_one(pool).await?;
+            let total: i64 = sqlx::query_scalar(&count_sql).bind(project_id).bind(pattern.as_deref()).fetch_one(pool).await?;
             let rows = sqlx::query_as::<_, ProjectUserRow>(&page_sql)
                 .bind(project_id)
                 .bind(pattern.as_deref())

@@ -145,10 +145,12 @@ pub fn NewListenerPage() -> impl IntoView {
 fn FieldRowInputs(index: usize, value: Signal<Option<Result<String, crate::api::UiError>>>) -> impl IntoView {
     let name = move |part: &str| format!("fields[{index}][{part}]");
     let error_for = move |part: &'static str| {
-        move || value.with(|v| match v {
-            Some(Err(error)) => error.field(&format!("fields[{index}].{part}")),
-            _ => None,
-        })
+        move || {
+            value.with(|v| match v {
+                Some(Err(error)) => error.field(&format!("fields[{index}].{part}")),
+                _ => None,
+            })
+        }
     };
     view! {
         <tr>
@@ -277,7 +279,11 @@ fn error_message(response: &str) -> String {
     let mut message = body["error"]["message"].as_str().unwrap_or("rejected").to_string();
     if let Some(fields) = body["error"]["fields"].as_array() {
         for field in fields {
-            message.push_str(&format!("; {}: {}", field["parameter"].as_str().unwrap_or("?"), field["reason"].as_str().unwrap_or("")));
+            message.push_str(&format!(
+                "; {}: {}",
+                field["parameter"].as_str().unwrap_or("?"),
+                field["reason"].as_str().unwrap_or("")
+            ));
         }
     }
     message
@@ -318,7 +324,11 @@ mod tests {
 
     #[test]
     fn examples_nest_dotted_parameters() {
-        let body = example_body(&[("account.plan", FieldType::String), ("account.seats", FieldType::Integer), ("beta", FieldType::Boolean)]);
+        let body = example_body(&[
+            ("account.plan", FieldType::String),
+            ("account.seats", FieldType::Integer),
+            ("beta", FieldType::Boolean),
+        ]);
         assert_eq!(body, r#"{"account":{"plan":"text","seats":42},"beta":true}"#);
     }
 

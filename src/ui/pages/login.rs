@@ -10,10 +10,9 @@ pub fn LoginPage() -> impl IntoView {
     let error = move || {
         query.with(|q| match q.get("error").as_deref() {
             Some("credentials") => Some("Email or password is incorrect.".to_string()),
-            Some("rate_limited") => Some(format!(
-                "Too many failed attempts. Try again in {} minutes.",
-                q.get("retry").unwrap_or_else(|| "15".into())
-            )),
+            Some("rate_limited") => {
+                Some(format!("Too many failed attempts. Try again in {} minutes.", q.get("retry").unwrap_or_else(|| "15".into())))
+            }
             Some("unavailable") => Some("Login is unavailable right now. Please try again.".to_string()),
             _ => None,
         })

@@ -8,10 +8,10 @@ mod projects;
 mod team;
 mod user_summary;
 
+pub use automation::{ListenerDetailPage, NewListenerPage, UserAutomationPage};
 pub use community::{ApiKeysPage, CommunityReportsPage, StaffPage};
 pub use login::{LoginPage, NotFoundPage};
 pub use project_users::{AddUserPage, ImportUsersPage, ProjectUsersPage};
-pub use automation::{ListenerDetailPage, NewListenerPage, UserAutomationPage};
 pub use projects::{CustomReportsPage, ProjectHome, ProjectsPage};
 pub use team::ProjectTeamPage;
 pub use user_summary::UserSummaryPage;

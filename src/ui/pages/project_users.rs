@@ -194,12 +194,7 @@ pub fn ImportUsersPage() -> impl IntoView {
 #[component]
 fn ImportResult(entry: ImportEntry) -> impl IntoView {
     let report = entry.report;
-    let summary = format!(
-        "Imported: {} created, {} updated, {} rejected",
-        report.created,
-        report.updated,
-        report.rejected.len()
-    );
+    let summary = format!("Imported: {} created, {} updated, {} rejected", report.created, report.updated, report.rejected.len());
     let has_rejected = !report.rejected.is_empty();
     view! {
         <section class="panel" aria-live="polite">
@@ -222,25 +217,27 @@ fn ImportResult(entry: ImportEntry) -> impl IntoView {
 
 #[component]
 fn ImportHistory(list: Vec<ImportEntry>) -> impl IntoView {
-    (!list.is_empty()).then(|| view! {
-        <section class="panel">
-            <h2>"Recent imports"</h2>
-            <table class="grid compact">
-                <thead><tr><th>"When"</th><th>"Source"</th><th class="num">"Rows"</th><th class="num">"Created"</th>
-                    <th class="num">"Updated"</th><th class="num">"Rejected"</th></tr></thead>
-                <tbody>
-                    {list.into_iter().map(|e| view! {
-                        <tr>
-                            <td><When at=e.at /></td>
-                            <td>{e.source}</td>
-                            <td class="num">{e.report.total_rows}</td>
-                            <td class="num">{e.report.created}</td>
-                            <td class="num">{e.report.updated}</td>
-                            <td class="num">{e.report.rejected.len()}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </section>
+    (!list.is_empty()).then(|| {
+        view! {
+            <section class="panel">
+                <h2>"Recent imports"</h2>
+                <table class="grid compact">
+                    <thead><tr><th>"When"</th><th>"Source"</th><th class="num">"Rows"</th><th class="num">"Created"</th>
+                        <th class="num">"Updated"</th><th class="num">"Rejected"</th></tr></thead>
+                    <tbody>
+                        {list.into_iter().map(|e| view! {
+                            <tr>
+                                <td><When at=e.at /></td>
+                                <td>{e.source}</td>
+                                <td class="num">{e.report.total_rows}</td>
+                                <td class="num">{e.report.created}</td>
+                                <td class="num">{e.report.updated}</td>
+                                <td class="num">{e.report.rejected.len()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        }
     })
 }

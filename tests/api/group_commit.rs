@@ -1,0 +1,127 @@
+//! Concurrent ingestion: requests share commits (group commit) yet every acknowledged delivery
+//! lands with its own history, idempotency holds under races, and cached keys and listeners are
+//! forgotten at once when they change, in every instance.
+
+use futures::future::join_all;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::helpers::{start_application, spawn_app};
+use crate::ingest::{deliveries, prepare, send, ENDPOINT};
+use inlet::domain::fields::FieldValue;
+use inlet::domain::user::UserRef;
+
+#[tokio::test]
+async fn concurrent_deliveries_all_land_with_a_consistent_history() {
+    let app = spawn_app().await;
+    prepare(&app).await;
+    let users: Vec<String> = (0..6).map(|n| format!("tester{n}@example.com")).collect();
+    for (n, email) in users.iter().enumerate() {
+        app.add_user("aurora", email, &format!("tester{n}"), "Tester").await;
+    }
+
+    // 60 requests at once, ten per user, every one changing the user's session count.
+    let requests = (0..60).map(|n| {
+        let app = &app;
+        let email = users[n % users.len()].clone();
+        async move { send(app, &email, &json!({"sessions": 1000 + n})).await.status() }
+    });
+    let statuses = join_all(requests).await;
+    assert!(statuses.iter().all(|s| *s == StatusCode::OK), "{statuses:?}");
+
+    let project = app.project("aurora").await;
+    let recorded = app.get("/api/v1/projects/aurora/listeners/appdata/deliveries?limit=200").await.json::<Value>().await.unwrap();
+    let recorded = recorded["deliveries"].as_array().unwrap();
+    assert_eq!(recorded.len(), 60, "every acknowledged delivery is recorded");
+    for email in &users {
+        let user = app.store.find_project_user(project.id, &UserRef::parse(email).unwrap()).await.unwrap().unwrap();
+        let history = app.store.value_history(user.id).await.unwrap();
+        assert_eq!(history.len(), 10, "{email}: one history row per change");
+        // Newest first: each change starts from the value the one before it left.
+        for pair in history.windows(2) {
+            assert_eq!(pair[0].old_value, pair[1].new_value, "{email}: the history is a chain");
+        }
+        assert_eq!(history.last().unwrap().old_value, None);
+        // The current value is the one the newest delivery for this user sent.
+        let newest = recorded.iter().find(|d| d["user"] == email.as_str()).expect("a delivery for the user");
+        let sent: Value = serde_json::from_str(newest["payload"].as_str().unwrap()).unwrap();
+        let current = app.store.user_values(user.id).await.unwrap();
+        assert_eq!(current.len(), 1);
+        assert_eq!(current[0].1, FieldValue::Integer(sent["sessions"].as_i64().unwrap()));
+        assert_eq!(history[0].new_value, Some(current[0].1.clone()));
+    }
+}
+
+#[tokio::test]
+async fn racing_repeats_of_an_idempotency_key_write_once() {
+    let app = spawn_app().await;
+    prepare(&app).await;
+    let url = app.url(&format!("{ENDPOINT}/ada@example.com"));
+    let requests = (0..12).map(|n| {
+        let request = app.client.post(&url).header("X-Api-Key", &app.api_key).header("Idempotency-Key", "invoice-7");
+        async move {
+            let response = request.json(&json!({"sessions": n})).send().await.unwrap();
+            (response.status(), response.json::<Value>().await.unwrap())
+        }
+    });
+    let answers = join_all(requests).await;
+    assert!(answers.iter().all(|(status, body)| *status == StatusCode::OK && *body == answers[0].1), "{answers:?}");
+    let recorded = deliveries(&app).await;
+    assert_eq!(recorded.len(), 1, "one delivery for one idempotency key");
+    let stored: Value = serde_json::from_str(recorded[0]["payload"].as_str().unwrap()).unwrap();
+    let project = app.project("aurora").await;
+    let user = app.store.find_project_user(project.id, &UserRef::parse("ada").unwrap()).await.unwrap().unwrap();
+    assert_eq!(app.store.user_values(user.id).await.unwrap()[0].1, FieldValue::Integer(stored["sessions"].as_i64().unwrap()));
+}
+
+#[tokio::test]
+async fn a_change_made_through_the_store_reaches_cached_lookups_at_once() {
+    let app = spawn_app().await;
+    prepare(&app).await;
+    // Warm the caches, then disable the listener and revoke the key through the store.
+    assert_eq!(send(&app, "ada@example.com", &json!({"sessions": 1})).await.status(), StatusCode::OK);
+    let listener = app.store.listener(app.project("aurora").await.id, "appdata").await.unwrap().unwrap();
+    app.store.set_listener_enabled(listener.id, false).await.unwrap();
+    assert_eq!(send(&app, "ada@example.com", &json!({"sessions": 2})).await.status(), StatusCode::CONFLICT);
+    app.store.revoke_api_key(app.api_key_id).await.unwrap();
+    assert_eq!(send(&app, "ada@example.com", &json!({"sessions": 3})).await.status(), StatusCode::UNAUTHORIZED);
+}
+
+/// Several instances on one PostgreSQL database: a revocation or a disabled listener in one
+/// is forgotten by the others' caches through NOTIFY (SQLite has a single instance).
+#[tokio::test]
+async fn other_instances_forget_cached_keys_and_listeners() {
+    let app = spawn_app().await;
+    if app.backend_name() != "postgres" {
+        eprintln!("skipped: several instances share only a PostgreSQL database");
+        return;
+    }
+    prepare(&app).await;
+    let (other_port, _) = start_application(&inlet::server::config::Settings::for_database(&app.database_url)).await;
+    let other = format!("http://127.0.0.1:{other_port}{ENDPOINT}/ada@example.com");
+    let post_to_other = |sessions: i64| {
+        app.client.post(&other).header("X-Api-Key", &app.api_key).json(&json!({"sessions": sessions})).send()
+    };
+    assert_eq!(post_to_other(1).await.unwrap().status(), StatusCode::OK, "the other instance caches the key and listener");
+
+    let listener = app.store.listener(app.project("aurora").await.id, "appdata").await.unwrap().unwrap();
+    app.store.set_listener_enabled(listener.id, false).await.unwrap();
+    assert!(eventually(|| async { post_to_other(2).await.unwrap().status() == StatusCode::CONFLICT }).await, "listener disabled everywhere");
+    app.store.revoke_api_key(app.api_key_id).await.unwrap();
+    assert!(eventually(|| async { post_to_other(3).await.unwrap().status() == StatusCode::UNAUTHORIZED }).await, "key revoked everywhere");
+}
+
+/// True once `check` holds, trying for up to five seconds (a notification crosses a connection).
+async fn eventually<F, Fut>(check: F) -> bool
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..50 {
+        if check().await {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    false
+}
