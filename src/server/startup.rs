@@ -18,6 +18,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use super::auth::rate_limit::{KeyRateLimiter, LoginLimiter};
 use super::auth::{csrf, login, viewer};
 use super::config::Settings;
+use super::service::ingest::DeliveryWriter;
 use super::store::{SqlSessionStore, Store};
 use super::{forms, rest};
 use crate::ui::{shell, App};
@@ -33,6 +34,7 @@ pub struct AppState {
     pub max_body_bytes: usize,
     pub ingest_max_body_bytes: usize,
     pub ingest_limiter: Arc<KeyRateLimiter>,
+    pub writer: DeliveryWriter,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -69,16 +71,23 @@ impl Application {
         self.port
     }
 
+    /// The application's store: the same caches, so changes made through it (revoking a key,
+    /// disabling a listener) take effect in the running application at once.
+    pub fn store(&self) -> Store {
+        self.store.clone()
+    }
+
     /// Serves until ctrl-c / SIGTERM (when `graceful`) or forever.
     pub async fn run_until_stopped(self, graceful: bool) -> std::io::Result<()> {
         spawn_session_cleanup(self.store.clone());
+        spawn_cache_upkeep(self.store.clone());
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let serve = axum::serve(self.listener, service);
-        if graceful {
-            serve.with_graceful_shutdown(shutdown_signal()).await
-        } else {
-            serve.await
+        let served = if graceful { serve.with_graceful_shutdown(shutdown_signal()).await } else { serve.await };
+        if let Err(error) = self.store.flush_key_usage().await {
+            tracing::warn!(%error, "could not write the last API key usage counts");
         }
+        served
     }
 }
 
@@ -101,6 +110,7 @@ pub fn router(settings: &Settings, store: Store, address: SocketAddr) -> Router 
         max_body_bytes: settings.max_body_bytes,
         ingest_max_body_bytes: settings.ingest_max_body_bytes,
         ingest_limiter: Arc::new(KeyRateLimiter::new(settings.ingest_rate, settings.ingest_burst)),
+        writer: DeliveryWriter::start(store.clone()),
     };
     let sessions = SessionManagerLayer::new(SqlSessionStore::new(store))
         .with_name("inlet_session")
@@ -158,6 +168,26 @@ fn spawn_session_cleanup(store: Store) {
             if let Err(error) = sessions.delete_expired().await {
                 tracing::warn!(error = %error, "could not delete expired sessions");
             }
+        }
+    });
+}
+
+/// Writes API key usage counts every second, and (on PostgreSQL) follows other instances'
+/// changes so cached listeners and keys are forgotten at once.
+fn spawn_cache_upkeep(store: Store) {
+    let flusher = store.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tick.tick().await;
+            if let Err(error) = flusher.flush_key_usage().await {
+                tracing::warn!(%error, "could not write API key usage counts");
+            }
+        }
+    });
+    tokio::spawn(async move {
+        if let Err(error) = store.follow_changes().await {
+            tracing::warn!(%error, "cannot follow other instances' changes; cached entries expire after a minute");
         }
     });
 }

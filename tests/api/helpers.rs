@@ -48,8 +48,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let mut settings = Settings::for_database(&database_url);
     configure(&mut settings);
 
-    let port = start_application(&settings).await;
-    let store = Store::connect(&database_url).await.expect("Failed to connect the test's store");
+    let (port, store) = start_application(&settings).await;
     let admin = accounts::create_staff(&store, ADMIN_EMAIL, "Test Admin", Role::CommunityManager, ADMIN_PASSWORD)
         .await
         .expect("Failed to create the community manager");
@@ -82,13 +81,15 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
 static RENDER_GATE: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
 
 /// Builds and serves one more application on `settings`; returns its port.
-pub async fn start_application(settings: &Settings) -> u16 {
+/// Starts the application; returns its port and its store (sharing the application's
+/// caches, as the UI and the management API do).
+pub async fn start_application(settings: &Settings) -> (u16, Store) {
     let building = RENDER_GATE.write().await;
     let application = Application::build(settings).await.expect("Failed to build the application");
     drop(building);
-    let port = application.port();
+    let (port, store) = (application.port(), application.store());
     tokio::spawn(application.run_until_stopped(false));
-    port
+    (port, store)
 }
 
 /// A browser-like client: a cookie jar and no redirect following. A response that never

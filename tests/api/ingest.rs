@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::helpers::{error_body, spawn_app, spawn_app_with, TestApp};
 
-const ENDPOINT: &str = "/api/v1/projects/aurora/listeners/appdata/users";
+pub(crate) const ENDPOINT: &str = "/api/v1/projects/aurora/listeners/appdata/users";
 
 /// A project `aurora` with user ada@example.com (ada) and listener `appdata` of four fields.
 async fn app_with_listener() -> TestApp {
@@ -15,7 +15,7 @@ async fn app_with_listener() -> TestApp {
     app
 }
 
-async fn prepare(app: &TestApp) {
+pub(crate) async fn prepare(app: &TestApp) {
     app.create_project("Aurora beta", "aurora").await;
     app.add_user("aurora", "ada@example.com", "ada", "Ada Lovelace").await;
     let response = app.post_json("/api/v1/projects/aurora/listeners", &listener_body("appdata", "email", "reject")).await;
@@ -35,7 +35,7 @@ fn listener_body(key: &str, identify_by: &str, unknown_user: &str) -> Value {
     })
 }
 
-async fn send(app: &TestApp, user: &str, body: &Value) -> Response {
+pub(crate) async fn send(app: &TestApp, user: &str, body: &Value) -> Response {
     send_raw(app, user, "application/json", body.to_string()).await
 }
 
@@ -61,7 +61,7 @@ async fn values_of(app: &TestApp, email: &str) -> Value {
     Value::Object(values)
 }
 
-async fn deliveries(app: &TestApp) -> Vec<Value> {
+pub(crate) async fn deliveries(app: &TestApp) -> Vec<Value> {
     let response = app.get("/api/v1/projects/aurora/listeners/appdata/deliveries").await;
     assert_eq!(response.status(), StatusCode::OK);
     let body: Value = response.json().await.unwrap();

@@ -127,7 +127,7 @@ async fn a_session_survives_a_restart() {
     let cookie = cookie_pair(&set_cookie(login.headers(), SESSION_COOKIE).unwrap());
 
     // A second instance on the same database stands in for the restarted server.
-    let port = start_application(&inlet::server::config::Settings::for_database(&app.database_url)).await;
+    let (port, _) = start_application(&inlet::server::config::Settings::for_database(&app.database_url)).await;
     assert_ne!(port, app.port);
     let restarted = fetch_page(new_client().get(format!("http://127.0.0.1:{port}/projects")).header("Cookie", cookie)).await;
 

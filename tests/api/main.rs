@@ -3,6 +3,7 @@
 
 mod api_auth;
 mod csrf;
+mod group_commit;
 mod health;
 mod helpers;
 mod import;

@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::server::error::AppError;
 use crate::server::startup::AppState;
+use crate::server::store::{self, Store};
 
 pub const HEADER: &str = "x-api-key";
 
@@ -68,13 +69,23 @@ where
 
 /// Checks a presented key against the store and counts the request.
 pub async fn authenticate(state: &AppState, key: &str) -> Result<ApiCaller, AppError> {
-    let prefix = prefix_of(key).ok_or(AppError::Unauthenticated)?;
-    let (key_id, stored_hash) = state.store.active_api_key(prefix).await?.ok_or(AppError::Unauthenticated)?;
-    if !same_digest(&hash_key(key), &stored_hash) {
-        return Err(AppError::Unauthenticated);
-    }
-    state.store.touch_api_key(key_id).await?;
+    let key_id = verify(&state.store, key).await?.ok_or(AppError::Unauthenticated)?;
     Ok(ApiCaller { key_id })
+}
+
+/// The id of the live key `key` is, counting the request; `None` for anything else.
+pub async fn verify(store: &Store, key: &str) -> store::Result<Option<i64>> {
+    let Some(prefix) = prefix_of(key) else {
+        return Ok(None);
+    };
+    let Some(active) = store.active_api_key(prefix).await? else {
+        return Ok(None);
+    };
+    if !same_digest(&hash_key(key), &active.hash) {
+        return Ok(None);
+    }
+    store.count_key_use(active.id);
+    Ok(Some(active.id))
 }
 
 #[cfg(test)]

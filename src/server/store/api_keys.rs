@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::cache::Change;
 use super::{on_pool, Result, Store};
 
 /// A key as listed to staff: never the secret, never its hash.
@@ -47,7 +48,7 @@ impl Store {
     }
 
     /// The key with this prefix and its stored hash, if it exists and is not revoked.
-    pub async fn active_api_key(&self, prefix: &str) -> Result<Option<(i64, String)>> {
+    pub(super) async fn load_active_api_key(&self, prefix: &str) -> Result<Option<(i64, String)>> {
         let row = on_pool!(self, |pool| sqlx::query_as(
             "SELECT id, secret_hash FROM api_keys WHERE prefix = $1 AND revoked_at IS NULL"
         )
@@ -57,20 +58,29 @@ impl Store {
         Ok(row)
     }
 
-    /// Counts one request made with a key.
-    pub async fn touch_api_key(&self, id: i64) -> Result<()> {
-        on_pool!(self, |pool| sqlx::query(
-            "UPDATE api_keys SET last_used_at = $1, request_count = request_count + 1 WHERE id = $2"
-        )
-        .bind(Utc::now())
-        .bind(id)
-        .execute(pool)
-        .await
-        .map(|_| ()))?;
+    /// Adds counted requests to keys: `(key id, (requests, latest use))`.
+    pub(super) async fn add_api_key_usage(&self, usage: &[(i64, (i64, DateTime<Utc>))]) -> Result<()> {
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            for (id, (count, last_used)) in usage {
+                sqlx::query(
+                    "UPDATE api_keys SET request_count = request_count + $1,
+                        last_used_at = CASE WHEN last_used_at IS NULL OR last_used_at < $2 THEN $2 ELSE last_used_at END
+                     WHERE id = $3",
+                )
+                .bind(count)
+                .bind(last_used)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        });
         Ok(())
     }
 
     pub async fn list_api_keys(&self) -> Result<Vec<ApiKeyRecord>> {
+        self.flush_key_usage().await?;
         let sql = format!("SELECT {KEY_COLUMNS} ORDER BY k.revoked_at IS NOT NULL, k.created_at DESC");
         Ok(on_pool!(self, |pool| sqlx::query_as::<_, ApiKeyRecord>(&sql).fetch_all(pool).await)?)
     }
@@ -84,6 +94,7 @@ impl Store {
                 .execute(pool)
                 .await
                 .map(|r| r.rows_affected()))?;
+        self.changed(Change::ApiKeys).await;
         Ok(result > 0)
     }
 }

@@ -2,25 +2,37 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{on_pool, BeginWrite, Error, Result, Store};
+use super::{on_pool, BeginWrite, Result, Store};
 use crate::domain::fields::{FieldType, FieldValue};
 use crate::domain::listener::{Delivery, HistoryEntry};
 
-/// A request to a listener, as it will be recorded.
-#[derive(Debug, Clone)]
-pub struct DeliveryForRecord<'a> {
+/// A request to a listener, as it will be recorded, with the values it stores when accepted.
+/// Owned, because it travels to the delivery writer.
+#[derive(Debug, Clone, Default)]
+pub struct DeliveryForRecord {
     pub listener_id: i64,
-    pub user_ref: &'a str,
+    pub user_ref: String,
     pub user_id: Option<i64>,
     pub api_key_id: Option<i64>,
     pub status: u16,
     pub accepted: bool,
-    pub error_code: Option<&'a str>,
-    pub response: &'a str,
-    pub content_type: &'a str,
-    pub payload: &'a [u8],
-    pub idempotency_key: Option<&'a str>,
+    pub error_code: Option<String>,
+    pub response: String,
+    pub content_type: String,
+    pub payload: Vec<u8>,
+    pub idempotency_key: Option<String>,
     pub replay_of: Option<i64>,
+    /// Stored only when `accepted` (and then `user_id` is set).
+    pub values: Vec<ValueChange>,
+}
+
+/// What recording one delivery did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded {
+    /// Recorded, with the number of values that changed.
+    Stored { delivery_id: i64, changed: usize },
+    /// An earlier delivery to the listener carries the same idempotency key: nothing written.
+    DuplicateIdempotencyKey,
 }
 
 #[derive(sqlx::FromRow)]
@@ -60,117 +72,102 @@ pub type ValueChange = (i64, FieldType, Option<FieldValue>);
 const DELIVERY_COLUMNS: &str =
     "id, user_ref, received_at, status, outcome, error_code, response, content_type, payload, replay_of";
 
-macro_rules! insert_delivery {
-    ($executor:expr, $d:expr, $now:expr) => {
-        sqlx::query_scalar::<_, i64>(
-            "INSERT INTO deliveries (listener_id, user_ref, user_id, api_key_id, received_at, status, outcome, error_code,
-                response, content_type, payload, idempotency_key, replay_of)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
-        )
-        .bind($d.listener_id)
-        .bind($d.user_ref)
-        .bind($d.user_id)
-        .bind($d.api_key_id)
-        .bind($now)
-        .bind(i64::from($d.status))
-        .bind(if $d.accepted { "accepted" } else { "rejected" })
-        .bind($d.error_code)
-        .bind($d.response)
-        .bind($d.content_type)
-        .bind($d.payload)
-        .bind($d.idempotency_key)
-        .bind($d.replay_of)
-        .fetch_one($executor)
-    };
-}
-
-fn idempotency_conflict(error: sqlx::Error) -> Error {
-    match &error {
-        sqlx::Error::Database(db) if db.is_unique_violation() => Error::Conflict("idempotency key already used".into()),
-        _ => Error::Database(error),
-    }
-}
-
 impl Store {
-    /// Records a delivery that stored nothing (a rejected request).
-    pub async fn record_delivery(&self, delivery: &DeliveryForRecord<'_>) -> Result<i64> {
+    /// Records deliveries, and the values of the accepted ones, in ONE transaction: either all
+    /// of it is durable or none of it is. This is the group commit of the delivery writer:
+    /// many requests share one commit. Values equal to the current one are not rewritten;
+    /// every change gets a history row.
+    pub async fn record_deliveries(&self, batch: &[&DeliveryForRecord]) -> Result<Vec<Recorded>> {
         let now = Utc::now();
-        Ok(on_pool!(self, |pool| insert_delivery!(pool, delivery, now).await).map_err(idempotency_conflict)?)
-    }
-
-    /// Stores a user's values and records the accepted delivery in one transaction: either
-    /// all of it is durable or none of it is. Values equal to the current one are not
-    /// rewritten; every change gets a history row. Returns the delivery id and the number
-    /// of values that changed.
-    pub async fn store_values(
-        &self,
-        user_id: i64,
-        values: &[ValueChange],
-        delivery: &DeliveryForRecord<'_>,
-    ) -> Result<(i64, usize)> {
-        let now = Utc::now();
-        let mut changed = 0;
-        let delivery_id = on_pool!(self, |pool| {
+        let recorded = on_pool!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let delivery_id = insert_delivery!(&mut *tx, delivery, now).await.map_err(idempotency_conflict)?;
-            for (field_id, field_type, new_value) in values {
-                let current: Option<(Option<bool>, Option<i64>, Option<String>, Option<DateTime<Utc>>)> =
-                    sqlx::query_as("SELECT v_bool, v_int, v_text, v_time FROM user_values WHERE user_id = $1 AND field_id = $2")
-                        .bind(user_id)
-                        .bind(field_id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                let old_value = current.and_then(|columns| typed(*field_type, columns));
-                if old_value == *new_value {
+            let mut recorded = Vec::with_capacity(batch.len());
+            for delivery in batch {
+                let delivery_id: Option<i64> = sqlx::query_scalar(
+                    "INSERT INTO deliveries (listener_id, user_ref, user_id, api_key_id, received_at, status, outcome, error_code,
+                        response, content_type, payload, idempotency_key, replay_of)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                     ON CONFLICT (listener_id, idempotency_key) DO NOTHING RETURNING id",
+                )
+                .bind(delivery.listener_id)
+                .bind(&delivery.user_ref)
+                .bind(delivery.user_id)
+                .bind(delivery.api_key_id)
+                .bind(now)
+                .bind(i64::from(delivery.status))
+                .bind(if delivery.accepted { "accepted" } else { "rejected" })
+                .bind(&delivery.error_code)
+                .bind(&delivery.response)
+                .bind(&delivery.content_type)
+                .bind(&delivery.payload)
+                .bind(&delivery.idempotency_key)
+                .bind(delivery.replay_of)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(delivery_id) = delivery_id else {
+                    recorded.push(Recorded::DuplicateIdempotencyKey);
                     continue;
-                }
-                changed += 1;
-                match new_value {
-                    None => {
-                        sqlx::query("DELETE FROM user_values WHERE user_id = $1 AND field_id = $2")
-                            .bind(user_id)
-                            .bind(field_id)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    Some(value) => {
-                        let (v_bool, v_int, v_text, v_time) = columns(value);
-                        sqlx::query(
-                            "INSERT INTO user_values (user_id, field_id, v_bool, v_int, v_text, v_time, updated_at, delivery_id)
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                             ON CONFLICT (user_id, field_id) DO UPDATE SET v_bool = excluded.v_bool, v_int = excluded.v_int,
-                                v_text = excluded.v_text, v_time = excluded.v_time, updated_at = excluded.updated_at,
-                                delivery_id = excluded.delivery_id",
-                        )
+                };
+                let (Some(user_id), true) = (delivery.user_id, delivery.accepted) else {
+                    recorded.push(Recorded::Stored { delivery_id, changed: 0 });
+                    continue;
+                };
+                let current: Vec<(i64, Option<bool>, Option<i64>, Option<String>, Option<DateTime<Utc>>)> =
+                    sqlx::query_as("SELECT field_id, v_bool, v_int, v_text, v_time FROM user_values WHERE user_id = $1")
                         .bind(user_id)
-                        .bind(field_id)
-                        .bind(v_bool)
-                        .bind(v_int)
-                        .bind(v_text)
-                        .bind(v_time)
-                        .bind(now)
-                        .bind(delivery_id)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                let changes = changes(&delivery.values, &current);
+                let (cleared, set): (Vec<&Change>, Vec<&Change>) = changes.iter().partition(|c| c.new.is_none());
+                for change in &cleared {
+                    sqlx::query("DELETE FROM user_values WHERE user_id = $1 AND field_id = $2")
+                        .bind(user_id)
+                        .bind(change.field_id)
                         .execute(&mut *tx)
                         .await?;
-                    }
                 }
-                sqlx::query(
-                    "INSERT INTO value_history (user_id, field_id, old_value, new_value, changed_at, delivery_id)
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(user_id)
-                .bind(field_id)
-                .bind(old_value.as_ref().map(|v| serde_json::to_string(v).expect("values serialise")))
-                .bind(new_value.as_ref().map(|v| serde_json::to_string(v).expect("values serialise")))
-                .bind(now)
-                .bind(delivery_id)
-                .execute(&mut *tx)
-                .await?;
+                if !set.is_empty() {
+                    let mut upsert = sqlx::QueryBuilder::new(
+                        "INSERT INTO user_values (user_id, field_id, v_bool, v_int, v_text, v_time, updated_at, delivery_id) ",
+                    );
+                    upsert.push_values(&set, |mut row, change| {
+                        let (v_bool, v_int, v_text, v_time) = columns(change.new.as_ref().expect("set values have a value"));
+                        row.push_bind(user_id)
+                            .push_bind(change.field_id)
+                            .push_bind(v_bool)
+                            .push_bind(v_int)
+                            .push_bind(v_text)
+                            .push_bind(v_time)
+                            .push_bind(now)
+                            .push_bind(delivery_id);
+                    });
+                    upsert.push(
+                        " ON CONFLICT (user_id, field_id) DO UPDATE SET v_bool = excluded.v_bool, v_int = excluded.v_int,
+                            v_text = excluded.v_text, v_time = excluded.v_time, updated_at = excluded.updated_at,
+                            delivery_id = excluded.delivery_id",
+                    );
+                    upsert.build().execute(&mut *tx).await?;
+                }
+                if !changes.is_empty() {
+                    let mut history = sqlx::QueryBuilder::new(
+                        "INSERT INTO value_history (user_id, field_id, old_value, new_value, changed_at, delivery_id) ",
+                    );
+                    history.push_values(&changes, |mut row, change| {
+                        row.push_bind(user_id)
+                            .push_bind(change.field_id)
+                            .push_bind(change.old.as_ref().map(as_json))
+                            .push_bind(change.new.as_ref().map(as_json))
+                            .push_bind(now)
+                            .push_bind(delivery_id);
+                    });
+                    history.build().execute(&mut *tx).await?;
+                }
+                recorded.push(Recorded::Stored { delivery_id, changed: changes.len() });
             }
             tx.commit().await?;
-            delivery_id
+            recorded
         });
-        Ok((delivery_id, changed))
+        Ok(recorded)
     }
 
     /// The latest deliveries to a listener, newest first.
@@ -222,13 +219,15 @@ impl Store {
     /// A user's current value of each field that has one.
     pub async fn user_values(&self, user_id: i64) -> Result<Vec<(i64, FieldValue)>> {
         let rows: Vec<(i64, String, Option<bool>, Option<i64>, Option<String>, Option<DateTime<Utc>>)> =
-            on_pool!(self, |pool| sqlx::query_as(
-                "SELECT v.field_id, f.field_type, v.v_bool, v.v_int, v.v_text, v.v_time
-                 FROM user_values v JOIN fields f ON f.id = v.field_id WHERE v.user_id = $1 ORDER BY f.position"
-            )
-            .bind(user_id)
-            .fetch_all(pool)
-            .await)?;
+            on_pool!(self, |pool| {
+                sqlx::query_as(
+                    "SELECT v.field_id, f.field_type, v.v_bool, v.v_int, v.v_text, v.v_time
+                 FROM user_values v JOIN fields f ON f.id = v.field_id WHERE v.user_id = $1 ORDER BY f.position",
+                )
+                .bind(user_id)
+                .fetch_all(pool)
+                .await
+            })?;
         Ok(rows
             .into_iter()
             .filter_map(|(field_id, field_type, b, i, t, at)| {
@@ -257,4 +256,32 @@ fn columns(value: &FieldValue) -> Columns {
         FieldValue::String(t) => (None, None, Some(t.clone()), None),
         FieldValue::DateTime(at) => (None, None, None, Some(*at)),
     }
+}
+
+/// One value that differs from what is stored.
+struct Change {
+    field_id: i64,
+    old: Option<FieldValue>,
+    new: Option<FieldValue>,
+}
+
+/// The posted values that differ from the user's current ones (`current` as stored rows).
+fn changes(
+    values: &[ValueChange],
+    current: &[(i64, Option<bool>, Option<i64>, Option<String>, Option<DateTime<Utc>>)],
+) -> Vec<Change> {
+    values
+        .iter()
+        .filter_map(|(field_id, field_type, new)| {
+            let old = current
+                .iter()
+                .find(|row| row.0 == *field_id)
+                .and_then(|(_, b, i, t, at)| typed(*field_type, (*b, *i, t.clone(), *at)));
+            (old != *new).then(|| Change { field_id: *field_id, old, new: new.clone() })
+        })
+        .collect()
+}
+
+fn as_json(value: &FieldValue) -> String {
+    serde_json::to_string(value).expect("values serialise")
 }

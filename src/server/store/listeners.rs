@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::cache::Change;
 use super::{conflict_on_unique, on_pool, BeginWrite, Error, Result, Store};
 use crate::domain::fields::FieldType;
 use crate::domain::listener::{
@@ -214,6 +215,7 @@ impl Store {
             .execute(pool)
             .await
             .map(|_| ()))?;
+        self.changed(Change::Listeners).await;
         Ok(())
     }
 
@@ -224,6 +226,7 @@ impl Store {
             .execute(pool)
             .await
             .map(|_| ()))?;
+        self.changed(Change::Listeners).await;
         Ok(())
     }
 }

@@ -8,6 +8,7 @@
 //! database is needed to build.
 
 mod api_keys;
+mod cache;
 mod imports;
 mod ingest;
 mod listeners;
@@ -17,7 +18,8 @@ mod staff;
 mod users;
 
 pub use api_keys::{ApiKeyForCreate, ApiKeyRecord};
-pub use ingest::{DeliveryForRecord, ValueChange};
+pub use cache::{ActiveKey, Route, RouteLookup};
+pub use ingest::{DeliveryForRecord, Recorded, ValueChange};
 pub use sessions::SqlSessionStore;
 pub use staff::StaffCredentials;
 
@@ -40,6 +42,9 @@ pub enum Error {
     Database(#[from] sqlx::Error),
     #[error("database migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The delivery writer has stopped (the application is shutting down).
+    #[error("the delivery writer has stopped")]
+    WriterStopped,
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -50,10 +55,12 @@ pub(crate) enum Pool {
     Postgres(PgPool),
 }
 
-/// The one door to the database. Cheap to clone (it holds a connection pool).
+/// The one door to the database. Cheap to clone (it holds a connection pool and shares its
+/// caches).
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) pool: Pool,
+    caches: std::sync::Arc<cache::Caches>,
 }
 
 /// Runs the same body against whichever pool the store holds; `$pool` is bound to it.
@@ -89,7 +96,7 @@ impl Store {
         } else {
             return Err(Error::UnsupportedUrl(redact_url(url)));
         };
-        Ok(Self { pool })
+        Ok(Self { pool, caches: Default::default() })
     }
 
     pub fn backend_name(&self) -> &'static str {

@@ -13,7 +13,10 @@ use crate::domain::user::{UserForCreate, UserRef};
 use crate::domain::{Email, Username};
 use crate::server::auth::api_key;
 use crate::server::startup::AppState;
-use crate::server::store::{self, DeliveryForRecord, ValueChange};
+use crate::server::store::{self, DeliveryForRecord, Recorded, RouteLookup, ValueChange};
+
+mod writer;
+pub use writer::DeliveryWriter;
 
 /// What arrived, before anything is trusted.
 pub struct IngestRequest<'a> {
@@ -50,22 +53,20 @@ impl IngestResponse {
 }
 
 pub async fn ingest(state: &AppState, request: &IngestRequest<'_>) -> Result<IngestResponse, store::Error> {
-    let Some(project) = state.store.project_by_slug(request.project).await? else {
-        return Ok(IngestResponse::error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("there is no project '{}'", request.project),
-        ));
+    let route = match state.store.route(request.project, request.listener).await? {
+        RouteLookup::Found(route) => route,
+        RouteLookup::NoProject => {
+            let message = format!("there is no project '{}'", request.project);
+            return Ok(IngestResponse::error(StatusCode::NOT_FOUND, "not_found", message));
+        }
+        RouteLookup::NoListener => {
+            let message = format!("project '{}' has no listener '{}'", request.project, request.listener);
+            return Ok(IngestResponse::error(StatusCode::NOT_FOUND, "not_found", message));
+        }
     };
-    let Some(listener) = state.store.listener(project.id, request.listener).await? else {
-        return Ok(IngestResponse::error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("project '{}' has no listener '{}'", project.slug, request.listener),
-        ));
-    };
+    let (project, listener) = (&route.project, &route.listener);
     let api_key_id = match request.api_key {
-        Some(key) => api_key::authenticate(state, key).await.ok().map(|caller| caller.key_id),
+        Some(key) => api_key::verify(&state.store, key).await?,
         None => None,
     };
     if let (Some(key), Some(_)) = (request.idempotency_key, api_key_id) {
@@ -75,17 +76,12 @@ pub async fn ingest(state: &AppState, request: &IngestRequest<'_>) -> Result<Ing
     }
     let delivery = DeliveryForRecord {
         listener_id: listener.id,
-        user_ref: request.user,
-        user_id: None,
+        user_ref: request.user.to_string(),
         api_key_id,
-        status: 200,
-        accepted: false,
-        error_code: None,
-        response: "",
-        content_type: request.content_type,
-        payload: request.body.unwrap_or_default(),
-        idempotency_key: request.idempotency_key.filter(|_| api_key_id.is_some()),
-        replay_of: None,
+        content_type: request.content_type.to_string(),
+        payload: request.body.unwrap_or_default().to_vec(),
+        idempotency_key: request.idempotency_key.filter(|_| api_key_id.is_some()).map(str::to_string),
+        ..Default::default()
     };
     let outcome = match api_key_id {
         None => Err(IngestResponse::error(
@@ -104,10 +100,10 @@ pub async fn ingest(state: &AppState, request: &IngestRequest<'_>) -> Result<Ing
                 limited.retry_after_secs = Some(retry_after);
                 Err(limited)
             }
-            Ok(()) => evaluate(state, &project, &listener, request).await?,
+            Ok(()) => evaluate(state, project, listener, request).await?,
         },
     };
-    settle(state, &delivery, outcome).await
+    settle(state, delivery, outcome).await
 }
 
 /// Replays a recorded delivery against the listener as it is now (after a fix, say).
@@ -117,7 +113,9 @@ pub async fn replay(
     listener: &Listener,
     delivery_id: i64,
 ) -> Result<Option<IngestResponse>, store::Error> {
-    let Some(original) = state.store.delivery(listener.id, delivery_id).await? else { return Ok(None) };
+    let Some(original) = state.store.delivery(listener.id, delivery_id).await? else {
+        return Ok(None);
+    };
     let request = IngestRequest {
         project: &project.slug,
         listener: &listener.key,
@@ -129,55 +127,54 @@ pub async fn replay(
     };
     let delivery = DeliveryForRecord {
         listener_id: listener.id,
-        user_ref: &original.user_ref,
-        user_id: None,
-        api_key_id: None,
-        status: 200,
-        accepted: false,
-        error_code: None,
-        response: "",
-        content_type: &original.content_type,
-        payload: original.payload.as_bytes(),
-        idempotency_key: None,
+        user_ref: original.user_ref.clone(),
+        content_type: original.content_type.clone(),
+        payload: original.payload.as_bytes().to_vec(),
         replay_of: Some(original.id),
+        ..Default::default()
     };
     let outcome = evaluate(state, project, listener, &request).await?;
-    Ok(Some(settle(state, &delivery, outcome).await?))
+    Ok(Some(settle(state, delivery, outcome).await?))
 }
 
 /// Records the outcome as a delivery (with the values it stores, in one transaction, when
-/// accepted) and returns the answer to send. When a concurrent request with the same
-/// idempotency key got there first, its answer is the answer.
+/// accepted) and returns the answer to send, once that is durable. When a concurrent request
+/// with the same idempotency key got there first, its answer is the answer.
 async fn settle(
     state: &AppState,
-    delivery: &DeliveryForRecord<'_>,
+    delivery: DeliveryForRecord,
     outcome: Result<Accepted, IngestResponse>,
 ) -> Result<IngestResponse, store::Error> {
-    let (answer, written) = match outcome {
+    let (answer, record) = match outcome {
         Err(rejection) => {
-            let response = rejection.body.to_string();
-            let code = rejection.code();
             let record = DeliveryForRecord {
                 status: rejection.status.as_u16(),
-                error_code: code.as_deref(),
-                response: &response,
-                ..delivery.clone()
+                error_code: rejection.code(),
+                response: rejection.body.to_string(),
+                ..delivery
             };
-            let written = state.store.record_delivery(&record).await.map(|_| ());
-            (rejection, written)
+            (rejection, record)
         }
         Ok(accepted) => {
-            let response = accepted.body.to_string();
-            let record =
-                DeliveryForRecord { user_id: Some(accepted.user_id), accepted: true, response: &response, ..delivery.clone() };
-            let stored = state.store.store_values(accepted.user_id, &accepted.values, &record).await.map(|_| ());
-            (IngestResponse::new(StatusCode::OK, accepted.body), stored)
+            let record = DeliveryForRecord {
+                status: StatusCode::OK.as_u16(),
+                user_id: Some(accepted.user_id),
+                accepted: true,
+                response: accepted.body.to_string(),
+                values: accepted.values,
+                ..delivery
+            };
+            (IngestResponse::new(StatusCode::OK, accepted.body), record)
         }
     };
-    match written {
-        Ok(()) => Ok(answer),
-        Err(store::Error::Conflict(_)) => first_with_same_key(state, delivery).await,
-        Err(error) => Err(error),
+    let (listener_id, idempotency_key) = (record.listener_id, record.idempotency_key.clone());
+    match state.writer.record(record).await? {
+        Recorded::Stored { .. } => Ok(answer),
+        Recorded::DuplicateIdempotencyKey => {
+            let key = idempotency_key.unwrap_or_default();
+            let first = state.store.delivery_by_idempotency_key(listener_id, &key).await?.ok_or(store::Error::NotFound)?;
+            Ok(replayed(&first))
+        }
     }
 }
 
@@ -228,7 +225,9 @@ async fn evaluate(
     let mut updated = Vec::new();
     let mut problems = Vec::new();
     for field in &listener.fields {
-        let Some(raw) = lookup(&object, &field.parameter) else { continue };
+        let Some(raw) = lookup(&object, &field.parameter) else {
+            continue;
+        };
         match coerce(field.field_type, raw) {
             Ok(value) => {
                 values.push((field.field_id, field.field_type, value));
@@ -276,7 +275,9 @@ async fn find_or_create_user(
         IdentifyBy::Email => Email::parse(value).map(UserRef::Email),
         IdentifyBy::Username => Username::parse(value).map(UserRef::Username),
     };
-    let Ok(user_ref) = user_ref else { return Ok(Err(not_found())) };
+    let Ok(user_ref) = user_ref else {
+        return Ok(Err(not_found()));
+    };
     if let Some(user) = state.store.find_project_user(project.id, &user_ref).await? {
         return Ok(Ok(user.id));
     }
@@ -295,7 +296,9 @@ async fn create_user(state: &AppState, project: &Project, email: &Email) -> Resu
     let base = if base.len() < 2 || !base.starts_with(|c: char| c.is_ascii_alphanumeric()) { format!("u{base}x") } else { base };
     for attempt in 0..20 {
         let username = if attempt == 0 { base.clone() } else { format!("{base}-{attempt}") };
-        let Ok(new) = UserForCreate::parse(email.as_str(), &username, local) else { break };
+        let Ok(new) = UserForCreate::parse(email.as_str(), &username, local) else {
+            break;
+        };
         match state.store.add_project_user(project.id, &new).await {
             Ok(user) => return Ok(user.id),
             Err(store::Error::Conflict(_)) => {
@@ -308,13 +311,6 @@ async fn create_user(state: &AppState, project: &Project, email: &Email) -> Resu
         }
     }
     Err(store::Error::Conflict(format!("could not choose a free username for {email}")))
-}
-
-/// A concurrent request with the same idempotency key won: answer what it answered.
-async fn first_with_same_key(state: &AppState, delivery: &DeliveryForRecord<'_>) -> Result<IngestResponse, store::Error> {
-    let key = delivery.idempotency_key.unwrap_or_default();
-    let first = state.store.delivery_by_idempotency_key(delivery.listener_id, key).await?.ok_or(store::Error::NotFound)?;
-    Ok(replayed(&first))
 }
 
 fn replayed(first: &crate::domain::listener::Delivery) -> IngestResponse {

@@ -1,0 +1,94 @@
+//! Group commit for deliveries. Requests hand their delivery (and the values it stores) to a
+//! writer task and wait; the writer takes everything queued at that moment and records it in
+//! one transaction, then answers each request. Under load many requests share one durable
+//! commit instead of queueing for the database's write lock one by one; a lone request is
+//! written at once. Every answer is sent only after its commit, so an acknowledged delivery
+//! is durable.
+
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot, Mutex};
+
+use crate::server::store::{self, DeliveryForRecord, Recorded, Store};
+
+/// The most deliveries committed together.
+const MAX_BATCH: usize = 256;
+
+struct Job {
+    delivery: DeliveryForRecord,
+    reply: oneshot::Sender<store::Result<Recorded>>,
+}
+
+/// The handle requests use to have a delivery recorded. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct DeliveryWriter {
+    queue: mpsc::Sender<Job>,
+}
+
+impl DeliveryWriter {
+    /// Starts `writers` writer tasks sharing one queue. SQLite has one write lock, so one
+    /// writer; PostgreSQL can commit several batches at once.
+    pub fn start(store: Store) -> Self {
+        let writers = if store.backend_name() == "sqlite" { 1 } else { 4 };
+        let (queue, receiver) = mpsc::channel(8 * MAX_BATCH);
+        let receiver = Arc::new(Mutex::new(receiver));
+        for _ in 0..writers {
+            tokio::spawn(run(store.clone(), receiver.clone()));
+        }
+        Self { queue }
+    }
+
+    /// Records a delivery; returns once it is committed.
+    pub async fn record(&self, delivery: DeliveryForRecord) -> store::Result<Recorded> {
+        let (reply, answer) = oneshot::channel();
+        self.queue.send(Job { delivery, reply }).await.map_err(|_| store::Error::WriterStopped)?;
+        answer.await.map_err(|_| store::Error::WriterStopped)?
+    }
+}
+
+async fn run(store: Store, receiver: Arc<Mutex<mpsc::Receiver<Job>>>) {
+    loop {
+        let batch = {
+            let mut receiver = receiver.lock().await;
+            let Some(first) = receiver.recv().await else {
+                return;
+            };
+            let mut batch = vec![first];
+            while batch.len() < MAX_BATCH {
+                match receiver.try_recv() {
+                    Ok(job) => batch.push(job),
+                    Err(_) => break,
+                }
+            }
+            batch
+        };
+        write(&store, batch).await;
+    }
+}
+
+/// Commits a batch. If the batch fails as a whole, each delivery is tried on its own, so one
+/// bad delivery fails only its own request.
+async fn write(store: &Store, mut batch: Vec<Job>) {
+    // One lock order for every writer, so concurrent batches on PostgreSQL cannot deadlock
+    // on the same users' rows.
+    batch.sort_by_key(|job| job.delivery.user_id);
+    let deliveries: Vec<&DeliveryForRecord> = batch.iter().map(|job| &job.delivery).collect();
+    match store.record_deliveries(&deliveries).await {
+        Ok(recorded) => {
+            for (job, recorded) in batch.into_iter().zip(recorded) {
+                let _ = job.reply.send(Ok(recorded));
+            }
+        }
+        Err(error) if batch.len() > 1 => {
+            tracing::warn!(error = %error, size = batch.len(), "a batch of deliveries failed; writing them one by one");
+            for job in batch {
+                let result = store.record_deliveries(&[&job.delivery]).await.map(|mut recorded| recorded.remove(0));
+                let _ = job.reply.send(result);
+            }
+        }
+        Err(error) => {
+            if let Some(job) = batch.pop() {
+                let _ = job.reply.send(Err(error));
+            }
+        }
+    }
+}

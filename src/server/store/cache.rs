@@ -1,0 +1,183 @@
+//! What the ingestion hot path reads on every request — the project and listener a URL names,
+//! the API key a sender presents — kept in memory, and the keys' usage counters gathered in
+//! memory and written in bulk.
+//!
+//! Every store operation that changes a listener or revokes a key forgets the cached copies
+//! before it returns, so a revocation takes effect at once. Other instances on the same
+//! PostgreSQL database learn of the change through `NOTIFY inlet_cache` (see
+//! [`Store::follow_changes`]); entries also expire after a minute, a safety net for changes
+//! made behind the application's back.
+
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use super::{Pool, Result, Store};
+use crate::domain::listener::Listener;
+use crate::domain::project::Project;
+
+const TIME_TO_LIVE: Duration = Duration::from_secs(60);
+const CHANNEL: &str = "inlet_cache";
+
+/// A project and one of its listeners, as an ingestion URL names them.
+#[derive(Debug)]
+pub struct Route {
+    pub project: Project,
+    pub listener: Listener,
+}
+
+/// What a URL's project and listener key lead to.
+#[derive(Debug, Clone)]
+pub enum RouteLookup {
+    NoProject,
+    NoListener,
+    Found(Arc<Route>),
+}
+
+/// An active key: its id and the stored hash of the whole key.
+#[derive(Debug, Clone)]
+pub struct ActiveKey {
+    pub id: i64,
+    pub hash: String,
+}
+
+/// What changed, so caches (here and in other instances) forget it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Change {
+    Listeners,
+    ApiKeys,
+}
+
+impl Change {
+    fn as_str(self) -> &'static str {
+        match self {
+            Change::Listeners => "listeners",
+            Change::ApiKeys => "api_keys",
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Caches {
+    routes: RwLock<HashMap<(String, String), (Instant, Arc<Route>)>>,
+    keys: RwLock<HashMap<String, (Instant, ActiveKey)>>,
+    /// Requests per key not yet written: count and latest use.
+    usage: Mutex<HashMap<i64, (i64, DateTime<Utc>)>>,
+}
+
+impl Caches {
+    fn forget(&self, change: Change) {
+        match change {
+            Change::Listeners => self.routes.write().expect("cache lock").clear(),
+            Change::ApiKeys => self.keys.write().expect("cache lock").clear(),
+        }
+    }
+}
+
+fn fresh<T: Clone>(entry: Option<&(Instant, T)>) -> Option<T> {
+    entry.filter(|(at, _)| at.elapsed() < TIME_TO_LIVE).map(|(_, value)| value.clone())
+}
+
+impl Store {
+    /// The project and listener an ingestion URL names, from memory when seen recently.
+    pub async fn route(&self, project_slug: &str, listener_key: &str) -> Result<RouteLookup> {
+        let cache_key = (project_slug.to_string(), listener_key.to_string());
+        if let Some(route) = fresh(self.caches.routes.read().expect("cache lock").get(&cache_key)) {
+            return Ok(RouteLookup::Found(route));
+        }
+        let Some(project) = self.project_by_slug(project_slug).await? else {
+            return Ok(RouteLookup::NoProject);
+        };
+        let Some(listener) = self.listener(project.id, listener_key).await? else {
+            return Ok(RouteLookup::NoListener);
+        };
+        let route = Arc::new(Route { project, listener });
+        self.caches.routes.write().expect("cache lock").insert(cache_key, (Instant::now(), route.clone()));
+        Ok(RouteLookup::Found(route))
+    }
+
+    /// The active key with this prefix, from memory when seen recently.
+    pub async fn active_api_key(&self, prefix: &str) -> Result<Option<ActiveKey>> {
+        if let Some(key) = fresh(self.caches.keys.read().expect("cache lock").get(prefix)) {
+            return Ok(Some(key));
+        }
+        let Some((id, hash)) = self.load_active_api_key(prefix).await? else {
+            return Ok(None);
+        };
+        let key = ActiveKey { id, hash };
+        self.caches.keys.write().expect("cache lock").insert(prefix.to_string(), (Instant::now(), key.clone()));
+        Ok(Some(key))
+    }
+
+    /// Counts one request made with a key; written by [`Store::flush_key_usage`].
+    pub fn count_key_use(&self, id: i64) {
+        let mut usage = self.caches.usage.lock().expect("usage lock");
+        let entry = usage.entry(id).or_insert((0, Utc::now()));
+        entry.0 += 1;
+        entry.1 = Utc::now();
+    }
+
+    /// Writes the gathered usage counters. A crash loses at most the counts since the last
+    /// flush (about a second): they are statistics, not data a sender sent.
+    pub async fn flush_key_usage(&self) -> Result<()> {
+        let pending: Vec<(i64, (i64, DateTime<Utc>))> = self.caches.usage.lock().expect("usage lock").drain().collect();
+        if pending.is_empty() {
+            return Ok(());
+        }
+        if let Err(error) = self.add_api_key_usage(&pending).await {
+            // Put the counts back so the next flush writes them.
+            let mut usage = self.caches.usage.lock().expect("usage lock");
+            for (id, (count, at)) in pending {
+                let entry = usage.entry(id).or_insert((0, at));
+                entry.0 += count;
+                entry.1 = entry.1.max(at);
+            }
+            return Err(error);
+        }
+        Ok(())
+    }
+
+    /// Forgets cached copies of what changed, here and (on PostgreSQL) in every other instance.
+    pub(crate) async fn changed(&self, change: Change) {
+        self.caches.forget(change);
+        if let Pool::Postgres(pool) = &self.pool {
+            let notified = sqlx::query("SELECT pg_notify($1, $2)").bind(CHANNEL).bind(change.as_str()).execute(pool).await;
+            if let Err(error) = notified {
+                tracing::warn!(%error, "could not tell other instances to forget cached {}", change.as_str());
+            }
+        }
+    }
+
+    /// On PostgreSQL, follows other instances' changes until the store closes, forgetting
+    /// cached copies as they arrive (and everything whenever the connection had to be
+    /// re-established, since notifications may have been missed meanwhile). SQLite has a
+    /// single instance: nothing to follow.
+    pub async fn follow_changes(&self) -> Result<()> {
+        let Pool::Postgres(pool) = &self.pool else {
+            return Ok(());
+        };
+        let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
+        listener.listen(CHANNEL).await?;
+        loop {
+            match listener.try_recv().await {
+                Ok(Some(notification)) => match notification.payload() {
+                    "listeners" => self.caches.forget(Change::Listeners),
+                    "api_keys" => self.caches.forget(Change::ApiKeys),
+                    _ => {}
+                },
+                Ok(None) => {
+                    self.caches.forget(Change::Listeners);
+                    self.caches.forget(Change::ApiKeys);
+                }
+                Err(_) if pool.is_closed() => return Ok(()),
+                Err(error) => {
+                    tracing::warn!(%error, "lost the cache notification channel; retrying");
+                    self.caches.forget(Change::Listeners);
+                    self.caches.forget(Change::ApiKeys);
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        }
+    }
+}
