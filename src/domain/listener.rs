@@ -163,6 +163,9 @@ pub struct Listener {
     pub identify_by: IdentifyBy,
     pub unknown_user: UnknownUserPolicy,
     pub enabled: bool,
+    /// Whether requests must be signed with the listener's secret (the secret itself never
+    /// leaves the server in this type).
+    pub signed: bool,
     pub fields: Vec<ListenerField>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

@@ -3,6 +3,8 @@
 use clap::Args;
 use std::net::SocketAddr;
 
+use super::secrets::SecretKey;
+
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
     /// Database: `sqlite://path/to/file.db` (created when missing) or `postgres://user@host/db`.
@@ -52,6 +54,16 @@ pub struct Settings {
     /// Ingestion requests an API key may send at once before the per-second rate applies.
     #[arg(long, env = "INLET_INGEST_BURST", default_value_t = 400, global = true)]
     pub ingest_burst: u32,
+
+    /// 64 hex digits (`openssl rand -hex 32`) that encrypt listeners' signing secrets at rest.
+    /// Keep it safe and the same on every instance: without it, signing secrets can't be set or
+    /// checked.
+    #[arg(long, env = "INLET_SECRET_KEY", hide_env_values = true, value_parser = SecretKey::parse, global = true)]
+    pub secret_key: Option<SecretKey>,
+
+    /// How far, in seconds, a signed request's X-Inlet-Timestamp may be from the server's clock.
+    #[arg(long, env = "INLET_SIGNATURE_TOLERANCE", default_value_t = 300, global = true)]
+    pub signature_tolerance_secs: u64,
 }
 
 impl Settings {
@@ -81,6 +93,8 @@ impl Settings {
             ingest_max_body_bytes: 1024 * 1024,
             ingest_rate: 200,
             ingest_burst: 400,
+            secret_key: None,
+            signature_tolerance_secs: 300,
         }
     }
 }

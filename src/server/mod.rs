@@ -8,6 +8,7 @@ pub mod demo;
 pub mod error;
 pub mod forms;
 pub mod rest;
+pub mod secrets;
 pub mod service;
 pub mod startup;
 pub mod store;

@@ -18,6 +18,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use super::auth::rate_limit::{KeyRateLimiter, LoginLimiter};
 use super::auth::{csrf, login, viewer};
 use super::config::Settings;
+use super::secrets::SecretKey;
 use super::service::ingest::DeliveryWriter;
 use super::store::{SqlSessionStore, Store};
 use super::{forms, rest};
@@ -35,6 +36,8 @@ pub struct AppState {
     pub ingest_max_body_bytes: usize,
     pub ingest_limiter: Arc<KeyRateLimiter>,
     pub writer: DeliveryWriter,
+    pub secret_key: Option<SecretKey>,
+    pub signature_tolerance_secs: u64,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -111,6 +114,8 @@ pub fn router(settings: &Settings, store: Store, address: SocketAddr) -> Router 
         ingest_max_body_bytes: settings.ingest_max_body_bytes,
         ingest_limiter: Arc::new(KeyRateLimiter::new(settings.ingest_rate, settings.ingest_burst)),
         writer: DeliveryWriter::start(store.clone()),
+        secret_key: settings.secret_key.clone(),
+        signature_tolerance_secs: settings.signature_tolerance_secs,
     };
     let sessions = SessionManagerLayer::new(SqlSessionStore::new(store))
         .with_name("inlet_session")

@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::helpers::{start_application, spawn_app};
+use crate::helpers::{spawn_app, start_application};
 use crate::ingest::{deliveries, prepare, send, ENDPOINT};
 use inlet::domain::fields::FieldValue;
 use inlet::domain::user::UserRef;
@@ -56,7 +56,11 @@ async fn racing_repeats_of_an_idempotency_key_write_once() {
     prepare(&app).await;
     let url = app.url(&format!("{ENDPOINT}/ada@example.com"));
     let requests = (0..12).map(|n| {
-        app.client.post(&url).header("X-Api-Key", &app.api_key).header("Idempotency-Key", "invoice-7").json(&json!({"sessions": n}))
+        app.client
+            .post(&url)
+            .header("X-Api-Key", &app.api_key)
+            .header("Idempotency-Key", "invoice-7")
+            .json(&json!({"sessions": n}))
     });
     let answers = all_at_once(requests).await;
     assert!(answers.iter().all(|(status, body)| *status == StatusCode::OK && *body == answers[0].1), "{answers:?}");
@@ -93,16 +97,21 @@ async fn other_instances_forget_cached_keys_and_listeners() {
     prepare(&app).await;
     let (other_port, _) = start_application(&inlet::server::config::Settings::for_database(&app.database_url)).await;
     let other = format!("http://127.0.0.1:{other_port}{ENDPOINT}/ada@example.com");
-    let post_to_other = |sessions: i64| {
-        app.client.post(&other).header("X-Api-Key", &app.api_key).json(&json!({"sessions": sessions})).send()
-    };
+    let post_to_other =
+        |sessions: i64| app.client.post(&other).header("X-Api-Key", &app.api_key).json(&json!({"sessions": sessions})).send();
     assert_eq!(post_to_other(1).await.unwrap().status(), StatusCode::OK, "the other instance caches the key and listener");
 
     let listener = app.store.listener(app.project("aurora").await.id, "appdata").await.unwrap().unwrap();
     app.store.set_listener_enabled(listener.id, false).await.unwrap();
-    assert!(eventually(|| async { post_to_other(2).await.unwrap().status() == StatusCode::CONFLICT }).await, "listener disabled everywhere");
+    assert!(
+        eventually(|| async { post_to_other(2).await.unwrap().status() == StatusCode::CONFLICT }).await,
+        "listener disabled everywhere"
+    );
     app.store.revoke_api_key(app.api_key_id).await.unwrap();
-    assert!(eventually(|| async { post_to_other(3).await.unwrap().status() == StatusCode::UNAUTHORIZED }).await, "key revoked everywhere");
+    assert!(
+        eventually(|| async { post_to_other(3).await.unwrap().status() == StatusCode::UNAUTHORIZED }).await,
+        "key revoked everywhere"
+    );
 }
 
 /// Sends every request at the same time; the answers come back in the requests' order.

@@ -12,5 +12,6 @@ mod listeners;
 mod login;
 mod pages;
 mod projects;
+mod signing;
 mod upload;
 mod users;

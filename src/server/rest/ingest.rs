@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::server::auth::api_key;
 use crate::server::error::AppError;
-use crate::server::service::ingest::{ingest, IngestRequest};
+use crate::server::service::ingest::{ingest, signature, IngestRequest, SignatureHeaders};
 use crate::server::startup::AppState;
 
 #[derive(Deserialize)]
@@ -23,7 +23,9 @@ pub struct KeyParam {
     params(("project" = String, Path), ("key" = String, Path, description = "listener key"),
         ("value" = String, Path, description = "the user's email or username, as the listener identifies users"),
         ("api_key" = Option<String>, Query, description = "the API key, when it cannot travel in X-Api-Key"),
-        ("Idempotency-Key" = Option<String>, Header, description = "a repeat returns the first response and writes nothing")),
+        ("Idempotency-Key" = Option<String>, Header, description = "a repeat returns the first response and writes nothing"),
+        ("X-Inlet-Timestamp" = Option<String>, Header, description = "Unix seconds; required when the listener has a signing secret"),
+        ("X-Inlet-Signature" = Option<String>, Header, description = "sha256=<hex HMAC-SHA256 of \"<timestamp>.<body>\">; required when the listener has a signing secret")),
     request_body(content = Object, content_type = "application/json", description = "members named by the listener's parameters"),
     security(("api_key" = [])),
     responses((status = 200, description = "stored: {status, user, updated, ignored}"),
@@ -50,6 +52,10 @@ pub async fn receive(
         content_type: text(header::CONTENT_TYPE.as_str()).unwrap_or(""),
         idempotency_key: text("idempotency-key").map(str::trim).filter(|k| !k.is_empty() && k.len() <= 200),
         body: bytes.as_deref(),
+        signature: SignatureHeaders {
+            timestamp: text(signature::TIMESTAMP_HEADER),
+            signature: text(signature::SIGNATURE_HEADER),
+        },
     };
     match ingest(&state, &request).await {
         Ok(response) => {

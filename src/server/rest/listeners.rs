@@ -15,7 +15,7 @@ use crate::domain::listener::{FieldMapping, Listener};
 use crate::domain::project::Project;
 use crate::server::auth::ApiCaller;
 use crate::server::error::{AppError, AppResult};
-use crate::server::service::{access, ingest, listeners};
+use crate::server::service::{access, ingest, listeners, signing};
 use crate::server::startup::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -51,6 +51,10 @@ pub struct NewListener {
     /// reject (404 for unknown users) or create (add them; needs identify_by email).
     #[serde(default = "reject")]
     pub unknown_user: String,
+    /// When set, requests must be signed with this secret (16 to 200 visible ASCII
+    /// characters); see POST …/signing-secret to have one generated instead.
+    #[serde(default)]
+    pub signing_secret: Option<String>,
 }
 
 fn external_data() -> String {
@@ -87,6 +91,8 @@ pub struct ListenerBody {
     pub unknown_user: String,
     pub data_group: String,
     pub enabled: bool,
+    /// Whether requests must carry X-Inlet-Timestamp and X-Inlet-Signature.
+    pub signed: bool,
     pub fields: Vec<ListenerFieldBody>,
     /// Where senders POST, with VALUE standing for the user's email or username.
     pub endpoint_url: String,
@@ -105,6 +111,7 @@ impl ListenerBody {
             unknown_user: listener.unknown_user.as_str().into(),
             data_group: listener.data_group,
             enabled: listener.enabled,
+            signed: listener.signed,
             fields: listener
                 .fields
                 .into_iter()
@@ -189,6 +196,10 @@ pub async fn create(
         identify_by: &body.identify_by,
         unknown_user: &body.unknown_user,
         fields,
+        sealed_signing_secret: match body.signing_secret.as_deref() {
+            Some(secret) => Some(signing::seal(state.secret_key.as_ref(), &signing::parse_signing_secret(secret)?)?),
+            None => None,
+        },
     };
     let listener = listeners::create_listener(&state.store, &project, input).await?;
     Ok((StatusCode::CREATED, Json(ListenerBody::new(&state.base_url, &project, listener))))

@@ -6,6 +6,7 @@ mod ingest;
 mod listeners;
 mod openapi;
 mod projects;
+mod signing;
 mod users;
 
 use axum::extract::{DefaultBodyLimit, State};
@@ -28,6 +29,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/projects/{project}/listeners", get(listeners::list).post(listeners::create))
         .route("/projects/{project}/listeners/{key}", get(listeners::show).patch(listeners::update).delete(listeners::delete))
         .route("/projects/{project}/listeners/{key}/deliveries", get(listeners::deliveries))
+        .route("/projects/{project}/listeners/{key}/signing-secret", axum::routing::post(signing::set).delete(signing::remove))
         .route("/projects/{project}/listeners/{key}/deliveries/{id}/replay", axum::routing::post(listeners::replay))
         .route("/projects/{project}/listeners/{key}/users/{user}", axum::routing::post(ingest::receive))
         .fallback(|| async { AppError::NotFound("no such endpoint".into()) })

@@ -13,6 +13,8 @@ pub struct ListenerInput<'a> {
     pub identify_by: &'a str,
     pub unknown_user: &'a str,
     pub fields: Vec<FieldMapping>,
+    /// A signing secret chosen by the sender, sealed with the installation's key.
+    pub sealed_signing_secret: Option<String>,
 }
 
 pub async fn create_listener(store: &Store, project: &Project, input: ListenerInput<'_>) -> AppResult<Listener> {
@@ -21,7 +23,7 @@ pub async fn create_listener(store: &Store, project: &Project, input: ListenerIn
     let unknown_user = UnknownUserPolicy::parse(input.unknown_user)
         .ok_or_else(|| AppError::invalid("unknown_user", format!("'{}' is not reject or create", input.unknown_user)))?;
     let new = ListenerForCreate::parse(input.name, input.key, input.data_group, identify_by, unknown_user, input.fields)?;
-    let listener = store.create_listener(project.id, &new).await?;
+    let listener = store.create_listener(project.id, &new, input.sealed_signing_secret.as_deref()).await?;
     tracing::info!(project = %project.slug, listener = %listener.key, fields = listener.fields.len(), "listener created");
     Ok(listener)
 }

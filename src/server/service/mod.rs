@@ -7,4 +7,5 @@ pub mod api_keys;
 pub mod ingest;
 pub mod listeners;
 pub mod projects;
+pub mod signing;
 pub mod users;

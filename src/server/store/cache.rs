@@ -25,6 +25,8 @@ const CHANNEL: &str = "inlet_cache";
 pub struct Route {
     pub project: Project,
     pub listener: Listener,
+    /// The listener's sealed signing secret, when requests must be signed.
+    pub signing_secret: Option<String>,
 }
 
 /// What a URL's project and listener key lead to.
@@ -92,7 +94,8 @@ impl Store {
         let Some(listener) = self.listener(project.id, listener_key).await? else {
             return Ok(RouteLookup::NoListener);
         };
-        let route = Arc::new(Route { project, listener });
+        let signing_secret = if listener.signed { self.listener_signing_secret(listener.id).await? } else { None };
+        let route = Arc::new(Route { project, listener, signing_secret });
         self.caches.routes.write().expect("cache lock").insert(cache_key, (Instant::now(), route.clone()));
         Ok(RouteLookup::Found(route))
     }

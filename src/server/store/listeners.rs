@@ -20,6 +20,7 @@ struct ListenerRow {
     identify_by: String,
     unknown_user: String,
     enabled: bool,
+    signed: bool,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -47,6 +48,7 @@ impl ListenerRow {
             identify_by: IdentifyBy::parse(&self.identify_by).unwrap_or_default(),
             unknown_user: UnknownUserPolicy::parse(&self.unknown_user).unwrap_or_default(),
             enabled: self.enabled,
+            signed: self.signed,
             fields: fields
                 .iter()
                 .filter(|f| f.listener_id == self.id)
@@ -64,7 +66,7 @@ impl ListenerRow {
 }
 
 const LISTENER_SELECT: &str = "SELECT l.id, l.project_id, l.key, l.name, l.data_group_id, g.label AS data_group,
-    l.identify_by, l.unknown_user, l.enabled, l.created_at, l.updated_at
+    l.identify_by, l.unknown_user, l.enabled, l.signing_secret IS NOT NULL AS signed, l.created_at, l.updated_at
     FROM listeners l JOIN data_groups g ON g.id = l.data_group_id";
 
 const FIELD_SELECT: &str = "SELECT lf.listener_id, f.id AS field_id, f.label, lf.parameter, f.field_type
@@ -73,7 +75,12 @@ const FIELD_SELECT: &str = "SELECT lf.listener_id, f.id AS field_id, f.label, lf
 impl Store {
     /// Creates a listener, its data group when new, and the fields it feeds when new. A field
     /// that already exists in the group (same label, any case) is reused and must keep its type.
-    pub async fn create_listener(&self, project_id: i64, new: &ListenerForCreate) -> Result<Listener> {
+    pub async fn create_listener(
+        &self,
+        project_id: i64,
+        new: &ListenerForCreate,
+        sealed_signing_secret: Option<&str>,
+    ) -> Result<Listener> {
         let now = Utc::now();
         let listener_id: i64 = on_pool!(self, |pool| {
             let mut tx = pool.begin_write().await?;
@@ -95,8 +102,9 @@ impl Store {
                 }
             };
             let listener_id: i64 = sqlx::query_scalar(
-                "INSERT INTO listeners (project_id, key, name, listener_type, data_group_id, identify_by, unknown_user, enabled, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+                "INSERT INTO listeners (project_id, key, name, listener_type, data_group_id, identify_by, unknown_user, enabled,
+                    signing_secret, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
             )
             .bind(project_id)
             .bind(&new.key)
@@ -106,6 +114,7 @@ impl Store {
             .bind(new.identify_by.as_str())
             .bind(new.unknown_user.as_str())
             .bind(true)
+            .bind(sealed_signing_secret)
             .bind(now)
             .fetch_one(&mut *tx)
             .await
@@ -217,6 +226,29 @@ impl Store {
             .map(|_| ()))?;
         self.changed(Change::Listeners).await;
         Ok(())
+    }
+
+    /// Sets (sealed, see `server::secrets`) or removes a listener's signing secret.
+    pub async fn set_listener_signing_secret(&self, listener_id: i64, sealed: Option<&str>) -> Result<()> {
+        on_pool!(self, |pool| sqlx::query("UPDATE listeners SET signing_secret = $1, updated_at = $2 WHERE id = $3")
+            .bind(sealed)
+            .bind(Utc::now())
+            .bind(listener_id)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        self.changed(Change::Listeners).await;
+        Ok(())
+    }
+
+    /// A listener's sealed signing secret, if it has one.
+    pub async fn listener_signing_secret(&self, listener_id: i64) -> Result<Option<String>> {
+        let sealed: Option<Option<String>> =
+            on_pool!(self, |pool| sqlx::query_scalar("SELECT signing_secret FROM listeners WHERE id = $1")
+                .bind(listener_id)
+                .fetch_optional(pool)
+                .await)?;
+        Ok(sealed.flatten())
     }
 
     /// Deletes a listener and its deliveries; the data group, fields and stored values stay.

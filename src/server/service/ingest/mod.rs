@@ -15,7 +15,9 @@ use crate::server::auth::api_key;
 use crate::server::startup::AppState;
 use crate::server::store::{self, DeliveryForRecord, Recorded, RouteLookup, ValueChange};
 
+pub mod signature;
 mod writer;
+pub use signature::SignatureHeaders;
 pub use writer::DeliveryWriter;
 
 /// What arrived, before anything is trusted.
@@ -28,6 +30,7 @@ pub struct IngestRequest<'a> {
     pub idempotency_key: Option<&'a str>,
     /// The body, or `None` when it was larger than the limit.
     pub body: Option<&'a [u8]>,
+    pub signature: SignatureHeaders<'a>,
 }
 
 /// The answer: a status and a JSON body with a stable shape (and, for 429, when to retry).
@@ -100,7 +103,7 @@ pub async fn ingest(state: &AppState, request: &IngestRequest<'_>) -> Result<Ing
                 limited.retry_after_secs = Some(retry_after);
                 Err(limited)
             }
-            Ok(()) => evaluate(state, project, listener, request).await?,
+            Ok(()) => evaluate(state, project, listener, request, route.signing_secret.as_deref()).await?,
         },
     };
     settle(state, delivery, outcome).await
@@ -124,6 +127,7 @@ pub async fn replay(
         content_type: &original.content_type,
         idempotency_key: None,
         body: Some(original.payload.as_bytes()),
+        signature: SignatureHeaders::default(),
     };
     let delivery = DeliveryForRecord {
         listener_id: listener.id,
@@ -133,7 +137,8 @@ pub async fn replay(
         replay_of: Some(original.id),
         ..Default::default()
     };
-    let outcome = evaluate(state, project, listener, &request).await?;
+    // Staff replay what was recorded: the signature was the sender's to prove, at the time.
+    let outcome = evaluate(state, project, listener, &request, None).await?;
     Ok(Some(settle(state, delivery, outcome).await?))
 }
 
@@ -191,6 +196,7 @@ async fn evaluate(
     project: &Project,
     listener: &Listener,
     request: &IngestRequest<'_>,
+    signing_secret: Option<&str>,
 ) -> Result<Result<Accepted, IngestResponse>, store::Error> {
     use IngestResponse as R;
     if !listener.enabled {
@@ -204,6 +210,28 @@ async fn evaluate(
             format!("the body is larger than {limit} bytes"),
         )));
     };
+    if let Some(sealed) = signing_secret {
+        let Some(secret_key) = &state.secret_key else {
+            tracing::error!(listener = %listener.key, "a listener requires signatures but INLET_SECRET_KEY is not set");
+            return Ok(Err(R::error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "signed requests cannot be checked right now",
+            )));
+        };
+        let Ok(secret) = secret_key.open(sealed) else {
+            tracing::error!(listener = %listener.key, "a signing secret cannot be opened with INLET_SECRET_KEY (was the key changed?)");
+            return Ok(Err(R::error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "signed requests cannot be checked right now",
+            )));
+        };
+        let now = chrono::Utc::now().timestamp();
+        if let Err(reason) = signature::verify(&secret, request.signature, body, now, state.signature_tolerance_secs) {
+            return Ok(Err(R::error(StatusCode::UNAUTHORIZED, "bad_signature", reason.to_string())));
+        }
+    }
     if !is_json(request.content_type) {
         return Ok(Err(R::error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,

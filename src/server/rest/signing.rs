@@ -1,0 +1,62 @@
+//! `/api/v1/projects/{project}/listeners/{key}/signing-secret`: make a listener require signed
+//! requests (with a chosen or a generated secret), or stop requiring them.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::body::JsonBody;
+use crate::server::auth::ApiCaller;
+use crate::server::error::AppResult;
+use crate::server::service::{access, listeners, signing};
+use crate::server::startup::AppState;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SigningSecretRequest {
+    /// The secret the sender uses (16 to 200 visible ASCII characters); omit it to have Inlet
+    /// generate one.
+    #[serde(default)]
+    pub secret: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SigningSecretBody {
+    /// Sign `<timestamp>.<body>` with HMAC-SHA256 under this secret; send the Unix time in
+    /// X-Inlet-Timestamp and `sha256=<hex>` in X-Inlet-Signature.
+    pub signing_secret: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/projects/{project}/listeners/{key}/signing-secret", request_body = SigningSecretRequest,
+    tag = "listeners", params(("project" = String, Path), ("key" = String, Path)), security(("api_key" = [])),
+    responses((status = 200, body = SigningSecretBody, description = "from now on, requests must be signed with this secret"),
+        (status = 404, body = super::openapi::ErrorBody),
+        (status = 422, body = super::openapi::ErrorBody, description = "a secret that is too short, or INLET_SECRET_KEY is not set")))]
+pub async fn set(
+    State(state): State<AppState>,
+    _caller: ApiCaller,
+    Path((slug, key)): Path<(String, String)>,
+    JsonBody(request): JsonBody<SigningSecretRequest>,
+) -> AppResult<Json<SigningSecretBody>> {
+    let project = access::existing_project(&state.store, &slug).await?;
+    let listener = listeners::existing_listener(&state.store, &project, &key).await?;
+    let secret =
+        signing::set_signing_secret(&state.store, state.secret_key.as_ref(), &listener, request.secret.as_deref()).await?;
+    Ok(Json(SigningSecretBody { signing_secret: secret }))
+}
+
+#[utoipa::path(delete, path = "/api/v1/projects/{project}/listeners/{key}/signing-secret", tag = "listeners",
+    params(("project" = String, Path), ("key" = String, Path)), security(("api_key" = [])),
+    responses((status = 204, description = "requests no longer need a signature"), (status = 404, body = super::openapi::ErrorBody)))]
+pub async fn remove(
+    State(state): State<AppState>,
+    _caller: ApiCaller,
+    Path((slug, key)): Path<(String, String)>,
+) -> AppResult<StatusCode> {
+    let project = access::existing_project(&state.store, &slug).await?;
+    let listener = listeners::existing_listener(&state.store, &project, &key).await?;
+    signing::remove_signing_secret(&state.store, &listener).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
