@@ -1,10 +1,12 @@
 //! The vocabulary of Inlet: plain Rust types shared by the server and the browser, with no I/O.
 //! Values that have passed the edge have a type that says so (`Email`, `Username`, `Slug`…).
 
+pub mod api_key;
 pub mod fields;
 pub mod identity;
 pub mod import;
 pub mod listener;
+pub mod network;
 pub mod paging;
 pub mod project;
 pub mod staff;

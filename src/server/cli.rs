@@ -65,6 +65,9 @@ pub enum ApiKeyCommand {
         name: String,
         #[arg(long, default_value = "")]
         description: String,
+        /// Addresses and CIDR ranges the key may be used from, comma-separated [default: any].
+        #[arg(long, default_value = "")]
+        allowed_addresses: String,
     },
 }
 
@@ -88,9 +91,9 @@ pub async fn run() -> anyhow::Result<()> {
             println!("Created {} {} ({}).", staff.role.label().to_lowercase(), staff.email, staff.name);
             Ok(())
         }
-        Command::ApiKey { command: ApiKeyCommand::Create { name, description } } => {
+        Command::ApiKey { command: ApiKeyCommand::Create { name, description, allowed_addresses } } => {
             let store = connect(&cli.settings).await?;
-            let key = api_keys::create_api_key(&store, &name, &description, None)
+            let key = api_keys::create_api_key(&store, &name, &description, &allowed_addresses, None)
                 .await
                 .map_err(|e| anyhow::anyhow!("Could not create the API key: {}", e.public_message()))?;
             eprintln!("API key '{name}' created. Copy it now: it is stored only as a hash and cannot be shown again.");

@@ -4,6 +4,11 @@ use clap::Args;
 use std::net::SocketAddr;
 
 use super::secrets::SecretKey;
+use crate::domain::network::AddressList;
+
+fn parse_addresses(text: &str) -> Result<AddressList, String> {
+    AddressList::parse(text, "INLET_TRUSTED_PROXIES").map_err(|e| e.message)
+}
 
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
@@ -61,6 +66,11 @@ pub struct Settings {
     #[arg(long, env = "INLET_SECRET_KEY", hide_env_values = true, value_parser = SecretKey::parse, global = true)]
     pub secret_key: Option<SecretKey>,
 
+    /// Reverse proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For names
+    /// the real client, for API key address lists and login limits [default: none].
+    #[arg(long, env = "INLET_TRUSTED_PROXIES", default_value = "", value_parser = parse_addresses, global = true)]
+    pub trusted_proxies: AddressList,
+
     /// How far, in seconds, a signed request's X-Inlet-Timestamp may be from the server's clock.
     #[arg(long, env = "INLET_SIGNATURE_TOLERANCE", default_value_t = 300, global = true)]
     pub signature_tolerance_secs: u64,
@@ -94,6 +104,7 @@ impl Settings {
             ingest_rate: 200,
             ingest_burst: 400,
             secret_key: None,
+            trusted_proxies: AddressList::default(),
             signature_tolerance_secs: 300,
         }
     }

@@ -22,6 +22,7 @@ use super::secrets::SecretKey;
 use super::service::ingest::DeliveryWriter;
 use super::store::{SqlSessionStore, Store};
 use super::{forms, rest};
+use crate::domain::network::AddressList;
 use crate::ui::{shell, App};
 
 /// What every handler and server function can reach.
@@ -38,6 +39,7 @@ pub struct AppState {
     pub writer: DeliveryWriter,
     pub secret_key: Option<SecretKey>,
     pub signature_tolerance_secs: u64,
+    pub trusted_proxies: Arc<AddressList>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -116,6 +118,7 @@ pub fn router(settings: &Settings, store: Store, address: SocketAddr) -> Router 
         writer: DeliveryWriter::start(store.clone()),
         secret_key: settings.secret_key.clone(),
         signature_tolerance_secs: settings.signature_tolerance_secs,
+        trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
     };
     let sessions = SessionManagerLayer::new(SqlSessionStore::new(store))
         .with_name("inlet_session")

@@ -55,7 +55,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let project_manager = accounts::create_staff(&store, PM_EMAIL, "Test PM", Role::ProjectManager, PM_PASSWORD)
         .await
         .expect("Failed to create the project manager");
-    let key = api_keys::create_api_key(&store, "tests", "integration tests", Some(admin.id))
+    let key = api_keys::create_api_key(&store, "tests", "integration tests", "", Some(admin.id))
         .await
         .expect("Failed to create an API key");
 

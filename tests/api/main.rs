@@ -8,6 +8,7 @@ mod health;
 mod helpers;
 mod import;
 mod ingest;
+mod key_addresses;
 mod listeners;
 mod login;
 mod pages;

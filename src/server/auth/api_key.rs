@@ -7,9 +7,11 @@ use rand::distributions::Alphanumeric;
 use rand::Rng;
 use sha2::{Digest, Sha256};
 
+use crate::server::auth::ClientAddress;
 use crate::server::error::AppError;
 use crate::server::startup::AppState;
 use crate::server::store::{self, Store};
+use std::net::IpAddr;
 
 pub const HEADER: &str = "x-api-key";
 
@@ -63,29 +65,39 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
         let key = parts.headers.get(HEADER).and_then(|v| v.to_str().ok()).ok_or(AppError::Unauthenticated)?;
-        authenticate(&state, key.trim()).await
+        let ClientAddress(client) = ClientAddress::of(&state, parts);
+        match verify(&state.store, key.trim(), client).await? {
+            KeyCheck::Valid(key_id) => Ok(ApiCaller { key_id }),
+            KeyCheck::Unknown => Err(AppError::Unauthenticated),
+            refused @ KeyCheck::AddressNotAllowed(_) => Err(AppError::Forbidden(refused.to_string())),
+        }
     }
 }
 
-/// Checks a presented key against the store and counts the request.
-pub async fn authenticate(state: &AppState, key: &str) -> Result<ApiCaller, AppError> {
-    let key_id = verify(&state.store, key).await?.ok_or(AppError::Unauthenticated)?;
-    Ok(ApiCaller { key_id })
+/// What a presented key turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum KeyCheck {
+    #[error("valid")]
+    Valid(i64),
+    #[error("a valid API key is required in the X-Api-Key header or the api_key query parameter")]
+    Unknown,
+    #[error("this API key may not be used from {0}")]
+    AddressNotAllowed(IpAddr),
 }
 
-/// The id of the live key `key` is, counting the request; `None` for anything else.
-pub async fn verify(store: &Store, key: &str) -> store::Result<Option<i64>> {
-    let Some(prefix) = prefix_of(key) else {
-        return Ok(None);
-    };
-    let Some(active) = store.active_api_key(prefix).await? else {
-        return Ok(None);
-    };
+/// Checks a presented key, used from `client`, against the store; counts the request when the
+/// key is valid.
+pub async fn verify(store: &Store, key: &str, client: IpAddr) -> store::Result<KeyCheck> {
+    let Some(prefix) = prefix_of(key) else { return Ok(KeyCheck::Unknown) };
+    let Some(active) = store.active_api_key(prefix).await? else { return Ok(KeyCheck::Unknown) };
     if !same_digest(&hash_key(key), &active.hash) {
-        return Ok(None);
+        return Ok(KeyCheck::Unknown);
+    }
+    if !active.allowed_addresses.as_ref().is_some_and(|allowed| allowed.allows(client)) {
+        return Ok(KeyCheck::AddressNotAllowed(client));
     }
     store.count_key_use(active.id);
-    Ok(Some(active.id))
+    Ok(KeyCheck::Valid(active.id))
 }
 
 #[cfg(test)]

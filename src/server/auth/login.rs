@@ -1,16 +1,16 @@
 //! Login and logout: plain form posts answered with a redirect, so they work the same with
 //! or without JavaScript. Wrong credentials never say which part was wrong.
 
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
-use std::net::SocketAddr;
 use std::time::Instant;
 use tower_sessions::Session;
 
 use super::password::verify_password;
 use super::viewer::STAFF_KEY;
+use super::ClientAddress;
 use crate::domain::url::encode_component;
 use crate::server::startup::AppState;
 
@@ -37,17 +37,17 @@ fn back_to_login(error: &str, next: Option<&str>, extra: &str) -> Response {
 
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     session: Session,
     Form(form): Form<LoginForm>,
 ) -> Response {
     let email = form.email.trim().to_lowercase();
     let email_key = format!("email:{email}");
-    let ip_key = format!("ip:{}", client.ip());
+    let ip_key = format!("ip:{client}");
     let keys = [email_key.as_str(), ip_key.as_str()];
     let now = Instant::now();
     if let Some(wait) = state.login_limiter.blocked_for(&keys, now) {
-        tracing::warn!(client = %client.ip(), "login refused: too many failed attempts");
+        tracing::warn!(%client, "login refused: too many failed attempts");
         let minutes = wait.as_secs().div_ceil(60).max(1);
         return back_to_login("rate_limited", form.next.as_deref(), &format!("&retry={minutes}"));
     }

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 
-use crate::server::auth::api_key;
+use crate::server::auth::{api_key, ClientAddress};
 use crate::server::error::AppError;
 use crate::server::service::ingest::{ingest, signature, IngestRequest, SignatureHeaders};
 use crate::server::startup::AppState;
@@ -30,6 +30,7 @@ pub struct KeyParam {
     security(("api_key" = [])),
     responses((status = 200, description = "stored: {status, user, updated, ignored}"),
         (status = 400, body = super::openapi::ErrorBody), (status = 401, body = super::openapi::ErrorBody),
+        (status = 403, body = super::openapi::ErrorBody, description = "the key may not be used from this address"),
         (status = 404, body = super::openapi::ErrorBody), (status = 409, body = super::openapi::ErrorBody, description = "listener disabled"),
         (status = 413, body = super::openapi::ErrorBody), (status = 415, body = super::openapi::ErrorBody),
         (status = 429, body = super::openapi::ErrorBody, description = "too many requests with this key; see Retry-After"),
@@ -38,6 +39,7 @@ pub async fn receive(
     State(state): State<AppState>,
     Path((project, listener, user)): Path<(String, String, String)>,
     Query(params): Query<KeyParam>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -56,6 +58,7 @@ pub async fn receive(
             timestamp: text(signature::TIMESTAMP_HEADER),
             signature: text(signature::SIGNATURE_HEADER),
         },
+        client,
     };
     match ingest(&state, &request).await {
         Ok(response) => {

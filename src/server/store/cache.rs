@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use super::{Pool, Result, Store};
 use crate::domain::listener::Listener;
+use crate::domain::network::AddressList;
 use crate::domain::project::Project;
 
 const TIME_TO_LIVE: Duration = Duration::from_secs(60);
@@ -37,11 +38,13 @@ pub enum RouteLookup {
     Found(Arc<Route>),
 }
 
-/// An active key: its id and the stored hash of the whole key.
+/// An active key: its id, the stored hash of the whole key, and where it may be used from
+/// (`None` when the stored list cannot be read: then nowhere, rather than everywhere).
 #[derive(Debug, Clone)]
 pub struct ActiveKey {
     pub id: i64,
     pub hash: String,
+    pub allowed_addresses: Option<AddressList>,
 }
 
 /// What changed, so caches (here and in other instances) forget it.
@@ -105,10 +108,10 @@ impl Store {
         if let Some(key) = fresh(self.caches.keys.read().expect("cache lock").get(prefix)) {
             return Ok(Some(key));
         }
-        let Some((id, hash)) = self.load_active_api_key(prefix).await? else {
+        let Some((id, hash, allowed)) = self.load_active_api_key(prefix).await? else {
             return Ok(None);
         };
-        let key = ActiveKey { id, hash };
+        let key = ActiveKey { id, hash, allowed_addresses: AddressList::parse(&allowed, "allowed_addresses").ok() };
         self.caches.keys.write().expect("cache lock").insert(prefix.to_string(), (Instant::now(), key.clone()));
         Ok(Some(key))
     }

@@ -17,7 +17,7 @@ mod sessions;
 mod staff;
 mod users;
 
-pub use api_keys::{ApiKeyForCreate, ApiKeyRecord};
+pub use api_keys::ApiKeyForCreate;
 pub use cache::{ActiveKey, Route, RouteLookup};
 pub use ingest::{DeliveryForRecord, Recorded, ValueChange};
 pub use sessions::SqlSessionStore;

@@ -97,15 +97,21 @@ pub fn ApiKeysPage() -> impl IntoView {
                     Ok(list) if list.is_empty() => view! { <p class="empty">"No API keys yet."</p> }.into_any(),
                     Ok(list) => view! {
                         <table class="grid">
-                            <thead><tr><th>"Name"</th><th>"Prefix"</th><th>"Created"</th><th>"Last used"</th>
-                                <th class="num">"Requests"</th><th>"Status"</th><th></th></tr></thead>
+                            <thead><tr><th>"Name"</th><th>"Description"</th><th>"Prefix"</th><th>"Allowed from"</th>
+                                <th>"Created"</th><th>"Last used"</th><th class="num">"Requests"</th><th>"Status"</th><th></th></tr></thead>
                             <tbody>
                                 {list.into_iter().map(|k| {
                                     let revoked = k.revoked_at.is_some();
                                     view! {
                                         <tr class:revoked=revoked>
-                                            <td>{k.name}<br /><span class="muted">{k.description}</span></td>
+                                            <td>{k.name}</td>
+                                            <td class="muted">{k.description}</td>
                                             <td><code>{format!("inlet_{}_…", k.prefix)}</code></td>
+                                            <td>{if k.allowed_addresses.is_empty() {
+                                                view! { <span class="muted">"anywhere"</span> }.into_any()
+                                            } else {
+                                                view! { <code>{k.allowed_addresses.to_string()}</code> }.into_any()
+                                            }}</td>
                                             <td><When at=k.created_at />" "<span class="muted">{k.created_by.unwrap_or_else(|| "command line".into())}</span></td>
                                             <td>{match k.last_used_at { Some(at) => view! { <When at /> }.into_any(), None => "never".into_any() }}</td>
                                             <td class="num">{k.request_count}</td>
@@ -141,6 +147,13 @@ pub fn ApiKeysPage() -> impl IntoView {
                         <input id="key-description" name="description" maxlength="500" />
                         <FieldError value field="description" />
                     </div>
+                </div>
+                <div class="field">
+                    <label for="key-addresses">"Allowed addresses " <span class="muted">"(optional)"</span></label>
+                    <input id="key-addresses" name="allowed_addresses" maxlength="4000" class="mono"
+                        placeholder="203.0.113.7, 10.0.0.0/8, 2001:db8::/32" aria-describedby="key-addresses-help" />
+                    <p id="key-addresses-help" class="hint">"Addresses or CIDR ranges the key may be used from. Empty: anywhere."</p>
+                    <FieldError value field="allowed_addresses" />
                 </div>
                 <button type="submit" class="button-primary">"Create key"</button>
             </ActionForm>

@@ -11,9 +11,10 @@ use crate::domain::listener::{IdentifyBy, Listener, UnknownUserPolicy};
 use crate::domain::project::Project;
 use crate::domain::user::{UserForCreate, UserRef};
 use crate::domain::{Email, Username};
-use crate::server::auth::api_key;
+use crate::server::auth::api_key::{self, KeyCheck};
 use crate::server::startup::AppState;
 use crate::server::store::{self, DeliveryForRecord, Recorded, RouteLookup, ValueChange};
+use std::net::IpAddr;
 
 pub mod signature;
 mod writer;
@@ -31,6 +32,8 @@ pub struct IngestRequest<'a> {
     /// The body, or `None` when it was larger than the limit.
     pub body: Option<&'a [u8]>,
     pub signature: SignatureHeaders<'a>,
+    /// Where the request came from (API keys may be limited to some addresses).
+    pub client: IpAddr,
 }
 
 /// The answer: a status and a JSON body with a stable shape (and, for 429, when to retry).
@@ -68,9 +71,13 @@ pub async fn ingest(state: &AppState, request: &IngestRequest<'_>) -> Result<Ing
         }
     };
     let (project, listener) = (&route.project, &route.listener);
-    let api_key_id = match request.api_key {
-        Some(key) => api_key::verify(&state.store, key).await?,
-        None => None,
+    let key_check = match request.api_key {
+        Some(key) => api_key::verify(&state.store, key, request.client).await?,
+        None => KeyCheck::Unknown,
+    };
+    let api_key_id = match key_check {
+        KeyCheck::Valid(id) => Some(id),
+        _ => None,
     };
     if let (Some(key), Some(_)) = (request.idempotency_key, api_key_id) {
         if let Some(first) = state.store.delivery_by_idempotency_key(listener.id, key).await? {
@@ -86,13 +93,12 @@ pub async fn ingest(state: &AppState, request: &IngestRequest<'_>) -> Result<Ing
         idempotency_key: request.idempotency_key.filter(|_| api_key_id.is_some()).map(str::to_string),
         ..Default::default()
     };
-    let outcome = match api_key_id {
-        None => Err(IngestResponse::error(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "a valid API key is required in the X-Api-Key header or the api_key query parameter",
-        )),
-        Some(key_id) => match state.ingest_limiter.take(key_id, std::time::Instant::now()) {
+    let outcome = match key_check {
+        KeyCheck::Unknown => Err(IngestResponse::error(StatusCode::UNAUTHORIZED, "unauthorized", key_check.to_string())),
+        KeyCheck::AddressNotAllowed(_) => {
+            Err(IngestResponse::error(StatusCode::FORBIDDEN, "address_not_allowed", key_check.to_string()))
+        }
+        KeyCheck::Valid(key_id) => match state.ingest_limiter.take(key_id, std::time::Instant::now()) {
             Err(wait) => {
                 let retry_after = wait.as_secs_f64().ceil().max(1.0) as u64;
                 let mut limited = IngestResponse::error(
@@ -128,6 +134,7 @@ pub async fn replay(
         idempotency_key: None,
         body: Some(original.payload.as_bytes()),
         signature: SignatureHeaders::default(),
+        client: IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED),
     };
     let delivery = DeliveryForRecord {
         listener_id: listener.id,
