@@ -3,6 +3,7 @@
 
 pub mod api_key;
 pub mod fields;
+pub mod filter;
 pub mod identity;
 pub mod import;
 pub mod listener;
