@@ -97,6 +97,7 @@ pub async fn create_listener(
         unknown_user: &unknown_user,
         fields: mappings,
         sealed_signing_secret: None,
+        filter: None,
     };
     let listener = listeners::create_listener(&state.store, &project, input).await?;
     leptos_axum::redirect(&format!("/p/{}/automation/{}", project.slug, listener.key));

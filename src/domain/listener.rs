@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
 use super::fields::{FieldType, FieldValue};
+use super::filter::{builtin_fields, Filter, SchemaField};
 use super::ValidationError;
 
 /// How the `{VALUE}` in the endpoint URL names a user.
@@ -166,6 +167,8 @@ pub struct Listener {
     /// Whether requests must be signed with the listener's secret (the secret itself never
     /// leaves the server in this type).
     pub signed: bool,
+    /// The gate: only users matching it are updated (`None`: everyone).
+    pub filter: Option<Filter>,
     pub fields: Vec<ListenerField>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -187,6 +190,17 @@ pub struct GroupField {
     pub field_type: FieldType,
 }
 
+/// What a filter in a project may name: the built-in fields, then the project's own.
+pub fn project_schema(project_fields: &[GroupField]) -> Vec<SchemaField> {
+    let mut schema = builtin_fields();
+    schema.extend(project_fields.iter().map(|f| SchemaField {
+        data_group: f.data_group.clone(),
+        field: f.label.clone(),
+        field_type: f.field_type,
+    }));
+    schema
+}
+
 /// A listener about to be created, already checked as a whole.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListenerForCreate {
@@ -196,9 +210,23 @@ pub struct ListenerForCreate {
     pub identify_by: IdentifyBy,
     pub unknown_user: UnknownUserPolicy,
     pub fields: Vec<FieldMapping>,
+    /// The gate, once checked against the project's fields (see [`ListenerForCreate::gate_schema`]).
+    pub filter: Option<Filter>,
 }
 
 impl ListenerForCreate {
+    /// What a gate on this listener may name: the built-in fields, the project's fields, and
+    /// the fields this listener is about to add to its data group.
+    pub fn gate_schema(&self, project_fields: &[GroupField]) -> Vec<SchemaField> {
+        let mut schema = project_schema(project_fields);
+        schema.extend(self.fields.iter().map(|f| SchemaField {
+            data_group: self.data_group.clone(),
+            field: f.label.clone(),
+            field_type: f.field_type,
+        }));
+        schema
+    }
+
     pub fn parse(
         name: &str,
         key: &str,
@@ -228,7 +256,7 @@ impl ListenerForCreate {
             .into_iter()
             .map(|f| FieldMapping { label: f.label.trim().to_string(), parameter: f.parameter.trim().to_string(), ..f })
             .collect();
-        Ok(Self { name, key, data_group, identify_by, unknown_user, fields })
+        Ok(Self { name, key, data_group, identify_by, unknown_user, fields, filter: None })
     }
 }
 

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value as Json;
 
 use super::fields::{coerce, FieldType, FieldValue};
+use super::user::ProjectUser;
 use super::ValidationError;
 
 pub const MAX_CRITERIA: usize = 50;
@@ -34,6 +35,20 @@ pub fn builtin_fields() -> Vec<SchemaField> {
         field(PARTICIPATION, "Status", FieldType::String),
         field(PARTICIPATION, "Joined", FieldType::DateTime),
     ]
+}
+
+/// A user's value of a built-in field (`None` for any other field).
+pub fn builtin_value(user: &ProjectUser, data_group: &str, field: &str) -> Option<FieldValue> {
+    let text = |s: &str| Some(FieldValue::String(s.to_string()));
+    match (data_group, field) {
+        (USER_ACCOUNT, "Email") => text(&user.email),
+        (USER_ACCOUNT, "Username") => text(&user.username),
+        (USER_ACCOUNT, "Display name") => text(&user.display_name),
+        (USER_ACCOUNT, "Created") => Some(FieldValue::DateTime(user.created_at)),
+        (PARTICIPATION, "Status") => text(user.status.as_str()),
+        (PARTICIPATION, "Joined") => Some(FieldValue::DateTime(user.joined_at)),
+        _ => None,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]

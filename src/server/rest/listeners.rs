@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 
 use super::body::JsonBody;
 use crate::domain::fields::FieldType;
+use crate::domain::filter::Filter;
 use crate::domain::listener::Delivery;
 use crate::domain::listener::{FieldMapping, Listener};
 use crate::domain::project::Project;
@@ -44,7 +45,10 @@ pub struct NewListener {
     /// The data group's label; an existing group of the project is reused.
     pub data_group: String,
     pub fields: Vec<FieldBody>,
-    /// A filter gate; filters are not available yet, so only null is accepted.
+    /// A gate: only users matching it are updated, others get 422 user_outside_filter.
+    /// `{"match": "all"|"any", "criteria": [{"data_group", "field", "qualifier", "value"}]}`;
+    /// fields may be the built-in ones (User account: Email, Username, Display name, Created;
+    /// Participation: Status, Joined), the project's, or this listener's own.
     #[serde(default)]
     #[schema(value_type = Option<Object>)]
     pub filter: Option<serde_json::Value>,
@@ -93,6 +97,9 @@ pub struct ListenerBody {
     pub enabled: bool,
     /// Whether requests must carry X-Inlet-Timestamp and X-Inlet-Signature.
     pub signed: bool,
+    /// The gate, as checked (names spelled as the project spells them); null: everyone.
+    #[schema(value_type = Option<Object>)]
+    pub filter: Option<Filter>,
     pub fields: Vec<ListenerFieldBody>,
     /// Where senders POST, with VALUE standing for the user's email or username.
     pub endpoint_url: String,
@@ -112,6 +119,7 @@ impl ListenerBody {
             data_group: listener.data_group,
             enabled: listener.enabled,
             signed: listener.signed,
+            filter: listener.filter,
             fields: listener
                 .fields
                 .into_iter()
@@ -181,9 +189,10 @@ pub async fn create(
     if body.listener_type != "external_data" {
         return Err(AppError::invalid("type", format!("'{}' is not a listener type (external_data)", body.listener_type)));
     }
-    if body.filter.as_ref().is_some_and(|f| !f.is_null()) {
-        return Err(AppError::invalid("filter", "filter gates arrive with saved filters; send null for now"));
-    }
+    let filter = match body.filter {
+        None | Some(serde_json::Value::Null) => None,
+        Some(json) => Some(serde_json::from_value::<Filter>(json).map_err(|e| AppError::invalid("filter", e.to_string()))?),
+    };
     let fields = body
         .fields
         .into_iter()
@@ -196,6 +205,7 @@ pub async fn create(
         identify_by: &body.identify_by,
         unknown_user: &body.unknown_user,
         fields,
+        filter,
         sealed_signing_secret: match body.signing_secret.as_deref() {
             Some(secret) => Some(signing::seal(state.secret_key.as_ref(), &signing::parse_signing_secret(secret)?)?),
             None => None,

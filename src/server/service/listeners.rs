@@ -1,5 +1,6 @@
 //! External listeners of a project.
 
+use crate::domain::filter::Filter;
 use crate::domain::listener::{FieldMapping, IdentifyBy, Listener, ListenerForCreate, UnknownUserPolicy};
 use crate::domain::project::Project;
 use crate::server::error::{AppError, AppResult};
@@ -15,6 +16,8 @@ pub struct ListenerInput<'a> {
     pub fields: Vec<FieldMapping>,
     /// A signing secret chosen by the sender, sealed with the installation's key.
     pub sealed_signing_secret: Option<String>,
+    /// The gate: only users matching it are updated.
+    pub filter: Option<Filter>,
 }
 
 pub async fn create_listener(store: &Store, project: &Project, input: ListenerInput<'_>) -> AppResult<Listener> {
@@ -22,7 +25,11 @@ pub async fn create_listener(store: &Store, project: &Project, input: ListenerIn
         .ok_or_else(|| AppError::invalid("identify_by", format!("'{}' is not email or username", input.identify_by)))?;
     let unknown_user = UnknownUserPolicy::parse(input.unknown_user)
         .ok_or_else(|| AppError::invalid("unknown_user", format!("'{}' is not reject or create", input.unknown_user)))?;
-    let new = ListenerForCreate::parse(input.name, input.key, input.data_group, identify_by, unknown_user, input.fields)?;
+    let mut new = ListenerForCreate::parse(input.name, input.key, input.data_group, identify_by, unknown_user, input.fields)?;
+    if let Some(filter) = input.filter {
+        let schema = new.gate_schema(&store.project_fields(project.id).await?);
+        new.filter = Some(filter.check(&schema)?.to_filter());
+    }
     let listener = store.create_listener(project.id, &new, input.sealed_signing_secret.as_deref()).await?;
     tracing::info!(project = %project.slug, listener = %listener.key, fields = listener.fields.len(), "listener created");
     Ok(listener)

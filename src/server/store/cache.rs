@@ -14,7 +14,8 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use super::{Pool, Result, Store};
-use crate::domain::listener::Listener;
+use crate::domain::filter::CheckedFilter;
+use crate::domain::listener::{project_schema, GroupField, Listener};
 use crate::domain::network::AddressList;
 use crate::domain::project::Project;
 
@@ -28,6 +29,16 @@ pub struct Route {
     pub listener: Listener,
     /// The listener's sealed signing secret, when requests must be signed.
     pub signing_secret: Option<String>,
+    /// The listener's gate checked against the project's fields as they are now, or why it no
+    /// longer fits them (a field it names was renamed or retyped since).
+    pub gate: Option<std::result::Result<Gate, String>>,
+}
+
+/// A checked gate, and the project's fields to find a user's values by.
+#[derive(Debug)]
+pub struct Gate {
+    pub filter: CheckedFilter,
+    pub fields: Vec<GroupField>,
 }
 
 /// What a URL's project and listener key lead to.
@@ -98,7 +109,17 @@ impl Store {
             return Ok(RouteLookup::NoListener);
         };
         let signing_secret = if listener.signed { self.listener_signing_secret(listener.id).await? } else { None };
-        let route = Arc::new(Route { project, listener, signing_secret });
+        let gate = match &listener.filter {
+            None => None,
+            Some(filter) => {
+                let fields = self.project_fields(project.id).await?;
+                Some(match filter.clone().check(&project_schema(&fields)) {
+                    Ok(filter) => Ok(Gate { filter, fields }),
+                    Err(problems) => Err(problems.into_iter().map(|p| p.message).collect::<Vec<_>>().join("; ")),
+                })
+            }
+        };
+        let route = Arc::new(Route { project, listener, signing_secret, gate });
         self.caches.routes.write().expect("cache lock").insert(cache_key, (Instant::now(), route.clone()));
         Ok(RouteLookup::Found(route))
     }

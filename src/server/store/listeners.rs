@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use super::cache::Change;
 use super::{conflict_on_unique, on_pool, BeginWrite, Error, Result, Store};
 use crate::domain::fields::FieldType;
+use crate::domain::filter::{Criterion, Filter, Qualifier};
 use crate::domain::listener::{
     GroupField, IdentifyBy, Listener, ListenerField, ListenerForCreate, ListenerType, UnknownUserPolicy,
 };
@@ -21,6 +22,7 @@ struct ListenerRow {
     unknown_user: String,
     enabled: bool,
     signed: bool,
+    filter: Option<String>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -49,6 +51,7 @@ impl ListenerRow {
             unknown_user: UnknownUserPolicy::parse(&self.unknown_user).unwrap_or_default(),
             enabled: self.enabled,
             signed: self.signed,
+            filter: self.filter.as_deref().map(stored_filter),
             fields: fields
                 .iter()
                 .filter(|f| f.listener_id == self.id)
@@ -65,8 +68,26 @@ impl ListenerRow {
     }
 }
 
+/// A stored gate. It was written from a checked filter, so it reads back; if it ever did not,
+/// the gate names a group that cannot exist, so it fails its check and the listener refuses
+/// deliveries (closed) instead of letting everyone through (open).
+fn stored_filter(json: &str) -> Filter {
+    serde_json::from_str(json).unwrap_or_else(|error| {
+        tracing::error!(%error, "a listener's stored filter cannot be read");
+        Filter {
+            combine: Default::default(),
+            criteria: vec![Criterion {
+                data_group: "(unreadable filter)".into(),
+                field: "(unreadable filter)".into(),
+                qualifier: Qualifier::IsEmpty,
+                value: None,
+            }],
+        }
+    })
+}
+
 const LISTENER_SELECT: &str = "SELECT l.id, l.project_id, l.key, l.name, l.data_group_id, g.label AS data_group,
-    l.identify_by, l.unknown_user, l.enabled, l.signing_secret IS NOT NULL AS signed, l.created_at, l.updated_at
+    l.identify_by, l.unknown_user, l.enabled, l.signing_secret IS NOT NULL AS signed, l.filter, l.created_at, l.updated_at
     FROM listeners l JOIN data_groups g ON g.id = l.data_group_id";
 
 const FIELD_SELECT: &str = "SELECT lf.listener_id, f.id AS field_id, f.label, lf.parameter, f.field_type
@@ -103,8 +124,8 @@ impl Store {
             };
             let listener_id: i64 = sqlx::query_scalar(
                 "INSERT INTO listeners (project_id, key, name, listener_type, data_group_id, identify_by, unknown_user, enabled,
-                    signing_secret, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+                    signing_secret, filter, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
             )
             .bind(project_id)
             .bind(&new.key)
@@ -115,6 +136,7 @@ impl Store {
             .bind(new.unknown_user.as_str())
             .bind(true)
             .bind(sealed_signing_secret)
+            .bind(new.filter.as_ref().map(|f| serde_json::to_string(f).expect("filters serialise")))
             .bind(now)
             .fetch_one(&mut *tx)
             .await

@@ -18,7 +18,7 @@ mod staff;
 mod users;
 
 pub use api_keys::ApiKeyForCreate;
-pub use cache::{ActiveKey, Route, RouteLookup};
+pub use cache::{ActiveKey, Gate, Route, RouteLookup};
 pub use ingest::{DeliveryForRecord, Recorded, ValueChange};
 pub use sessions::SqlSessionStore;
 pub use staff::StaffCredentials;

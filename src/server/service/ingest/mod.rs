@@ -7,16 +7,15 @@ use axum::http::StatusCode;
 use serde_json::{json, Map, Value as Json};
 
 use crate::domain::fields::{coerce, lookup};
-use crate::domain::listener::{IdentifyBy, Listener, UnknownUserPolicy};
+use crate::domain::listener::Listener;
 use crate::domain::project::Project;
-use crate::domain::user::{UserForCreate, UserRef};
-use crate::domain::{Email, Username};
 use crate::server::auth::api_key::{self, KeyCheck};
 use crate::server::startup::AppState;
-use crate::server::store::{self, DeliveryForRecord, Recorded, RouteLookup, ValueChange};
+use crate::server::store::{self, DeliveryForRecord, Recorded, Route, RouteLookup, ValueChange};
 use std::net::IpAddr;
 
 pub mod signature;
+mod subject;
 mod writer;
 pub use signature::SignatureHeaders;
 pub use writer::DeliveryWriter;
@@ -70,7 +69,7 @@ pub async fn ingest(state: &AppState, request: &IngestRequest<'_>) -> Result<Ing
             return Ok(IngestResponse::error(StatusCode::NOT_FOUND, "not_found", message));
         }
     };
-    let (project, listener) = (&route.project, &route.listener);
+    let listener = &route.listener;
     let key_check = match request.api_key {
         Some(key) => api_key::verify(&state.store, key, request.client).await?,
         None => KeyCheck::Unknown,
@@ -109,7 +108,7 @@ pub async fn ingest(state: &AppState, request: &IngestRequest<'_>) -> Result<Ing
                 limited.retry_after_secs = Some(retry_after);
                 Err(limited)
             }
-            Ok(()) => evaluate(state, project, listener, request, route.signing_secret.as_deref()).await?,
+            Ok(()) => evaluate(state, &route, request, true).await?,
         },
     };
     settle(state, delivery, outcome).await
@@ -144,8 +143,9 @@ pub async fn replay(
         replay_of: Some(original.id),
         ..Default::default()
     };
+    let RouteLookup::Found(route) = state.store.route(&project.slug, &listener.key).await? else { return Ok(None) };
     // Staff replay what was recorded: the signature was the sender's to prove, at the time.
-    let outcome = evaluate(state, project, listener, &request, None).await?;
+    let outcome = evaluate(state, &route, &request, false).await?;
     Ok(Some(settle(state, delivery, outcome).await?))
 }
 
@@ -200,12 +200,12 @@ struct Accepted {
 /// user, the values. `Err` is the answer to send (and record) instead of writing.
 async fn evaluate(
     state: &AppState,
-    project: &Project,
-    listener: &Listener,
+    route: &Route,
     request: &IngestRequest<'_>,
-    signing_secret: Option<&str>,
+    check_signature: bool,
 ) -> Result<Result<Accepted, IngestResponse>, store::Error> {
     use IngestResponse as R;
+    let (project, listener) = (&route.project, &route.listener);
     if !listener.enabled {
         return Ok(Err(R::error(StatusCode::CONFLICT, "listener_disabled", format!("listener '{}' is disabled", listener.key))));
     }
@@ -217,7 +217,7 @@ async fn evaluate(
             format!("the body is larger than {limit} bytes"),
         )));
     };
-    if let Some(sealed) = signing_secret {
+    if let Some(sealed) = route.signing_secret.as_deref().filter(|_| check_signature) {
         let Some(secret_key) = &state.secret_key else {
             tracing::error!(listener = %listener.key, "a listener requires signatures but INLET_SECRET_KEY is not set");
             return Ok(Err(R::error(
@@ -251,10 +251,24 @@ async fn evaluate(
         Ok(_) => return Ok(Err(R::error(StatusCode::BAD_REQUEST, "bad_request", "the body must be a JSON object"))),
         Err(error) => return Ok(Err(R::error(StatusCode::BAD_REQUEST, "bad_request", format!("malformed JSON: {error}")))),
     };
-    let user_id = match find_or_create_user(state, project, listener, request.user).await? {
-        Ok(id) => id,
+    let subject = match subject::resolve(state, project, listener, request.user).await? {
+        Ok(subject) => subject,
         Err(rejection) => return Ok(Err(rejection)),
     };
+    match &route.gate {
+        None => {}
+        Some(Err(reason)) => {
+            let message =
+                format!("this listener's filter no longer fits the project's fields ({reason}); fix the filter, then replay");
+            return Ok(Err(R::error(StatusCode::CONFLICT, "filter_broken", message)));
+        }
+        Some(Ok(gate)) => {
+            if !subject::passes(state, gate, &subject).await? {
+                let message = format!("'{}' does not match this listener's filter: {}", request.user, gate.filter.describe());
+                return Ok(Err(R::error(StatusCode::UNPROCESSABLE_ENTITY, "user_outside_filter", message)));
+            }
+        }
+    }
 
     let mut values = Vec::new();
     let mut updated = Vec::new();
@@ -285,67 +299,13 @@ async fn evaluate(
         })
         .collect();
     let body = json!({ "status": "accepted", "user": request.user, "updated": updated, "ignored": ignored });
+    let user_id = subject::user_id(state, project, subject).await?;
     Ok(Ok(Accepted { user_id, values, body }))
 }
 
 fn is_json(content_type: &str) -> bool {
     let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
-}
-
-async fn find_or_create_user(
-    state: &AppState,
-    project: &Project,
-    listener: &Listener,
-    value: &str,
-) -> Result<Result<i64, IngestResponse>, store::Error> {
-    let not_found = || {
-        IngestResponse::error(
-            StatusCode::NOT_FOUND,
-            "user_not_found",
-            format!("project '{}' has no user with {} '{value}'", project.slug, listener.identify_by.as_str()),
-        )
-    };
-    let user_ref = match listener.identify_by {
-        IdentifyBy::Email => Email::parse(value).map(UserRef::Email),
-        IdentifyBy::Username => Username::parse(value).map(UserRef::Username),
-    };
-    let Ok(user_ref) = user_ref else {
-        return Ok(Err(not_found()));
-    };
-    if let Some(user) = state.store.find_project_user(project.id, &user_ref).await? {
-        return Ok(Ok(user.id));
-    }
-    match (listener.unknown_user, user_ref) {
-        (UnknownUserPolicy::Create, UserRef::Email(email)) => Ok(Ok(create_user(state, project, &email).await?)),
-        _ => Ok(Err(not_found())),
-    }
-}
-
-/// Adds a user named only by an email: the username comes from the local part, with a
-/// number appended when it is taken.
-async fn create_user(state: &AppState, project: &Project, email: &Email) -> Result<i64, store::Error> {
-    let local = email.as_str().split('@').next().unwrap_or("user");
-    let base: String =
-        local.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '-' }).take(56).collect();
-    let base = if base.len() < 2 || !base.starts_with(|c: char| c.is_ascii_alphanumeric()) { format!("u{base}x") } else { base };
-    for attempt in 0..20 {
-        let username = if attempt == 0 { base.clone() } else { format!("{base}-{attempt}") };
-        let Ok(new) = UserForCreate::parse(email.as_str(), &username, local) else {
-            break;
-        };
-        match state.store.add_project_user(project.id, &new).await {
-            Ok(user) => return Ok(user.id),
-            Err(store::Error::Conflict(_)) => {
-                // Either the username is taken, or the email exists outside this project.
-                if let Some(user) = state.store.find_project_user(project.id, &UserRef::Email(email.clone())).await? {
-                    return Ok(user.id);
-                }
-            }
-            Err(error) => return Err(error),
-        }
-    }
-    Err(store::Error::Conflict(format!("could not choose a free username for {email}")))
 }
 
 fn replayed(first: &crate::domain::listener::Delivery) -> IngestResponse {

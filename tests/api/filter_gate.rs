@@ -1,0 +1,90 @@
+//! A listener's filter gate: only users matching it are updated; others get a clear 422 that is
+//! recorded, and a user the listener would create is not created when refused.
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::helpers::{error_body, error_fields, spawn_app, TestApp};
+use crate::ingest::{deliveries, send};
+
+/// Project aurora with ada (gets Plan "pro" first) and grace; listener `appdata` gated on the
+/// Plan its own data group holds and on the user's email domain.
+async fn app_with_gate(filter: Value, unknown_user: &str) -> (TestApp, reqwest::Response) {
+    let app = spawn_app().await;
+    app.create_project("Aurora beta", "aurora").await;
+    app.add_user("aurora", "ada@example.com", "ada", "Ada Lovelace").await;
+    app.add_user("aurora", "grace@example.org", "grace", "Grace Hopper").await;
+    let listener = json!({"name": "App data", "key": "appdata", "data_group": "Mobile app", "unknown_user": unknown_user,
+        "fields": [{"label": "Plan", "parameter": "plan", "type": "string"}, {"label": "Sessions", "parameter": "sessions", "type": "integer"}],
+        "filter": filter});
+    let created = app.post_json("/api/v1/projects/aurora/listeners", &listener).await;
+    (app, created)
+}
+
+#[tokio::test]
+async fn only_users_matching_the_gate_are_updated() {
+    let filter = json!({"match": "all", "criteria": [
+        {"data_group": "user account", "field": "EMAIL", "qualifier": "contains", "value": "@example.com"}]});
+    let (app, created) = app_with_gate(filter, "reject").await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let body: Value = created.json().await.unwrap();
+    assert_eq!(body["filter"]["criteria"][0]["data_group"], "User account", "names are spelled as the project spells them");
+
+    assert_eq!(send(&app, "ada@example.com", &json!({"sessions": 1})).await.status(), StatusCode::OK);
+    let refused =
+        error_body(send(&app, "grace@example.org", &json!({"sessions": 1})).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(refused["code"], "user_outside_filter");
+    assert!(refused["message"].as_str().unwrap().contains(r#"Email contains "@example.com""#), "{refused}");
+    assert_eq!(deliveries(&app).await[0]["error_code"], "user_outside_filter", "the refusal is recorded");
+}
+
+#[tokio::test]
+async fn a_gate_may_use_the_listeners_own_fields_as_stored_before_the_delivery() {
+    let filter = json!({"criteria": [{"data_group": "Mobile app", "field": "Plan", "qualifier": "is", "value": "pro"}]});
+    let (app, created) = app_with_gate(filter, "reject").await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    // Nobody has a plan yet, so nobody passes — not even with "pro" in this very request.
+    assert_eq!(send(&app, "ada@example.com", &json!({"plan": "pro"})).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Set it through another listener on the same data group, then the gate opens for ada only.
+    let other = json!({"name": "CRM", "key": "crm", "data_group": "Mobile app",
+        "fields": [{"label": "Plan", "parameter": "plan", "type": "string"}]});
+    assert_eq!(app.post_json("/api/v1/projects/aurora/listeners", &other).await.status(), StatusCode::CREATED);
+    let crm = app
+        .post_raw("/api/v1/projects/aurora/listeners/crm/users/ada@example.com", "application/json", r#"{"plan":"PRO"}"#)
+        .await;
+    assert_eq!(crm.status(), StatusCode::OK);
+    assert_eq!(send(&app, "ada@example.com", &json!({"sessions": 3})).await.status(), StatusCode::OK, "is compares without case");
+    assert_eq!(send(&app, "grace@example.org", &json!({"sessions": 3})).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn a_user_the_gate_refuses_is_not_created() {
+    let filter =
+        json!({"criteria": [{"data_group": "User account", "field": "Email", "qualifier": "contains", "value": "@partner.com"}]});
+    let (app, created) = app_with_gate(filter, "create").await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let refused = send(&app, "stranger@elsewhere.net", &json!({"sessions": 1})).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.get("/api/v1/projects/aurora/users/stranger@elsewhere.net").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(send(&app, "new@partner.com", &json!({"sessions": 1})).await.status(), StatusCode::OK);
+    assert_eq!(app.get("/api/v1/projects/aurora/users/new@partner.com").await.status(), StatusCode::OK);
+    // Values that do not fit leave no new user behind either.
+    assert_eq!(send(&app, "late@partner.com", &json!({"sessions": "many"})).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.get("/api/v1/projects/aurora/users/late@partner.com").await.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn gates_that_do_not_fit_the_project_are_refused_with_every_reason() {
+    let filter = json!({"match": "any", "criteria": [
+        {"data_group": "Mobile app", "field": "Seats", "qualifier": "gt", "value": 1},
+        {"data_group": "Mobile app", "field": "Sessions", "qualifier": "contains", "value": "x"},
+        {"data_group": "Participation", "field": "Joined", "qualifier": "in_last_days", "value": -3}]});
+    let (app, created) = app_with_gate(filter, "reject").await;
+    let error = error_body(created, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(error_fields(&error), ["filter.criteria[0].field", "filter.criteria[1].qualifier", "filter.criteria[2].value"]);
+    assert_eq!(app.get("/api/v1/projects/aurora/listeners/appdata").await.status(), StatusCode::NOT_FOUND, "nothing was created");
+
+    let (_, typo) =
+        app_with_gate(json!({"criteria": [{"data_group": "User account", "field": "Email", "qualifer": "is"}]}), "reject").await;
+    assert_eq!(error_fields(&error_body(typo, StatusCode::UNPROCESSABLE_ENTITY).await), ["filter"]);
+}
