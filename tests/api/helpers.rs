@@ -129,13 +129,17 @@ impl TestApp {
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> Response {
+        self.client.post(self.url(path)).header("X-Api-Key", &self.api_key).json(body).send().await.expect("Failed to send POST")
+    }
+
+    pub async fn patch_json(&self, path: &str, body: &Value) -> Response {
         self.client
-            .post(self.url(path))
+            .patch(self.url(path))
             .header("X-Api-Key", &self.api_key)
             .json(body)
             .send()
             .await
-            .expect("Failed to send POST")
+            .expect("Failed to send PATCH")
     }
 
     /// POSTs a raw body with the given content type.

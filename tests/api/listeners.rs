@@ -13,11 +13,20 @@ fn body(key: &str, fields: Value) -> Value {
 async fn a_created_listener_shows_its_endpoint_and_fields() {
     let app = spawn_app().await;
     app.create_project("Aurora beta", "aurora").await;
-    let response = app.post_json("/api/v1/projects/aurora/listeners", &body("crm", json!([{"label": "Plan", "parameter": "account.plan", "type": "string"}]))).await;
+    let response = app
+        .post_json(
+            "/api/v1/projects/aurora/listeners",
+            &body("crm", json!([{"label": "Plan", "parameter": "account.plan", "type": "string"}])),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let created: Value = response.json().await.unwrap();
     assert_eq!(created["endpoint_url"], format!("{}/api/v1/projects/aurora/listeners/crm/users/VALUE", app.address));
-    assert_eq!(created["fields"], json!([{"label": "Plan", "parameter": "account.plan", "type": "string"}]));
+    let field_id = created["fields"][0]["field_id"].as_i64().expect("a field carries its id, for PATCH");
+    assert_eq!(
+        created["fields"],
+        json!([{"field_id": field_id, "label": "Plan", "parameter": "account.plan", "type": "string"}])
+    );
     assert_eq!((created["enabled"].as_bool(), created["unknown_user"].as_str()), (Some(true), Some("reject")));
     let listed: Value = app.get("/api/v1/projects/aurora/listeners").await.json().await.unwrap();
     assert_eq!(listed["listeners"][0]["key"], "crm");
@@ -31,12 +40,17 @@ async fn invalid_listeners_are_refused_with_every_reason() {
     app.create_project("Aurora beta", "aurora").await;
     let bad = json!({"name": "", "key": "Bad Key", "data_group": "", "fields": [
         {"label": "A", "parameter": "a", "type": "string"}, {"label": "a", "parameter": "a", "type": "integer"}]});
-    let error = error_body(app.post_json("/api/v1/projects/aurora/listeners", &bad).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let error =
+        error_body(app.post_json("/api/v1/projects/aurora/listeners", &bad).await, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(error_fields(&error), ["name", "key", "data_group", "fields[1].label", "fields[1].parameter"]);
     let mut creating_by_username = body("crm", json!([{"label": "A", "parameter": "a", "type": "string"}]));
     creating_by_username["identify_by"] = json!("username");
     creating_by_username["unknown_user"] = json!("create");
-    let error = error_body(app.post_json("/api/v1/projects/aurora/listeners", &creating_by_username).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let error = error_body(
+        app.post_json("/api/v1/projects/aurora/listeners", &creating_by_username).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
     assert_eq!(error_fields(&error), ["unknown_user"]);
     let mut with_filter = body("crm", json!([{"label": "A", "parameter": "a", "type": "string"}]));
     with_filter["filter"] = json!({"all": []});
@@ -53,23 +67,43 @@ async fn keys_are_unique_per_project_and_groups_are_shared() {
     app.create_project("Aurora beta", "aurora").await;
     app.create_project("Borealis beta", "borealis").await;
     let plan = json!([{"label": "Plan", "parameter": "plan", "type": "string"}]);
-    assert_eq!(app.post_json("/api/v1/projects/aurora/listeners", &body("crm", plan.clone())).await.status(), StatusCode::CREATED);
-    let error = error_body(app.post_json("/api/v1/projects/aurora/listeners", &body("crm", plan.clone())).await, StatusCode::CONFLICT).await;
+    assert_eq!(
+        app.post_json("/api/v1/projects/aurora/listeners", &body("crm", plan.clone())).await.status(),
+        StatusCode::CREATED
+    );
+    let error =
+        error_body(app.post_json("/api/v1/projects/aurora/listeners", &body("crm", plan.clone())).await, StatusCode::CONFLICT)
+            .await;
     assert!(error["message"].as_str().unwrap().contains("crm"));
-    assert_eq!(app.post_json("/api/v1/projects/borealis/listeners", &body("crm", plan.clone())).await.status(), StatusCode::CREATED);
+    assert_eq!(
+        app.post_json("/api/v1/projects/borealis/listeners", &body("crm", plan.clone())).await.status(),
+        StatusCode::CREATED
+    );
     // A second listener into the same data group reuses "Plan", but may not change its type.
     let same_field = json!([{"label": "plan", "parameter": "subscription.tier", "type": "string"}]);
-    assert_eq!(app.post_json("/api/v1/projects/aurora/listeners", &body("billing", same_field)).await.status(), StatusCode::CREATED);
+    assert_eq!(
+        app.post_json("/api/v1/projects/aurora/listeners", &body("billing", same_field)).await.status(),
+        StatusCode::CREATED
+    );
     let other_type = json!([{"label": "Plan", "parameter": "tier", "type": "integer"}]);
-    let error = error_body(app.post_json("/api/v1/projects/aurora/listeners", &body("other", other_type)).await, StatusCode::CONFLICT).await;
+    let error =
+        error_body(app.post_json("/api/v1/projects/aurora/listeners", &body("other", other_type)).await, StatusCode::CONFLICT)
+            .await;
     assert!(error["message"].as_str().unwrap().contains("String"), "{error}");
     // Both listeners feed one field: a value sent to either is the same value.
     app.add_user("aurora", "ada@example.com", "ada", "Ada").await;
-    let sent = app.post_raw("/api/v1/projects/aurora/listeners/billing/users/ada@example.com", "application/json", r#"{"subscription":{"tier":"gold"}}"#).await;
+    let sent = app
+        .post_raw(
+            "/api/v1/projects/aurora/listeners/billing/users/ada@example.com",
+            "application/json",
+            r#"{"subscription":{"tier":"gold"}}"#,
+        )
+        .await;
     assert_eq!(sent.status(), StatusCode::OK);
     let project = app.project("aurora").await;
     let crm = app.store.listener(project.id, "crm").await.unwrap().unwrap();
-    let user = app.store.find_project_user(project.id, &inlet::domain::user::UserRef::parse("ada").unwrap()).await.unwrap().unwrap();
+    let user =
+        app.store.find_project_user(project.id, &inlet::domain::user::UserRef::parse("ada").unwrap()).await.unwrap().unwrap();
     let values = app.store.user_values(user.id).await.unwrap();
     assert_eq!(values, [(crm.fields[0].field_id, inlet::domain::fields::FieldValue::String("gold".into()))]);
 }
@@ -82,13 +116,20 @@ async fn deleting_a_listener_keeps_the_data() {
     let plan = json!([{"label": "Plan", "parameter": "plan", "type": "string"}]);
     app.post_json("/api/v1/projects/aurora/listeners", &body("crm", plan)).await;
     app.post_raw("/api/v1/projects/aurora/listeners/crm/users/ada@example.com", "application/json", r#"{"plan":"pro"}"#).await;
-    let deleted = app.client.delete(app.url("/api/v1/projects/aurora/listeners/crm")).header("X-Api-Key", &app.api_key).send().await.unwrap();
+    let deleted = app
+        .client
+        .delete(app.url("/api/v1/projects/aurora/listeners/crm"))
+        .header("X-Api-Key", &app.api_key)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
     assert_eq!(app.get("/api/v1/projects/aurora/listeners/crm").await.status(), StatusCode::NOT_FOUND);
     let gone = app.post_raw("/api/v1/projects/aurora/listeners/crm/users/ada@example.com", "application/json", "{}").await;
     assert_eq!(gone.status(), StatusCode::NOT_FOUND);
     let project = app.project("aurora").await;
-    let user = app.store.find_project_user(project.id, &inlet::domain::user::UserRef::parse("ada").unwrap()).await.unwrap().unwrap();
+    let user =
+        app.store.find_project_user(project.id, &inlet::domain::user::UserRef::parse("ada").unwrap()).await.unwrap().unwrap();
     assert_eq!(app.store.user_values(user.id).await.unwrap().len(), 1);
 }
 
@@ -135,7 +176,8 @@ async fn an_acknowledged_delivery_survives_a_server_kill() {
     server.wait().await.unwrap();
 
     let project = app.project("aurora").await;
-    let user = app.store.find_project_user(project.id, &inlet::domain::user::UserRef::parse("ada").unwrap()).await.unwrap().unwrap();
+    let user =
+        app.store.find_project_user(project.id, &inlet::domain::user::UserRef::parse("ada").unwrap()).await.unwrap().unwrap();
     let values = app.store.user_values(user.id).await.unwrap();
     assert_eq!(values[0].1, inlet::domain::fields::FieldValue::String("plan-19".into()));
     let listener = app.store.listener(project.id, "crm").await.unwrap().unwrap();

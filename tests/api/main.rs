@@ -7,6 +7,7 @@ mod health;
 mod helpers;
 mod import;
 mod ingest;
+mod listener_edit;
 mod listeners;
 mod login;
 mod pages;
