@@ -1,10 +1,12 @@
 //! Editing a listener (PRODUCT.md §3: "Listeners can be edited (add/rename fields), disabled,
-//! and deleted") through `PATCH /api/v1/projects/{project}/listeners/{key}`.
+//! and deleted"): through `PATCH /api/v1/projects/{project}/listeners/{key}`, and through the
+//! edit page and the listener page's Replay buttons, with JavaScript off as a browser posts.
 
+use reqwest::header::{ACCEPT, REFERER};
 use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::{error_body, error_fields, spawn_app, TestApp};
+use crate::helpers::{error_body, error_fields, fetch_page, location, spawn_app, TestApp};
 use inlet::domain::fields::FieldValue;
 use inlet::domain::user::UserRef;
 
@@ -387,4 +389,202 @@ async fn the_openapi_document_describes_the_edit() {
     }
     let field = &document["components"]["schemas"]["FieldPatch"]["properties"];
     assert!(field["field_id"].is_object() && field["type"].is_object(), "{field}");
+}
+
+// ---- The pages: the edit form and the Replay button, as a browser without JavaScript posts ----
+
+/// The `action` of the form that posts to the server function `name`.
+fn form_action(html: &str, name: &str) -> String {
+    let start = html.find(&format!(r#"action="/fn/{name}"#)).unwrap_or_else(|| panic!("no form for {name} in {html}"));
+    let rest = &html[start + r#"action=""#.len()..];
+    rest[..rest.find('"').unwrap()].to_string()
+}
+
+/// Posts a form as a browser with JavaScript off does: urlencoded, accepting HTML, from `page`.
+async fn post_form(app: &TestApp, action: &str, page: &str, form: &[(&str, String)]) -> Response {
+    app.client
+        .post(app.url(action))
+        .header(ACCEPT, "text/html,application/xhtml+xml")
+        .header(REFERER, app.url(page))
+        .form(form)
+        .send()
+        .await
+        .expect("Failed to post the form")
+}
+
+#[tokio::test]
+async fn the_listener_page_links_to_an_edit_page_prefilled_with_the_listener() {
+    let app = app_with_crm().await;
+    let crm = listener(&app, "crm").await;
+    app.login_as_admin().await;
+
+    let detail = app.get_page("/p/aurora/automation/crm").await;
+    let edit = app.get_page("/p/aurora/automation/crm/edit").await;
+
+    assert_eq!(detail.status, StatusCode::OK);
+    assert!(detail.body.contains(r#"href="/p/aurora/automation/crm/edit""#), "{}", detail.body);
+    assert_eq!(edit.status, StatusCode::OK);
+    let html = &edit.body;
+    for expected in [
+        "Edit CRM".to_string(),
+        r#"name="name""#.to_string(),
+        r#"value="CRM""#.to_string(),
+        format!(r#"name="fields[0][field_id]" value="{}""#, field_id(&crm, "Plan")),
+        r#"name="fields[0][label]""#.to_string(),
+        r#"value="Plan""#.to_string(),
+        r#"value="seats""#.to_string(),
+        "Integer".to_string(),
+        r#"name="fields[1][remove]""#.to_string(),
+        r#"name="fields[2][type]""#.to_string(),
+        "+ Add field".to_string(),
+        "Save changes".to_string(),
+    ] {
+        assert!(html.contains(&expected), "the edit page lacks {expected}: {html}");
+    }
+    assert!(!html.contains(r#"name="fields[0][type]""#), "an existing field's type is shown, not editable");
+}
+
+#[tokio::test]
+async fn the_edit_form_saves_without_javascript_and_shows_errors_on_their_row() {
+    let app = app_with_crm().await;
+    let crm = listener(&app, "crm").await;
+    let (plan, seats) = (field_id(&crm, "Plan").to_string(), field_id(&crm, "Seats").to_string());
+    app.login_as_admin().await;
+    let page = "/p/aurora/automation/crm/edit";
+    let action = form_action(&app.get_page(page).await.body, "update_listener");
+    let s = |v: &str| v.to_string();
+
+    // Row 1 is removed; row 2 is the new one; a blank row 3 would be ignored.
+    let saved = post_form(
+        &app,
+        &action,
+        page,
+        &[
+            ("slug", s("aurora")),
+            ("key", s("crm")),
+            ("name", s("CRM sync")),
+            ("unknown_user", s("reject")),
+            ("fields[0][field_id]", plan.clone()),
+            ("fields[0][label]", s("Tier")),
+            ("fields[0][parameter]", s("tier")),
+            ("fields[1][field_id]", seats.clone()),
+            ("fields[1][label]", s("Seats")),
+            ("fields[1][parameter]", s("seats")),
+            ("fields[1][remove]", s("on")),
+            ("fields[2][label]", s("Churned")),
+            ("fields[2][parameter]", s("churned")),
+            ("fields[2][type]", s("boolean")),
+            ("fields[3][label]", s("")),
+            ("fields[3][parameter]", s("")),
+            ("fields[3][type]", s("string")),
+        ],
+    )
+    .await;
+
+    assert_eq!(location(&saved), "/p/aurora/automation/crm", "back to the listener page");
+    let updated = listener(&app, "crm").await;
+    assert_eq!(updated["name"], "CRM sync");
+    let labels: Vec<&str> = updated["fields"].as_array().unwrap().iter().map(|f| f["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["Tier", "Churned"]);
+    assert_eq!(field_id(&updated, "Tier").to_string(), plan);
+
+    // A blank label on row 1 (row 0 removed, so it is entry 0 of the list) is shown on row 1.
+    let refused = post_form(
+        &app,
+        &action,
+        page,
+        &[
+            ("slug", s("aurora")),
+            ("key", s("crm")),
+            ("name", s("CRM sync")),
+            ("unknown_user", s("reject")),
+            ("fields[0][field_id]", plan.clone()),
+            ("fields[0][label]", s("Tier")),
+            ("fields[0][parameter]", s("tier")),
+            ("fields[0][remove]", s("on")),
+            ("fields[1][field_id]", field_id(&updated, "Churned").to_string()),
+            ("fields[1][label]", s(" ")),
+            ("fields[1][parameter]", s("churned")),
+        ],
+    )
+    .await;
+
+    let back = location(&refused);
+    assert!(back.starts_with(&app.url(page)) && back.contains("__err"), "back to the form with the error: {back}");
+    let shown = fetch_page(app.client.get(&back)).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    let row_1 = &shown.body[shown.body.find(r#"name="fields[1][label]""#).expect("row 1")..];
+    let row_1 = &row_1[..row_1.find("</tr>").unwrap()];
+    assert!(row_1.contains("is required and at most 100 characters"), "the error is on row 1: {}", shown.body);
+    assert_eq!(listener(&app, "crm").await, updated, "nothing changed");
+}
+
+#[tokio::test]
+async fn a_project_manager_off_the_team_can_neither_open_nor_post_the_edit() {
+    let app = app_with_crm().await;
+    let before = listener(&app, "crm").await;
+    app.login_as_admin().await;
+    let action = form_action(&app.get_page("/p/aurora/automation/crm/edit").await.body, "update_listener");
+    app.logout().await;
+    app.login_as_project_manager().await;
+
+    let page = app.get_page("/p/aurora/automation/crm/edit").await;
+    let posted = app
+        .client
+        .post(app.url(&action))
+        .form(&[
+            ("slug", "aurora"),
+            ("key", "crm"),
+            ("name", "Taken over"),
+            ("unknown_user", "reject"),
+            ("fields[0][label]", "X"),
+            ("fields[0][parameter]", "x"),
+            ("fields[0][type]", "string"),
+        ])
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(page.body.contains("No access to this project"));
+    assert!(!page.body.contains(r#"value="Plan""#), "no listener data leaks into the 403 page");
+    assert!(!posted.status().is_success());
+    assert!(posted.text().await.unwrap().contains("not on this project"), "the server function refuses");
+    assert_eq!(listener(&app, "crm").await, before);
+}
+
+#[tokio::test]
+async fn a_delivery_replayed_from_the_listener_page_shows_up_as_a_replay() {
+    let app = app_with_crm().await;
+    let rejected = app.post_raw(ENDPOINT, "application/json", r#"{"plan":"pro","seats":"lots"}"#).await;
+    assert_eq!(rejected.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let first: Value = app.get("/api/v1/projects/aurora/listeners/crm/deliveries").await.json().await.unwrap();
+    let original = first["deliveries"][0]["id"].as_i64().unwrap();
+    // The fix: Seats is no longer fed by this listener, so the same payload now fits.
+    let plan = field_id(&listener(&app, "crm").await, "Plan");
+    assert_eq!(
+        patch(&app, json!({"fields": [{"field_id": plan, "label": "Plan", "parameter": "plan"}]})).await.status(),
+        StatusCode::OK
+    );
+    app.login_as_admin().await;
+    let page = "/p/aurora/automation/crm";
+    let html = app.get_page(page).await.body;
+    assert!(html.contains(&format!("Replay delivery #{original}")), "{html}");
+    let action = form_action(&html, "replay_delivery");
+
+    let replayed =
+        post_form(&app, &action, page, &[("slug", "aurora".into()), ("key", "crm".into()), ("delivery", original.to_string())])
+            .await;
+
+    // (server_fn leaves an empty query behind when it strips old error details from the Referer)
+    assert_eq!(location(&replayed).trim_end_matches('?'), app.url(page), "back to the listener page");
+    let after: Value = app.get("/api/v1/projects/aurora/listeners/crm/deliveries").await.json().await.unwrap();
+    let newest = &after["deliveries"][0];
+    assert_eq!(
+        (newest["replay_of"].as_i64(), newest["outcome"].as_str(), newest["status"].as_u64()),
+        (Some(original), Some("accepted"), Some(200))
+    );
+    assert_eq!(values_of_ada(&app).await, [(plan, FieldValue::String("pro".into()))]);
+    let refreshed = app.get_page(page).await;
+    assert!(refreshed.body.contains(&format!("replay of #{original}")), "{}", refreshed.body);
 }

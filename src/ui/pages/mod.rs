@@ -2,6 +2,7 @@
 
 mod automation;
 mod community;
+mod listener_edit;
 mod login;
 mod project_users;
 mod projects;
@@ -9,6 +10,7 @@ mod team;
 mod user_summary;
 
 pub use community::{ApiKeysPage, CommunityReportsPage, StaffPage};
+pub use listener_edit::EditListenerPage;
 pub use login::{LoginPage, NotFoundPage};
 pub use project_users::{AddUserPage, ImportUsersPage, ProjectUsersPage};
 pub use automation::{ListenerDetailPage, NewListenerPage, UserAutomationPage};
