@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::UiError;
 use crate::domain::fields::FieldType;
-use crate::domain::listener::{Delivery, Listener};
+use crate::domain::listener::{Delivery, FieldChange, Listener};
 use crate::domain::user::ProjectUser;
 
 /// One row of the field table in the create form; blank rows are ignored.
@@ -18,6 +18,41 @@ pub struct FieldRow {
     pub parameter: String,
     #[serde(default, rename = "type")]
     pub field_type: String,
+}
+
+/// One row of the field table in the edit form. A row of a mapping the listener has carries
+/// its field's id (hidden) and no type (the type cannot change); a ticked Remove box unmaps
+/// the row; new rows left blank are ignored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct EditFieldRow {
+    #[serde(default)]
+    pub field_id: Option<i64>,
+    #[serde(default)]
+    pub label: String,
+    #[serde(default)]
+    pub parameter: String,
+    #[serde(default, rename = "type")]
+    pub field_type: String,
+    /// Present when the row's Remove box is ticked.
+    #[serde(default)]
+    pub remove: Option<String>,
+}
+
+/// The rows a listener edit is made of, and for each the form row it came from (so errors,
+/// which index the list, can be shown on their row). An unknown type is left out for the
+/// edit's own check to report.
+pub fn field_changes(rows: Vec<EditFieldRow>) -> (Vec<FieldChange>, Vec<usize>) {
+    rows.into_iter()
+        .enumerate()
+        .filter(|(_, row)| {
+            let blank_new = row.field_id.is_none() && row.label.trim().is_empty() && row.parameter.trim().is_empty();
+            row.remove.is_none() && !blank_new
+        })
+        .map(|(index, row)| {
+            let field_type = row.field_id.is_none().then(|| FieldType::parse(&row.field_type)).flatten();
+            (FieldChange { field_id: row.field_id, label: row.label, parameter: row.parameter, field_type }, index)
+        })
+        .unzip()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -121,6 +156,59 @@ pub async fn load_listener_page(slug: String, key: String) -> Result<ListenerPag
 }
 
 #[server(prefix = "/fn")]
+pub async fn load_listener(slug: String, key: String) -> Result<Listener, UiError> {
+    use crate::server::service::{access, listeners};
+    let state = super::context::state();
+    let staff = super::context::staff().await?;
+    let project = access::project_for(&state.store, &staff, &slug).await?;
+    listeners::existing_listener(&state.store, &project, &key).await.map_err(|e| {
+        let error = UiError::from(e);
+        super::context::set_status(&error);
+        error
+    })
+}
+
+#[server(prefix = "/fn")]
+pub async fn update_listener(
+    slug: String,
+    key: String,
+    name: String,
+    unknown_user: String,
+    fields: Vec<EditFieldRow>,
+) -> Result<String, UiError> {
+    use crate::domain::listener::{errors_at_rows, ListenerChanges};
+    use crate::server::error::AppError;
+    use crate::server::service::{access, listeners};
+    let state = super::context::state();
+    let staff = super::context::staff().await?;
+    let project = access::project_for(&state.store, &staff, &slug).await?;
+    let (fields, rows) = field_changes(fields);
+    let changes =
+        ListenerChanges { name: Some(name), unknown_user: Some(unknown_user), fields: Some(fields), ..Default::default() };
+    let listener = listeners::update_listener(&state.store, &project, &key, changes).await.map_err(|error| match error {
+        AppError::Invalid(errors) => UiError::Invalid(errors_at_rows(errors, &rows)),
+        other => other.into(),
+    })?;
+    leptos_axum::redirect(&format!("/p/{}/automation/{}", project.slug, listener.key));
+    Ok(listener.key)
+}
+
+/// Replays a recorded delivery against the listener as it is now; returns the status the
+/// replay got (it is recorded as a new delivery).
+#[server(prefix = "/fn")]
+pub async fn replay_delivery(slug: String, key: String, delivery: i64) -> Result<u16, UiError> {
+    use crate::server::service::{access, ingest, listeners};
+    let state = super::context::state();
+    let staff = super::context::staff().await?;
+    let project = access::project_for(&state.store, &staff, &slug).await?;
+    let listener = listeners::existing_listener(&state.store, &project, &key).await?;
+    let response = ingest::replay(&state, &project, &listener, delivery)
+        .await?
+        .ok_or_else(|| UiError::NotFound(format!("listener '{key}' has no delivery {delivery}")))?;
+    Ok(response.status.as_u16())
+}
+
+#[server(prefix = "/fn")]
 pub async fn set_listener_enabled(slug: String, key: String, enabled: bool) -> Result<(), UiError> {
     use crate::server::service::{access, listeners};
     let state = super::context::state();
@@ -166,4 +254,35 @@ pub async fn load_user_summary(slug: String, user: String) -> Result<UserSummary
         })
         .collect();
     Ok(UserSummary { user: found, groups, history })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(field_id: Option<i64>, label: &str, parameter: &str, field_type: &str, remove: bool) -> EditFieldRow {
+        EditFieldRow {
+            field_id,
+            label: label.into(),
+            parameter: parameter.into(),
+            field_type: field_type.into(),
+            remove: remove.then(|| "on".into()),
+        }
+    }
+
+    #[test]
+    fn removed_and_blank_new_rows_are_left_out_and_the_rest_remember_their_row() {
+        let rows = vec![
+            row(Some(1), "Plan", "plan", "", true),
+            row(Some(2), "", "", "", false),
+            row(None, "", " ", "string", false),
+            row(None, "Churned", "churned", "boolean", false),
+            row(None, "Odd", "odd", "float", false),
+        ];
+        let (changes, from_rows) = field_changes(rows);
+        assert_eq!(from_rows, [1, 3, 4]);
+        assert_eq!(changes[0], FieldChange { field_id: Some(2), label: "".into(), parameter: "".into(), field_type: None });
+        assert_eq!(changes[1].field_type, Some(FieldType::Boolean));
+        assert_eq!(changes[2].field_type, None, "an unknown type is reported by the edit's own check");
+    }
 }

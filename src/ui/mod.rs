@@ -65,6 +65,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/automation") view=UserAutomationPage ssr=SsrMode::Async />
                         <Route path=path!("/automation/new") view=NewListenerPage ssr=SsrMode::Async />
                         <Route path=path!("/automation/:key") view=ListenerDetailPage ssr=SsrMode::Async />
+                        <Route path=path!("/automation/:key/edit") view=EditListenerPage ssr=SsrMode::Async />
                         <Route path=path!("/reports") view=CustomReportsPage ssr=SsrMode::Async />
                         <Route path=path!("/team") view=ProjectTeamPage ssr=SsrMode::Async />
                     </ParentRoute>

@@ -133,6 +133,16 @@ impl TestApp {
         self.client.post(self.url(path)).header("X-Api-Key", &self.api_key).json(body).send().await.expect("Failed to send POST")
     }
 
+    pub async fn patch_json(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .patch(self.url(path))
+            .header("X-Api-Key", &self.api_key)
+            .json(body)
+            .send()
+            .await
+            .expect("Failed to send PATCH")
+    }
+
     /// POSTs a raw body with the given content type.
     pub async fn post_raw(&self, path: &str, content_type: &str, body: impl Into<reqwest::Body>) -> Response {
         self.client

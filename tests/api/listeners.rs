@@ -22,7 +22,11 @@ async fn a_created_listener_shows_its_endpoint_and_fields() {
     assert_eq!(response.status(), StatusCode::CREATED);
     let created: Value = response.json().await.unwrap();
     assert_eq!(created["endpoint_url"], format!("{}/api/v1/projects/aurora/listeners/crm/users/VALUE", app.address));
-    assert_eq!(created["fields"], json!([{"label": "Plan", "parameter": "account.plan", "type": "string"}]));
+    let field_id = created["fields"][0]["field_id"].as_i64().expect("a field carries its id, for PATCH");
+    assert_eq!(
+        created["fields"],
+        json!([{"field_id": field_id, "label": "Plan", "parameter": "account.plan", "type": "string"}])
+    );
     assert_eq!((created["enabled"].as_bool(), created["unknown_user"].as_str()), (Some(true), Some("reject")));
     let listed: Value = app.get("/api/v1/projects/aurora/listeners").await.json().await.unwrap();
     assert_eq!(listed["listeners"][0]["key"], "crm");

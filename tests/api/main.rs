@@ -10,6 +10,7 @@ mod helpers;
 mod import;
 mod ingest;
 mod key_addresses;
+mod listener_edit;
 mod listeners;
 mod login;
 mod pages;

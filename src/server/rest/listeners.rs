@@ -12,7 +12,7 @@ use super::body::JsonBody;
 use crate::domain::fields::FieldType;
 use crate::domain::filter::Filter;
 use crate::domain::listener::Delivery;
-use crate::domain::listener::{FieldMapping, Listener};
+use crate::domain::listener::{FieldChange, FieldMapping, Listener, ListenerChanges};
 use crate::domain::project::Project;
 use crate::server::auth::ApiCaller;
 use crate::server::error::{AppError, AppResult};
@@ -71,14 +71,70 @@ fn reject() -> String {
     "reject".into()
 }
 
+/// Changes to a listener; members left out stay as they are.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListenerPatch {
     pub enabled: Option<bool>,
+    pub name: Option<String>,
+    /// reject (404 for unknown users) or create (add them; needs identify_by email).
+    pub unknown_user: Option<String>,
+    /// The complete new list of mappings. An entry with `field_id` is a mapping the listener
+    /// has (its label renames the data group's field; its type cannot change); one without
+    /// is a new mapping, to the group's field of that label (same type) or a new field.
+    /// Mappings left out are unmapped: the field and its stored values stay in the group.
+    pub fields: Option<Vec<FieldPatch>>,
+    /// Fixed: the endpoint URL is made of it. Accepted only unchanged (422 otherwise).
+    pub key: Option<String>,
+    /// Fixed: senders name users this way. Accepted only unchanged (422 otherwise).
+    pub identify_by: Option<String>,
+    /// Fixed: the fields and their values belong to it. Accepted only unchanged (422 otherwise).
+    pub data_group: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FieldPatch {
+    /// The field of a mapping this listener has (from GET); leave out to add a mapping.
+    pub field_id: Option<i64>,
+    pub label: String,
+    /// The member of the posted JSON: a name, or a dotted path such as `account.plan`.
+    pub parameter: String,
+    /// boolean, datetime, integer or string: required for a new mapping; for an existing one,
+    /// only its current type.
+    #[serde(rename = "type")]
+    #[schema(value_type = Option<String>)]
+    pub field_type: Option<FieldType>,
+}
+
+impl From<ListenerPatch> for ListenerChanges {
+    fn from(patch: ListenerPatch) -> Self {
+        ListenerChanges {
+            name: patch.name,
+            unknown_user: patch.unknown_user,
+            enabled: patch.enabled,
+            fields: patch.fields.map(|fields| {
+                fields
+                    .into_iter()
+                    .map(|f| FieldChange {
+                        field_id: f.field_id,
+                        label: f.label,
+                        parameter: f.parameter,
+                        field_type: f.field_type,
+                    })
+                    .collect()
+            }),
+            key: patch.key,
+            identify_by: patch.identify_by,
+            data_group: patch.data_group,
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ListenerFieldBody {
+    /// Names this mapping in a PATCH.
+    pub field_id: i64,
     pub label: String,
     pub parameter: String,
     #[serde(rename = "type")]
@@ -123,7 +179,12 @@ impl ListenerBody {
             fields: listener
                 .fields
                 .into_iter()
-                .map(|f| ListenerFieldBody { label: f.label, parameter: f.parameter, field_type: f.field_type.as_str().into() })
+                .map(|f| ListenerFieldBody {
+                    field_id: f.field_id,
+                    label: f.label,
+                    parameter: f.parameter,
+                    field_type: f.field_type.as_str().into(),
+                })
                 .collect(),
             created_at: listener.created_at,
             updated_at: listener.updated_at,
@@ -238,8 +299,14 @@ pub async fn show(
 }
 
 #[utoipa::path(patch, path = "/api/v1/projects/{project}/listeners/{key}", request_body = ListenerPatch, tag = "listeners",
+    description = "Renames, re-maps, adds or unmaps fields, changes the name or the unknown-user policy, enables or disables. \
+        All of it is written at once or not at all.",
     params(("project" = String, Path), ("key" = String, Path)), security(("api_key" = [])),
-    responses((status = 200, body = ListenerBody), (status = 404, body = super::openapi::ErrorBody)))]
+    responses((status = 200, body = ListenerBody, description = "the listener as it is now"),
+        (status = 400, body = super::openapi::ErrorBody, description = "malformed JSON or an unknown member"),
+        (status = 404, body = super::openapi::ErrorBody),
+        (status = 409, body = super::openapi::ErrorBody, description = "a new label is taken in the data group, or a reused field has another type"),
+        (status = 422, body = super::openapi::ErrorBody, description = "every invalid value, by field, e.g. fields[2].label")))]
 pub async fn update(
     State(state): State<AppState>,
     _caller: ApiCaller,
@@ -247,11 +314,7 @@ pub async fn update(
     JsonBody(patch): JsonBody<ListenerPatch>,
 ) -> AppResult<Json<ListenerBody>> {
     let project = access::existing_project(&state.store, &slug).await?;
-    let listener = listeners::existing_listener(&state.store, &project, &key).await?;
-    if let Some(enabled) = patch.enabled {
-        state.store.set_listener_enabled(listener.id, enabled).await?;
-    }
-    let listener = listeners::existing_listener(&state.store, &project, &key).await?;
+    let listener = listeners::update_listener(&state.store, &project, &key, patch.into()).await?;
     Ok(Json(ListenerBody::new(&state.base_url, &project, listener)))
 }
 

@@ -1,7 +1,9 @@
 //! External listeners of a project.
 
 use crate::domain::filter::Filter;
-use crate::domain::listener::{FieldMapping, IdentifyBy, Listener, ListenerForCreate, UnknownUserPolicy};
+use crate::domain::listener::{
+    FieldMapping, IdentifyBy, Listener, ListenerChanges, ListenerForCreate, ListenerForUpdate, UnknownUserPolicy,
+};
 use crate::domain::project::Project;
 use crate::server::error::{AppError, AppResult};
 use crate::server::store::Store;
@@ -32,6 +34,16 @@ pub async fn create_listener(store: &Store, project: &Project, input: ListenerIn
     }
     let listener = store.create_listener(project.id, &new, input.sealed_signing_secret.as_deref()).await?;
     tracing::info!(project = %project.slug, listener = %listener.key, fields = listener.fields.len(), "listener created");
+    Ok(listener)
+}
+
+/// Edits the listener with this key: 404 when there is none, 422 with every problem, 409
+/// when a label is taken in the data group or a reused field has another type.
+pub async fn update_listener(store: &Store, project: &Project, key: &str, changes: ListenerChanges) -> AppResult<Listener> {
+    let current = existing_listener(store, project, key).await?;
+    let update = ListenerForUpdate::parse(&current, changes)?;
+    let listener = store.update_listener(current.id, &update).await?;
+    tracing::info!(project = %project.slug, listener = %listener.key, fields = listener.fields.len(), "listener updated");
     Ok(listener)
 }
 

@@ -7,7 +7,8 @@ use super::{conflict_on_unique, on_pool, BeginWrite, Error, Result, Store};
 use crate::domain::fields::FieldType;
 use crate::domain::filter::{Criterion, Filter, Qualifier};
 use crate::domain::listener::{
-    GroupField, IdentifyBy, Listener, ListenerField, ListenerForCreate, ListenerType, UnknownUserPolicy,
+    FieldEdit, FieldMapping, GroupField, IdentifyBy, Listener, ListenerField, ListenerForCreate, ListenerForUpdate, ListenerType,
+    UnknownUserPolicy,
 };
 
 #[derive(sqlx::FromRow)]
@@ -93,6 +94,52 @@ const LISTENER_SELECT: &str = "SELECT l.id, l.project_id, l.key, l.name, l.data_
 const FIELD_SELECT: &str = "SELECT lf.listener_id, f.id AS field_id, f.label, lf.parameter, f.field_type
     FROM listener_fields lf JOIN fields f ON f.id = lf.field_id JOIN listeners l ON l.id = lf.listener_id";
 
+/// The id of the field labelled `$mapping.label` (any case) in data group `$group_id`,
+/// created at the end of the group when missing. An existing field must have the mapping's
+/// type: its stored values have it. Shared by create and update; expands inside `on_pool!`
+/// against the open transaction `$tx` of either backend, to a `Result<i64>`.
+macro_rules! find_or_create_field {
+    ($tx:ident, $group_id:expr, $group_label:expr, $mapping:expr, $now:expr) => {
+        async {
+            let mapping: &FieldMapping = $mapping;
+            let existing: Option<(i64, String)> =
+                sqlx::query_as("SELECT id, field_type FROM fields WHERE data_group_id = $1 AND LOWER(label) = LOWER($2)")
+                    .bind($group_id)
+                    .bind(&mapping.label)
+                    .fetch_optional(&mut *$tx)
+                    .await?;
+            match existing {
+                Some((_, field_type)) if field_type != mapping.field_type.as_str() => {
+                    let existing_type = FieldType::parse(&field_type).map_or("another type", |t| t.label());
+                    Err(Error::Conflict(format!(
+                        "field '{}' already exists in data group '{}' as {existing_type}",
+                        mapping.label, $group_label
+                    )))
+                }
+                Some((id, _)) => Ok(id),
+                None => {
+                    let next_position: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM fields WHERE data_group_id = $1")
+                        .bind($group_id)
+                        .fetch_one(&mut *$tx)
+                        .await?;
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO fields (data_group_id, label, field_type, position, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                    )
+                    .bind($group_id)
+                    .bind(&mapping.label)
+                    .bind(mapping.field_type.as_str())
+                    .bind(next_position)
+                    .bind($now)
+                    .fetch_one(&mut *$tx)
+                    .await?;
+                    Ok::<i64, Error>(id)
+                }
+            }
+        }
+        .await
+    };
+}
+
 impl Store {
     /// Creates a listener, its data group when new, and the fields it feeds when new. A field
     /// that already exists in the group (same label, any case) is reused and must keep its type.
@@ -142,38 +189,7 @@ impl Store {
             .await
             .map_err(conflict_on_unique(format!("a listener with key '{}' already exists in this project", new.key)))?;
             for (position, mapping) in new.fields.iter().enumerate() {
-                let existing: Option<(i64, String)> =
-                    sqlx::query_as("SELECT id, field_type FROM fields WHERE data_group_id = $1 AND LOWER(label) = LOWER($2)")
-                        .bind(group_id)
-                        .bind(&mapping.label)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                let field_id = match existing {
-                    Some((_, field_type)) if field_type != mapping.field_type.as_str() => {
-                        let existing_type = FieldType::parse(&field_type).map_or("another type", |t| t.label());
-                        return Err(Error::Conflict(format!(
-                            "field '{}' already exists in data group '{}' as {existing_type}",
-                            mapping.label, new.data_group
-                        )));
-                    }
-                    Some((id, _)) => id,
-                    None => {
-                        let next_position: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM fields WHERE data_group_id = $1")
-                            .bind(group_id)
-                            .fetch_one(&mut *tx)
-                            .await?;
-                        sqlx::query_scalar(
-                            "INSERT INTO fields (data_group_id, label, field_type, position, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                        )
-                        .bind(group_id)
-                        .bind(&mapping.label)
-                        .bind(mapping.field_type.as_str())
-                        .bind(next_position)
-                        .bind(now)
-                        .fetch_one(&mut *tx)
-                        .await?
-                    }
-                };
+                let field_id = find_or_create_field!(tx, group_id, &new.data_group, mapping, now)?;
                 sqlx::query("INSERT INTO listener_fields (listener_id, field_id, parameter, position) VALUES ($1, $2, $3, $4)")
                     .bind(listener_id)
                     .bind(field_id)
@@ -273,6 +289,82 @@ impl Store {
         Ok(sealed.flatten())
     }
 
+    /// Applies a checked edit in one transaction, bumping `updated_at`: the settings, then
+    /// the fields. Renamed fields keep every label of the data group unique, ignoring case
+    /// (else `Conflict`, and nothing is written); new mappings reuse the group's field of the
+    /// same label, as `create_listener` does; the new list replaces the old one. A field left
+    /// out is only unmapped: it and its stored values stay in the data group.
+    pub async fn update_listener(&self, listener_id: i64, update: &ListenerForUpdate) -> Result<Listener> {
+        let now = Utc::now();
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let (group_id, group_label): (i64, String) = sqlx::query_as(
+                "SELECT g.id, g.label FROM listeners l JOIN data_groups g ON g.id = l.data_group_id WHERE l.id = $1",
+            )
+            .bind(listener_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(Error::NotFound)?;
+            sqlx::query(
+                "UPDATE listeners SET name = COALESCE($1, name), unknown_user = COALESCE($2, unknown_user),
+                    enabled = COALESCE($3, enabled), updated_at = $4 WHERE id = $5",
+            )
+            .bind(update.name.as_deref())
+            .bind(update.unknown_user.map(|policy| policy.as_str()))
+            .bind(update.enabled)
+            .bind(now)
+            .bind(listener_id)
+            .execute(&mut *tx)
+            .await?;
+            if let Some(edits) = &update.fields {
+                let group_fields: Vec<(i64, String)> = sqlx::query_as("SELECT id, label FROM fields WHERE data_group_id = $1")
+                    .bind(group_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let renames = renamed_fields(&group_fields, edits, &group_label)?;
+                // Two steps, so that two fields may swap labels without the unique index
+                // seeing a duplicate half-way. The interim label cannot be typed in a form.
+                for (field_id, _) in &renames {
+                    sqlx::query("UPDATE fields SET label = $1 WHERE id = $2")
+                        .bind(format!("\u{1}renaming {field_id}"))
+                        .bind(field_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                for (field_id, label) in &renames {
+                    sqlx::query("UPDATE fields SET label = $1 WHERE id = $2")
+                        .bind(label)
+                        .bind(field_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(conflict_on_unique(format!("data group '{group_label}' already has a field '{label}'")))?;
+                }
+                sqlx::query("DELETE FROM listener_fields WHERE listener_id = $1").bind(listener_id).execute(&mut *tx).await?;
+                for (position, edit) in edits.iter().enumerate() {
+                    let (field_id, parameter) = match edit {
+                        FieldEdit::Existing { field_id, parameter, .. } => (*field_id, parameter),
+                        FieldEdit::New(mapping) => {
+                            (find_or_create_field!(tx, group_id, &group_label, mapping, now)?, &mapping.parameter)
+                        }
+                    };
+                    sqlx::query(
+                        "INSERT INTO listener_fields (listener_id, field_id, parameter, position) VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(listener_id)
+                    .bind(field_id)
+                    .bind(parameter)
+                    .bind(position as i64)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(conflict_on_unique("a field or parameter is mapped twice; reload the listener and try again"))?;
+                }
+            }
+            tx.commit().await?;
+        });
+        self.changed(Change::Listeners).await;
+        self.listener_by_id(listener_id).await?.ok_or(Error::NotFound)
+    }
+
     /// Deletes a listener and its deliveries; the data group, fields and stored values stay.
     pub async fn delete_listener(&self, listener_id: i64) -> Result<()> {
         on_pool!(self, |pool| sqlx::query("DELETE FROM listeners WHERE id = $1")
@@ -282,5 +374,81 @@ impl Store {
             .map(|_| ()))?;
         self.changed(Change::Listeners).await;
         Ok(())
+    }
+}
+
+/// The existing mappings whose label changes, as (field id, new label), after checking that
+/// the data group's labels stay unique, ignoring case, once every rename is done (so two
+/// fields may swap labels in one edit).
+fn renamed_fields<'a>(
+    group_fields: &'a [(i64, String)],
+    edits: &'a [FieldEdit],
+    group_label: &str,
+) -> Result<Vec<(i64, &'a str)>> {
+    let mut renames = Vec::new();
+    for edit in edits {
+        let FieldEdit::Existing { field_id, label, .. } = edit else { continue };
+        let Some((_, current)) = group_fields.iter().find(|(id, _)| id == field_id) else {
+            return Err(Error::Conflict(format!(
+                "field {field_id} is no longer in data group '{group_label}'; reload the listener and try again"
+            )));
+        };
+        if current != label {
+            renames.push((*field_id, label.as_str()));
+        }
+    }
+    let label_after =
+        |id: i64, current: &'a str| renames.iter().find(|(renamed, _)| *renamed == id).map_or(current, |(_, new)| *new);
+    for (field_id, label) in &renames {
+        let clash = group_fields
+            .iter()
+            .filter(|(id, _)| id != field_id)
+            .map(|(id, current)| label_after(*id, current))
+            .find(|other| other.to_lowercase() == label.to_lowercase());
+        if let Some(clash) = clash {
+            let old = group_fields.iter().find(|(id, _)| id == field_id).map_or("", |(_, l)| l.as_str());
+            return Err(Error::Conflict(format!(
+                "cannot rename '{old}' to '{label}': data group '{group_label}' already has a field '{clash}'"
+            )));
+        }
+    }
+    Ok(renames)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn existing(field_id: i64, label: &str) -> FieldEdit {
+        FieldEdit::Existing { field_id, label: label.into(), parameter: label.to_lowercase() }
+    }
+
+    fn group() -> Vec<(i64, String)> {
+        vec![(1, "Plan".into()), (2, "Seats".into()), (3, "Region".into())]
+    }
+
+    #[test]
+    fn only_changed_labels_are_renames() {
+        let edits = [existing(1, "Plan"), existing(2, "Licences"), existing(3, "region")];
+        assert_eq!(renamed_fields(&group(), &edits, "CRM").unwrap(), [(2, "Licences"), (3, "region")]);
+    }
+
+    #[test]
+    fn a_rename_may_not_take_another_fields_label_in_any_case() {
+        // Field 3 is not in the list (unmapped) but still in the group.
+        let error = renamed_fields(&group(), &[existing(1, "REGION")], "CRM").unwrap_err();
+        let Error::Conflict(message) = error else { panic!("expected a conflict") };
+        assert_eq!(message, "cannot rename 'Plan' to 'REGION': data group 'CRM' already has a field 'Region'");
+    }
+
+    #[test]
+    fn two_fields_may_swap_labels() {
+        let edits = [existing(1, "Seats"), existing(2, "Plan")];
+        assert_eq!(renamed_fields(&group(), &edits, "CRM").unwrap(), [(1, "Seats"), (2, "Plan")]);
+    }
+
+    #[test]
+    fn a_field_gone_from_the_group_is_a_conflict() {
+        assert!(matches!(renamed_fields(&group(), &[existing(9, "Nine")], "CRM"), Err(Error::Conflict(_))));
     }
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::listeners::{list_listeners, load_listener_page, CreateListener, SetListenerEnabled};
+use crate::api::listeners::{list_listeners, load_listener_page, CreateListener, ReplayDelivery, SetListenerEnabled};
 use crate::domain::fields::FieldType;
 use crate::domain::listener::Delivery;
 use crate::ui::components::{outcome, ActionOutcome, ErrorNote, FieldError, When};
@@ -177,7 +177,11 @@ pub fn ListenerDetailPage() -> impl IntoView {
     let params = use_params_map();
     let key = move || params.read().get("key").unwrap_or_default();
     let toggle = ServerAction::<SetListenerEnabled>::new();
-    let page = Resource::new(move || (slug(), key(), toggle.version().get()), |(slug, key, _)| load_listener_page(slug, key));
+    let replay = ServerAction::<ReplayDelivery>::new();
+    let page = Resource::new(
+        move || (slug(), key(), toggle.version().get(), replay.version().get()),
+        |(slug, key, _, _)| load_listener_page(slug, key),
+    );
     view! {
         <Title text="External listener" />
         <Suspense fallback=|| view! { <p class="loading">"Loading listener…"</p> }>
@@ -191,12 +195,16 @@ pub fn ListenerDetailPage() -> impl IntoView {
                             example_body(&listener.fields.iter().map(|f| (f.parameter.as_str(), f.field_type)).collect::<Vec<_>>()),
                         );
                         let enabled = listener.enabled;
+                        let listener_key = listener.key.clone();
                         view! {
                             <header class="page-header">
                                 <p class="crumbs"><a href=format!("/p/{}/automation", slug())>"User automation"</a>" › "{listener.key.clone()}</p>
                                 <h1>{listener.name.clone()}</h1>
                                 <p class="muted">{format!("{} listener feeding data group “{}”, identifying users by {}.",
                                     listener.listener_type.label(), listener.data_group, listener.identify_by.as_str())}</p>
+                                <div class="actions">
+                                    <a class="button" href=format!("/p/{}/automation/{}/edit", slug(), listener.key)>"Edit"</a>
+                                </div>
                             </header>
                             <section class="panel">
                                 <h2>"Endpoint"</h2>
@@ -230,7 +238,7 @@ pub fn ListenerDetailPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </section>
-                            <Deliveries deliveries=data.deliveries />
+                            <Deliveries deliveries=data.deliveries slug=slug() key=listener_key replay />
                         }.into_any()
                     }
                     Err(error) => view! { <ErrorNote error /> }.into_any(),
@@ -240,28 +248,43 @@ pub fn ListenerDetailPage() -> impl IntoView {
     }
 }
 
+/// The recent deliveries, newest first, each with a Replay button: the payload is sent again
+/// to the listener as it is now, and the replay shows up as a new delivery ("replay of #N").
 #[component]
-fn Deliveries(deliveries: Vec<Delivery>) -> impl IntoView {
+fn Deliveries(deliveries: Vec<Delivery>, slug: String, key: String, replay: ServerAction<ReplayDelivery>) -> impl IntoView {
+    let replayed = outcome(replay);
     view! {
         <section class="panel">
             <h2>"Recent deliveries"</h2>
+            <ActionOutcome value=replayed success=|status| format!("Replayed: the listener answered {status}.") />
             {if deliveries.is_empty() {
                 view! { <p class="empty">"Nothing received yet."</p> }.into_any()
             } else {
                 view! {
                     <table class="grid compact deliveries">
-                        <thead><tr><th>"Received"</th><th>"User"</th><th>"Status"</th><th>"Error"</th><th>"Payload"</th></tr></thead>
+                        <thead><tr><th class="num">"#"</th><th>"Received"</th><th>"User"</th><th>"Status"</th><th>"Error"</th><th>"Payload"</th><th></th></tr></thead>
                         <tbody>
                             {deliveries.into_iter().map(|d| {
                                 let error = (!d.accepted).then(|| error_message(&d.response));
+                                let (slug, key) = (slug.clone(), key.clone());
                                 view! {
                                     <tr class:rejected=!d.accepted>
+                                        <td class="num">{format!("#{}", d.id)}</td>
                                         <td><When at=d.received_at /></td>
                                         <td>{d.user_ref}</td>
                                         <td><span class=if d.accepted { "badge badge-active" } else { "badge badge-removed" }>{d.status}</span>
                                             {d.replay_of.map(|id| format!(" replay of #{id}"))}</td>
                                         <td>{error}</td>
                                         <td><details><summary>"Payload"</summary><pre class="code">{d.payload}</pre></details></td>
+                                        <td>
+                                            <ActionForm action=replay>
+                                                <input type="hidden" name="slug" value=slug />
+                                                <input type="hidden" name="key" value=key />
+                                                <input type="hidden" name="delivery" value=d.id.to_string() />
+                                                <button type="submit" class="button-quiet" aria-label=format!("Replay delivery #{}", d.id)
+                                                    disabled=move || replay.pending().get()>"Replay"</button>
+                                            </ActionForm>
+                                        </td>
                                     </tr>
                                 }
                             }).collect_view()}

@@ -2,6 +2,7 @@
 
 mod automation;
 mod community;
+mod listener_edit;
 mod login;
 mod project_users;
 mod projects;
@@ -10,6 +11,7 @@ mod user_summary;
 
 pub use automation::{ListenerDetailPage, NewListenerPage, UserAutomationPage};
 pub use community::{ApiKeysPage, CommunityReportsPage, StaffPage};
+pub use listener_edit::EditListenerPage;
 pub use login::{LoginPage, NotFoundPage};
 pub use project_users::{AddUserPage, ImportUsersPage, ProjectUsersPage};
 pub use projects::{CustomReportsPage, ProjectHome, ProjectsPage};
