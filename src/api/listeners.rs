@@ -185,10 +185,13 @@ pub async fn update_listener(
     let (fields, rows) = field_changes(fields);
     let changes =
         ListenerChanges { name: Some(name), unknown_user: Some(unknown_user), fields: Some(fields), ..Default::default() };
-    let listener = listeners::update_listener(&state.store, &project, &key, changes).await.map_err(|error| match error {
-        AppError::Invalid(errors) => UiError::Invalid(errors_at_rows(errors, &rows)),
-        other => other.into(),
-    })?;
+    let listener =
+        listeners::update_listener(&state.store, state.secret_key.as_ref(), &project, &key, changes).await.map_err(|error| {
+            match error {
+                AppError::Invalid(errors) => UiError::Invalid(errors_at_rows(errors, &rows)),
+                other => other.into(),
+            }
+        })?;
     leptos_axum::redirect(&format!("/p/{}/automation/{}", project.slug, listener.key));
     Ok(listener.key)
 }

@@ -88,3 +88,36 @@ async fn gates_that_do_not_fit_the_project_are_refused_with_every_reason() {
         app_with_gate(json!({"criteria": [{"data_group": "User account", "field": "Email", "qualifer": "is"}]}), "reject").await;
     assert_eq!(error_fields(&error_body(typo, StatusCode::UNPROCESSABLE_ENTITY).await), ["filter"]);
 }
+
+#[tokio::test]
+async fn a_gate_can_be_set_changed_with_a_rename_and_removed_by_patch() {
+    let (app, created) = app_with_gate(Value::Null, "reject").await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let listener: Value = app.get("/api/v1/projects/aurora/listeners/appdata").await.json().await.unwrap();
+    assert_eq!(listener["filter"], Value::Null);
+    let plan_id = listener["fields"][0]["field_id"].clone();
+
+    // Rename Plan to Tier and gate on the new name in the same edit.
+    let patch = json!({
+        "fields": [{"field_id": plan_id, "label": "Tier", "parameter": "plan"}, {"field_id": listener["fields"][1]["field_id"], "label": "Sessions", "parameter": "sessions"}],
+        "filter": {"criteria": [{"data_group": "Mobile app", "field": "Tier", "qualifier": "is_empty"}]}});
+    let patched = app.patch_json("/api/v1/projects/aurora/listeners/appdata", &patch).await;
+    assert_eq!(patched.status(), StatusCode::OK);
+    assert_eq!(patched.json::<Value>().await.unwrap()["filter"]["criteria"][0]["field"], "Tier");
+    assert_eq!(send(&app, "ada@example.com", &json!({"plan": "pro"})).await.status(), StatusCode::OK, "no tier yet: passes");
+    let refused =
+        error_body(send(&app, "ada@example.com", &json!({"sessions": 2})).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(refused["code"], "user_outside_filter", "the gate applies at once");
+
+    let bad = app
+        .patch_json(
+            "/api/v1/projects/aurora/listeners/appdata",
+            &json!({"filter": {"criteria": [{"data_group": "Mobile app", "field": "Plan", "qualifier": "is_empty"}]}}),
+        )
+        .await;
+    assert_eq!(error_fields(&error_body(bad, StatusCode::UNPROCESSABLE_ENTITY).await), ["filter.criteria[0].field"]);
+
+    let removed = app.patch_json("/api/v1/projects/aurora/listeners/appdata", &json!({"filter": null})).await;
+    assert_eq!(removed.json::<Value>().await.unwrap()["filter"], Value::Null);
+    assert_eq!(send(&app, "ada@example.com", &json!({"sessions": 2})).await.status(), StatusCode::OK);
+}

@@ -112,3 +112,23 @@ async fn without_an_installation_key_secrets_are_refused_and_nothing_is_created(
     assert_eq!(app.get("/api/v1/projects/aurora/listeners/signed").await.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.get("/api/v1/projects/aurora/listeners/appdata").await.json::<Value>().await.unwrap()["signed"], false);
 }
+
+#[tokio::test]
+async fn a_secret_can_be_set_and_removed_by_patch() {
+    let app = app_with_key().await;
+    let patch = |body: Value| {
+        let app = &app;
+        async move { app.patch_json("/api/v1/projects/aurora/listeners/appdata", &body).await.json::<Value>().await.unwrap() }
+    };
+    assert_eq!(patch(json!({"signing_secret": "patched-secret-0001"})).await["signed"], true);
+    let body = r#"{"sessions": 4}"#;
+    let now = chrono::Utc::now().timestamp();
+    assert_eq!(post_signed(&app, body, now, None).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        post_signed(&app, body, now, Some(&sign("patched-secret-0001", now, body.as_bytes()))).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(patch(json!({"name": "Renamed"})).await["signed"], true, "leaving it out keeps the secret");
+    assert_eq!(patch(json!({"signing_secret": null})).await["signed"], false);
+    assert_eq!(post_signed(&app, body, now, None).await.status(), StatusCode::OK);
+}

@@ -90,6 +90,19 @@ pub struct ListenerPatch {
     pub identify_by: Option<String>,
     /// Fixed: the fields and their values belong to it. Accepted only unchanged (422 otherwise).
     pub data_group: Option<String>,
+    /// A new gate (same shape as at creation), or null to let everyone through.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Object>)]
+    pub filter: Option<Option<Filter>>,
+    /// A new signing secret, or null to stop requiring signatures.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub signing_secret: Option<Option<String>>,
+}
+
+/// Tells a member sent as null (`Some(None)`) from one left out (`None`, the default).
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -127,6 +140,8 @@ impl From<ListenerPatch> for ListenerChanges {
             key: patch.key,
             identify_by: patch.identify_by,
             data_group: patch.data_group,
+            filter: patch.filter,
+            signing_secret: patch.signing_secret,
         }
     }
 }
@@ -314,7 +329,7 @@ pub async fn update(
     JsonBody(patch): JsonBody<ListenerPatch>,
 ) -> AppResult<Json<ListenerBody>> {
     let project = access::existing_project(&state.store, &slug).await?;
-    let listener = listeners::update_listener(&state.store, &project, &key, patch.into()).await?;
+    let listener = listeners::update_listener(&state.store, state.secret_key.as_ref(), &project, &key, patch.into()).await?;
     Ok(Json(ListenerBody::new(&state.base_url, &project, listener)))
 }
 

@@ -6,6 +6,8 @@ use crate::domain::listener::{
 };
 use crate::domain::project::Project;
 use crate::server::error::{AppError, AppResult};
+use crate::server::secrets::SecretKey;
+use crate::server::service::signing;
 use crate::server::store::Store;
 
 /// A listener as submitted by a form or the API, before parsing.
@@ -39,9 +41,31 @@ pub async fn create_listener(store: &Store, project: &Project, input: ListenerIn
 
 /// Edits the listener with this key: 404 when there is none, 422 with every problem, 409
 /// when a label is taken in the data group or a reused field has another type.
-pub async fn update_listener(store: &Store, project: &Project, key: &str, changes: ListenerChanges) -> AppResult<Listener> {
+/// Applies an edit; a new gate is checked against the project's fields as the edit leaves
+/// them, a new signing secret sealed with `secret_key`.
+pub async fn update_listener(
+    store: &Store,
+    secret_key: Option<&SecretKey>,
+    project: &Project,
+    key: &str,
+    changes: ListenerChanges,
+) -> AppResult<Listener> {
     let current = existing_listener(store, project, key).await?;
-    let update = ListenerForUpdate::parse(&current, changes)?;
+    let (filter, secret) = (changes.filter.clone(), changes.signing_secret.clone());
+    let mut update = ListenerForUpdate::parse(&current, changes)?;
+    update.filter = match filter {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(filter)) => {
+            let schema = update.gate_schema(&current, &store.project_fields(project.id).await?);
+            Some(Some(filter.check(&schema)?.to_filter()))
+        }
+    };
+    update.sealed_signing_secret = match secret.as_ref().map(|s| s.as_deref()) {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(secret)) => Some(Some(signing::seal(secret_key, &signing::parse_signing_secret(secret)?)?)),
+    };
     let listener = store.update_listener(current.id, &update).await?;
     tracing::info!(project = %project.slug, listener = %listener.key, fields = listener.fields.len(), "listener updated");
     Ok(listener)

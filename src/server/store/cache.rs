@@ -74,10 +74,17 @@ impl Change {
     }
 }
 
+/// A value and when it was loaded.
+type Cached<T> = (Instant, T);
+/// A project slug and a listener key.
+type RouteKey = (String, String);
+
 #[derive(Debug, Default)]
 pub(crate) struct Caches {
-    routes: RwLock<HashMap<(String, String), (Instant, Arc<Route>)>>,
-    keys: RwLock<HashMap<String, (Instant, ActiveKey)>>,
+    /// By (project slug, listener key).
+    routes: RwLock<HashMap<RouteKey, Cached<Arc<Route>>>>,
+    /// By key prefix.
+    keys: RwLock<HashMap<String, Cached<ActiveKey>>>,
     /// Requests per key not yet written: count and latest use.
     usage: Mutex<HashMap<i64, (i64, DateTime<Utc>)>>,
 }

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{on_pool, BeginWrite, Result, Store};
+use super::{on_pool, BeginWrite, Pool, Result, Store};
 use crate::domain::fields::{FieldType, FieldValue};
 use crate::domain::listener::{Delivery, HistoryEntry};
 
@@ -79,10 +79,21 @@ impl Store {
     /// every change gets a history row.
     pub async fn record_deliveries(&self, batch: &[&DeliveryForRecord]) -> Result<Vec<Recorded>> {
         let now = Utc::now();
+        // Reading a user's values and writing the changes must not interleave with another
+        // transaction doing the same for that user, or two history rows start from one old
+        // value. SQLite's write transaction excludes every other writer already; PostgreSQL
+        // writers (several per instance, and other instances) lock the user's row, in user
+        // order across a batch (the writer sorts it), so they cannot deadlock.
+        // The lock comes first: the delivery's foreign key takes a share lock on the user row,
+        // which two transactions could not both upgrade afterwards.
+        let lock_user = matches!(self.pool, Pool::Postgres(_)).then_some("SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE");
         let recorded = on_pool!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             let mut recorded = Vec::with_capacity(batch.len());
             for delivery in batch {
+                if let (Some(lock), Some(user_id), true) = (lock_user, delivery.user_id, delivery.accepted) {
+                    sqlx::query(lock).bind(user_id).execute(&mut *tx).await?;
+                }
                 let delivery_id: Option<i64> = sqlx::query_scalar(
                     "INSERT INTO deliveries (listener_id, user_ref, user_id, api_key_id, received_at, status, outcome, error_code,
                         response, content_type, payload, idempotency_key, replay_of)
@@ -112,7 +123,7 @@ impl Store {
                     recorded.push(Recorded::Stored { delivery_id, changed: 0 });
                     continue;
                 };
-                let current: Vec<(i64, Option<bool>, Option<i64>, Option<String>, Option<DateTime<Utc>>)> =
+                let current: Vec<StoredValue> =
                     sqlx::query_as("SELECT field_id, v_bool, v_int, v_text, v_time FROM user_values WHERE user_id = $1")
                         .bind(user_id)
                         .fetch_all(&mut *tx)
@@ -195,14 +206,14 @@ impl Store {
 
     /// Every recorded change of a user's values, newest first (at most 500).
     pub async fn value_history(&self, user_id: i64) -> Result<Vec<HistoryEntry>> {
-        let rows: Vec<(i64, Option<String>, Option<String>, DateTime<Utc>, Option<i64>)> =
-            on_pool!(self, |pool| sqlx::query_as(
-                "SELECT field_id, old_value, new_value, changed_at, delivery_id FROM value_history
+        type HistoryRow = (i64, Option<String>, Option<String>, DateTime<Utc>, Option<i64>);
+        let rows: Vec<HistoryRow> = on_pool!(self, |pool| sqlx::query_as(
+            "SELECT field_id, old_value, new_value, changed_at, delivery_id FROM value_history
              WHERE user_id = $1 ORDER BY id DESC LIMIT 500"
-            )
-            .bind(user_id)
-            .fetch_all(pool)
-            .await)?;
+        )
+        .bind(user_id)
+        .fetch_all(pool)
+        .await)?;
         let parse = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
         Ok(rows
             .into_iter()
@@ -218,16 +229,16 @@ impl Store {
 
     /// A user's current value of each field that has one.
     pub async fn user_values(&self, user_id: i64) -> Result<Vec<(i64, FieldValue)>> {
-        let rows: Vec<(i64, String, Option<bool>, Option<i64>, Option<String>, Option<DateTime<Utc>>)> =
-            on_pool!(self, |pool| {
-                sqlx::query_as(
-                    "SELECT v.field_id, f.field_type, v.v_bool, v.v_int, v.v_text, v.v_time
+        type TypedRow = (i64, String, Option<bool>, Option<i64>, Option<String>, Option<DateTime<Utc>>);
+        let rows: Vec<TypedRow> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT v.field_id, f.field_type, v.v_bool, v.v_int, v.v_text, v.v_time
                  FROM user_values v JOIN fields f ON f.id = v.field_id WHERE v.user_id = $1 ORDER BY f.position",
-                )
-                .bind(user_id)
-                .fetch_all(pool)
-                .await
-            })?;
+            )
+            .bind(user_id)
+            .fetch_all(pool)
+            .await
+        })?;
         Ok(rows
             .into_iter()
             .filter_map(|(field_id, field_type, b, i, t, at)| {
@@ -258,6 +269,9 @@ fn columns(value: &FieldValue) -> Columns {
     }
 }
 
+/// A stored value: field id and the typed columns.
+type StoredValue = (i64, Option<bool>, Option<i64>, Option<String>, Option<DateTime<Utc>>);
+
 /// One value that differs from what is stored.
 struct Change {
     field_id: i64,
@@ -266,10 +280,7 @@ struct Change {
 }
 
 /// The posted values that differ from the user's current ones (`current` as stored rows).
-fn changes(
-    values: &[ValueChange],
-    current: &[(i64, Option<bool>, Option<i64>, Option<String>, Option<DateTime<Utc>>)],
-) -> Vec<Change> {
+fn changes(values: &[ValueChange], current: &[StoredValue]) -> Vec<Change> {
     values
         .iter()
         .filter_map(|(field_id, field_type, new)| {

@@ -316,6 +316,20 @@ impl Store {
             .bind(listener_id)
             .execute(&mut *tx)
             .await?;
+            if let Some(filter) = &update.filter {
+                sqlx::query("UPDATE listeners SET filter = $1 WHERE id = $2")
+                    .bind(filter.as_ref().map(|f| serde_json::to_string(f).expect("filters serialise")))
+                    .bind(listener_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            if let Some(sealed) = &update.sealed_signing_secret {
+                sqlx::query("UPDATE listeners SET signing_secret = $1 WHERE id = $2")
+                    .bind(sealed)
+                    .bind(listener_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             if let Some(edits) = &update.fields {
                 let group_fields: Vec<(i64, String)> = sqlx::query_as("SELECT id, label FROM fields WHERE data_group_id = $1")
                     .bind(group_id)

@@ -262,12 +262,11 @@ async fn evaluate(
                 format!("this listener's filter no longer fits the project's fields ({reason}); fix the filter, then replay");
             return Ok(Err(R::error(StatusCode::CONFLICT, "filter_broken", message)));
         }
-        Some(Ok(gate)) => {
-            if !subject::passes(state, gate, &subject).await? {
-                let message = format!("'{}' does not match this listener's filter: {}", request.user, gate.filter.describe());
-                return Ok(Err(R::error(StatusCode::UNPROCESSABLE_ENTITY, "user_outside_filter", message)));
-            }
+        Some(Ok(gate)) if !subject::passes(state, gate, &subject).await? => {
+            let message = format!("'{}' does not match this listener's filter: {}", request.user, gate.filter.describe());
+            return Ok(Err(R::error(StatusCode::UNPROCESSABLE_ENTITY, "user_outside_filter", message)));
         }
+        Some(Ok(_)) => {}
     }
 
     let mut values = Vec::new();

@@ -1,0 +1,369 @@
+//! External listeners (PRODUCT.md §3): a project's endpoint that maps JSON members to typed
+//! fields of a data group, for users named by email or username.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+use super::fields::{FieldType, FieldValue};
+use super::filter::{builtin_fields, Filter, SchemaField};
+use super::ValidationError;
+
+mod update;
+pub use update::{errors_at_rows, FieldChange, FieldEdit, ListenerChanges, ListenerForUpdate};
+
+/// How the `{VALUE}` in the endpoint URL names a user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum IdentifyBy {
+    #[default]
+    Email,
+    Username,
+}
+
+impl IdentifyBy {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Username => "username",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "email" => Some(Self::Email),
+            "username" => Some(Self::Username),
+            _ => None,
+        }
+    }
+}
+
+/// What happens when the named user is not in the project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum UnknownUserPolicy {
+    /// 404: nothing is stored (the delivery is still recorded).
+    #[default]
+    Reject,
+    /// Create the user (only when identified by email) and add them to the project.
+    Create,
+}
+
+impl UnknownUserPolicy {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Reject => "reject",
+            Self::Create => "create",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "reject" => Some(Self::Reject),
+            "create" => Some(Self::Create),
+            _ => None,
+        }
+    }
+}
+
+/// The kinds of listener; only External Data exists so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ListenerType {
+    #[default]
+    ExternalData,
+}
+
+impl ListenerType {
+    pub fn as_str(&self) -> &'static str {
+        "external_data"
+    }
+
+    pub fn label(&self) -> &'static str {
+        "External Data"
+    }
+}
+
+/// One mapping: the sender's parameter (a dotted path into the body) feeds a labelled field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldMapping {
+    pub label: String,
+    pub parameter: String,
+    #[serde(rename = "type")]
+    pub field_type: FieldType,
+}
+
+/// A listener key: the short slug in the endpoint URL (`appdata`), unique per project.
+pub fn parse_listener_key(input: &str) -> Result<String, ValidationError> {
+    let key = input.trim();
+    let ok_chars = key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if key == "new" {
+        return Err(ValidationError::new("key", "'new' is reserved"));
+    }
+    if !(2..=40).contains(&key.len()) || !ok_chars || !key.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Err(ValidationError::new(
+            "key",
+            format!("'{key}' must be 2 to 40 characters of a-z, 0-9, '-' and '_', starting with a letter or digit"),
+        ));
+    }
+    Ok(key.to_string())
+}
+
+/// A listener's internal name: spaces collapsed, 1 to 120 characters.
+fn parse_listener_name(input: &str) -> Result<String, ValidationError> {
+    let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() || name.chars().count() > 120 {
+        return Err(ValidationError::new("name", "is required and at most 120 characters"));
+    }
+    Ok(name)
+}
+
+pub const MAX_FIELDS: usize = 100;
+
+/// Checks a set of mappings: each has a label and a parameter, labels and parameters are
+/// unique (ignoring case for labels), and a parameter is a JSON member name or a dotted path.
+pub fn validate_mappings(mappings: &[FieldMapping]) -> Vec<ValidationError> {
+    let mut errors = Vec::new();
+    if mappings.is_empty() {
+        errors.push(ValidationError::new("fields", "add at least one field"));
+    }
+    if mappings.len() > MAX_FIELDS {
+        errors.push(ValidationError::new("fields", format!("at most {MAX_FIELDS} fields")));
+    }
+    let mut labels = HashSet::new();
+    let mut parameters = HashSet::new();
+    for (index, mapping) in mappings.iter().enumerate() {
+        let at = format!("fields[{index}]");
+        let label = mapping.label.trim();
+        let parameter = mapping.parameter.trim();
+        if label.is_empty() || label.chars().count() > 100 {
+            errors.push(ValidationError::new(&format!("{at}.label"), "is required and at most 100 characters"));
+        } else if !labels.insert(label.to_lowercase()) {
+            errors.push(ValidationError::new(&format!("{at}.label"), format!("'{label}' is used twice")));
+        }
+        let segments_ok = parameter.split('.').all(|s| !s.is_empty() && !s.chars().any(|c| c.is_control() || c.is_whitespace()));
+        if parameter.is_empty() || parameter.len() > 200 || !segments_ok {
+            errors.push(ValidationError::new(
+                &format!("{at}.parameter"),
+                "is required: a member name or a dotted path such as account.plan, without spaces",
+            ));
+        } else if !parameters.insert(parameter.to_string()) {
+            errors.push(ValidationError::new(&format!("{at}.parameter"), format!("'{parameter}' is used twice")));
+        }
+    }
+    errors
+}
+
+/// A field as a listener feeds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListenerField {
+    pub field_id: i64,
+    pub label: String,
+    pub parameter: String,
+    #[serde(rename = "type")]
+    pub field_type: FieldType,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Listener {
+    pub id: i64,
+    pub project_id: i64,
+    pub key: String,
+    pub name: String,
+    pub listener_type: ListenerType,
+    pub data_group_id: i64,
+    pub data_group: String,
+    pub identify_by: IdentifyBy,
+    pub unknown_user: UnknownUserPolicy,
+    pub enabled: bool,
+    /// Whether requests must be signed with the listener's secret (the secret itself never
+    /// leaves the server in this type).
+    pub signed: bool,
+    /// The gate: only users matching it are updated (`None`: everyone).
+    pub filter: Option<Filter>,
+    pub fields: Vec<ListenerField>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Listener {
+    /// The endpoint path, with `VALUE` where the user's email or username goes.
+    pub fn endpoint_path(&self, project_slug: &str) -> String {
+        format!("/api/v1/projects/{project_slug}/listeners/{}/users/VALUE", self.key)
+    }
+}
+
+/// A field of one of a project's data groups.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupField {
+    pub data_group: String,
+    pub field_id: i64,
+    pub label: String,
+    pub field_type: FieldType,
+}
+
+/// What a filter in a project may name: the built-in fields, then the project's own.
+pub fn project_schema(project_fields: &[GroupField]) -> Vec<SchemaField> {
+    let mut schema = builtin_fields();
+    schema.extend(project_fields.iter().map(|f| SchemaField {
+        data_group: f.data_group.clone(),
+        field: f.label.clone(),
+        field_type: f.field_type,
+    }));
+    schema
+}
+
+/// A listener about to be created, already checked as a whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListenerForCreate {
+    pub name: String,
+    pub key: String,
+    pub data_group: String,
+    pub identify_by: IdentifyBy,
+    pub unknown_user: UnknownUserPolicy,
+    pub fields: Vec<FieldMapping>,
+    /// The gate, once checked against the project's fields (see [`ListenerForCreate::gate_schema`]).
+    pub filter: Option<Filter>,
+}
+
+impl ListenerForCreate {
+    /// What a gate on this listener may name: the built-in fields, the project's fields, and
+    /// the fields this listener is about to add to its data group.
+    pub fn gate_schema(&self, project_fields: &[GroupField]) -> Vec<SchemaField> {
+        let mut schema = project_schema(project_fields);
+        schema.extend(self.fields.iter().map(|f| SchemaField {
+            data_group: self.data_group.clone(),
+            field: f.label.clone(),
+            field_type: f.field_type,
+        }));
+        schema
+    }
+
+    pub fn parse(
+        name: &str,
+        key: &str,
+        data_group: &str,
+        identify_by: IdentifyBy,
+        unknown_user: UnknownUserPolicy,
+        fields: Vec<FieldMapping>,
+    ) -> Result<Self, Vec<ValidationError>> {
+        let mut errors = Vec::new();
+        let name = parse_listener_name(name).map_err(|e| errors.push(e)).unwrap_or_default();
+        let key = parse_listener_key(key).map_err(|e| errors.push(e)).unwrap_or_default();
+        let data_group = data_group.split_whitespace().collect::<Vec<_>>().join(" ");
+        if data_group.is_empty() || data_group.chars().count() > 100 {
+            errors.push(ValidationError::new("data_group", "is required and at most 100 characters"));
+        }
+        if unknown_user == UnknownUserPolicy::Create && identify_by != IdentifyBy::Email {
+            errors.push(ValidationError::new("unknown_user", "users can only be created when they are identified by email"));
+        }
+        errors.extend(validate_mappings(&fields));
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let fields = fields
+            .into_iter()
+            .map(|f| FieldMapping { label: f.label.trim().to_string(), parameter: f.parameter.trim().to_string(), ..f })
+            .collect();
+        Ok(Self { name, key, data_group, identify_by, unknown_user, fields, filter: None })
+    }
+}
+
+/// A recorded delivery, as shown on the listener page and by the API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivery {
+    pub id: i64,
+    pub user_ref: String,
+    pub received_at: DateTime<Utc>,
+    pub status: u16,
+    pub accepted: bool,
+    pub error_code: Option<String>,
+    pub response: String,
+    pub content_type: String,
+    pub payload: String,
+    pub replay_of: Option<i64>,
+}
+
+/// One change of one value, newest first when listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub field_id: i64,
+    pub old_value: Option<FieldValue>,
+    pub new_value: Option<FieldValue>,
+    pub changed_at: DateTime<Utc>,
+    pub delivery_id: Option<i64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mapping(label: &str, parameter: &str) -> FieldMapping {
+        FieldMapping { label: label.into(), parameter: parameter.into(), field_type: FieldType::String }
+    }
+
+    #[test]
+    fn keys_are_short_slugs() {
+        assert_eq!(parse_listener_key(" appdata ").unwrap(), "appdata");
+        assert_eq!(parse_listener_key("crm_sync-2").unwrap(), "crm_sync-2");
+        for bad in ["a", "App", "app data", "-app", "new", &"a".repeat(41)] {
+            assert!(parse_listener_key(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn mappings_need_unique_labels_and_parameters() {
+        assert!(validate_mappings(&[mapping("Plan", "account.plan"), mapping("Seats", "seats")]).is_empty());
+        let errors = validate_mappings(&[mapping("Plan", "plan"), mapping("plan", "plan")]);
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["fields[1].label", "fields[1].parameter"]);
+        assert_eq!(validate_mappings(&[])[0].field, "fields");
+        assert_eq!(validate_mappings(&[mapping("A", "a..b")])[0].field, "fields[0].parameter");
+        assert_eq!(validate_mappings(&[mapping("A", "has space")])[0].field, "fields[0].parameter");
+    }
+
+    #[test]
+    fn creating_users_needs_emails() {
+        let errors = ListenerForCreate::parse(
+            "App",
+            "appdata",
+            "App data",
+            IdentifyBy::Username,
+            UnknownUserPolicy::Create,
+            vec![mapping("A", "a")],
+        )
+        .unwrap_err();
+        assert_eq!(errors[0].field, "unknown_user");
+    }
+
+    #[test]
+    fn a_listener_reports_every_problem_at_once() {
+        let errors = ListenerForCreate::parse(" ", "A B", "", IdentifyBy::Email, UnknownUserPolicy::Reject, vec![]).unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["name", "key", "data_group", "fields"]);
+        let ok = ListenerForCreate::parse(
+            " App  sync ",
+            "appdata",
+            " App data ",
+            IdentifyBy::Email,
+            UnknownUserPolicy::Create,
+            vec![mapping(" Plan ", " account.plan ")],
+        )
+        .unwrap();
+        assert_eq!(
+            (ok.name.as_str(), ok.data_group.as_str(), ok.fields[0].parameter.as_str()),
+            ("App sync", "App data", "account.plan")
+        );
+    }
+
+    #[test]
+    fn policies_and_identifiers_parse() {
+        assert_eq!(IdentifyBy::parse("username"), Some(IdentifyBy::Username));
+        assert_eq!(UnknownUserPolicy::parse("create"), Some(UnknownUserPolicy::Create));
+        assert_eq!(IdentifyBy::parse("id"), None);
+        let json =
+            serde_json::to_string(&FieldMapping { label: "A".into(), parameter: "a".into(), field_type: FieldType::DateTime })
+                .unwrap();
+        assert_eq!(json, r#"{"label":"A","parameter":"a","type":"datetime"}"#);
+    }
+}
