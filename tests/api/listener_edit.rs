@@ -394,14 +394,14 @@ async fn the_openapi_document_describes_the_edit() {
 // ---- The pages: the edit form and the Replay button, as a browser without JavaScript posts ----
 
 /// The `action` of the form that posts to the server function `name`.
-fn form_action(html: &str, name: &str) -> String {
+pub(crate) fn form_action(html: &str, name: &str) -> String {
     let start = html.find(&format!(r#"action="/fn/{name}"#)).unwrap_or_else(|| panic!("no form for {name} in {html}"));
     let rest = &html[start + r#"action=""#.len()..];
     rest[..rest.find('"').unwrap()].to_string()
 }
 
 /// Posts a form as a browser with JavaScript off does: urlencoded, accepting HTML, from `page`.
-async fn post_form(app: &TestApp, action: &str, page: &str, form: &[(&str, String)]) -> Response {
+pub(crate) async fn post_form(app: &TestApp, action: &str, page: &str, form: &[(&str, String)]) -> Response {
     app.client
         .post(app.url(action))
         .header(ACCEPT, "text/html,application/xhtml+xml")

@@ -11,6 +11,7 @@ mod import;
 mod ingest;
 mod key_addresses;
 mod listener_edit;
+mod listener_gate_page;
 mod listeners;
 mod login;
 mod pages;

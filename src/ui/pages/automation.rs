@@ -4,11 +4,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use crate::api::gates::{load_listener_gate, SetListenerFilter, SetListenerSigning};
 use crate::api::listeners::{list_listeners, load_listener_page, CreateListener, ReplayDelivery, SetListenerEnabled};
 use crate::domain::fields::FieldType;
 use crate::domain::listener::Delivery;
 use crate::ui::components::{outcome, ActionOutcome, ErrorNote, FieldError, When};
 use crate::ui::frame::project_slug;
+use crate::ui::pages::listener_gate::GatePanels;
 
 #[component]
 pub fn UserAutomationPage() -> impl IntoView {
@@ -89,7 +91,7 @@ pub fn NewListenerPage() -> impl IntoView {
                         <select id="listener-filter" name="filter" disabled>
                             <option>"No filter (every user)"</option>
                         </select>
-                        <p class="help">"Saved filters arrive with User Management filters."</p>
+                        <p class="help">"Once the listener exists, its page lets you gate it with criteria on any field."</p>
                     </div>
                     <div class="field">
                         <label for="listener-type">"Listener type"</label>
@@ -178,6 +180,12 @@ pub fn ListenerDetailPage() -> impl IntoView {
     let key = move || params.read().get("key").unwrap_or_default();
     let toggle = ServerAction::<SetListenerEnabled>::new();
     let replay = ServerAction::<ReplayDelivery>::new();
+    let set_filter = ServerAction::<SetListenerFilter>::new();
+    let set_signing = ServerAction::<SetListenerSigning>::new();
+    let gate = Resource::new(
+        move || (slug(), key(), set_filter.version().get(), set_signing.version().get()),
+        |(slug, key, _, _)| load_listener_gate(slug, key),
+    );
     let page = Resource::new(
         move || (slug(), key(), toggle.version().get(), replay.version().get()),
         |(slug, key, _, _)| load_listener_page(slug, key),
@@ -238,6 +246,7 @@ pub fn ListenerDetailPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </section>
+                            <GatePanels slug=slug() key=listener_key.clone() gate set_filter set_signing />
                             <Deliveries deliveries=data.deliveries slug=slug() key=listener_key replay />
                         }.into_any()
                     }

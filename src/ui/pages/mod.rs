@@ -3,6 +3,7 @@
 mod automation;
 mod community;
 mod listener_edit;
+mod listener_gate;
 mod login;
 mod project_users;
 mod projects;
