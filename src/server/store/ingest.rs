@@ -75,25 +75,31 @@ const DELIVERY_COLUMNS: &str =
 impl Store {
     /// Records deliveries, and the values of the accepted ones, in ONE transaction: either all
     /// of it is durable or none of it is. This is the group commit of the delivery writer:
-    /// many requests share one commit. Values equal to the current one are not rewritten;
-    /// every change gets a history row.
+    /// many requests share one commit, and beyond one insert per delivery the batch shares its
+    /// statements too (one read of the users' values, one upsert, one history insert). Values
+    /// equal to the current one are not rewritten; every change gets a history row, in
+    /// delivery order, so two deliveries for one user in a batch chain like separate ones.
     pub async fn record_deliveries(&self, batch: &[&DeliveryForRecord]) -> Result<Vec<Recorded>> {
         let now = Utc::now();
-        // Reading a user's values and writing the changes must not interleave with another
-        // transaction doing the same for that user, or two history rows start from one old
+        // Reading users' values and writing the changes must not interleave with another
+        // transaction doing the same for those users, or two history rows start from one old
         // value. SQLite's write transaction excludes every other writer already; PostgreSQL
-        // writers (several per instance, and other instances) lock the user's row, in user
-        // order across a batch (the writer sorts it), so they cannot deadlock.
-        // The lock comes first: the delivery's foreign key takes a share lock on the user row,
-        // which two transactions could not both upgrade afterwards.
+        // writers (several per instance, and other instances) lock the users' rows in user
+        // order (the writer sorts the batch), so they cannot deadlock, and before the
+        // deliveries' foreign keys take share locks that could not both be upgraded.
         let lock_user = matches!(self.pool, Pool::Postgres(_)).then_some("SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE");
+        let mut users: Vec<i64> = batch.iter().filter(|d| d.accepted && !d.values.is_empty()).filter_map(|d| d.user_id).collect();
+        users.sort_unstable();
+        users.dedup();
         let recorded = on_pool!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let mut recorded = Vec::with_capacity(batch.len());
-            for delivery in batch {
-                if let (Some(lock), Some(user_id), true) = (lock_user, delivery.user_id, delivery.accepted) {
+            if let Some(lock) = lock_user {
+                for user_id in &users {
                     sqlx::query(lock).bind(user_id).execute(&mut *tx).await?;
                 }
+            }
+            let mut delivery_ids = Vec::with_capacity(batch.len());
+            for delivery in batch {
                 let delivery_id: Option<i64> = sqlx::query_scalar(
                     "INSERT INTO deliveries (listener_id, user_ref, user_id, api_key_id, received_at, status, outcome, error_code,
                         response, content_type, payload, idempotency_key, replay_of)
@@ -115,68 +121,79 @@ impl Store {
                 .bind(delivery.replay_of)
                 .fetch_optional(&mut *tx)
                 .await?;
-                let Some(delivery_id) = delivery_id else {
-                    recorded.push(Recorded::DuplicateIdempotencyKey);
-                    continue;
-                };
-                let (Some(user_id), true) = (delivery.user_id, delivery.accepted) else {
-                    recorded.push(Recorded::Stored { delivery_id, changed: 0 });
-                    continue;
-                };
-                let current: Vec<StoredValue> =
-                    sqlx::query_as("SELECT field_id, v_bool, v_int, v_text, v_time FROM user_values WHERE user_id = $1")
-                        .bind(user_id)
-                        .fetch_all(&mut *tx)
-                        .await?;
-                let changes = changes(&delivery.values, &current);
-                let (cleared, set): (Vec<&Change>, Vec<&Change>) = changes.iter().partition(|c| c.new.is_none());
-                for change in &cleared {
-                    sqlx::query("DELETE FROM user_values WHERE user_id = $1 AND field_id = $2")
-                        .bind(user_id)
-                        .bind(change.field_id)
-                        .execute(&mut *tx)
-                        .await?;
+                delivery_ids.push(delivery_id);
+            }
+            let mut stored = Vec::new();
+            if !users.is_empty() {
+                let mut select = sqlx::QueryBuilder::new(
+                    "SELECT user_id, field_id, v_bool, v_int, v_text, v_time FROM user_values WHERE user_id IN (",
+                );
+                let mut ids = select.separated(", ");
+                for user_id in &users {
+                    ids.push_bind(user_id);
                 }
-                if !set.is_empty() {
-                    let mut upsert = sqlx::QueryBuilder::new(
-                        "INSERT INTO user_values (user_id, field_id, v_bool, v_int, v_text, v_time, updated_at, delivery_id) ",
-                    );
-                    upsert.push_values(&set, |mut row, change| {
-                        let (v_bool, v_int, v_text, v_time) = columns(change.new.as_ref().expect("set values have a value"));
-                        row.push_bind(user_id)
-                            .push_bind(change.field_id)
-                            .push_bind(v_bool)
-                            .push_bind(v_int)
-                            .push_bind(v_text)
-                            .push_bind(v_time)
-                            .push_bind(now)
-                            .push_bind(delivery_id);
-                    });
-                    upsert.push(
-                        " ON CONFLICT (user_id, field_id) DO UPDATE SET v_bool = excluded.v_bool, v_int = excluded.v_int,
-                            v_text = excluded.v_text, v_time = excluded.v_time, updated_at = excluded.updated_at,
-                            delivery_id = excluded.delivery_id",
-                    );
-                    upsert.build().execute(&mut *tx).await?;
+                select.push(")");
+                stored = select.build_query_as::<StoredValue>().fetch_all(&mut *tx).await?;
+            }
+            let plan = plan_changes(batch, &delivery_ids, stored);
+            for cleared in plan.cleared.chunks(500) {
+                let mut delete = sqlx::QueryBuilder::new("DELETE FROM user_values WHERE ");
+                let mut pairs = delete.separated(" OR ");
+                for (user_id, field_id) in cleared {
+                    pairs
+                        .push("(user_id = ")
+                        .push_bind_unseparated(user_id)
+                        .push_unseparated(" AND field_id = ")
+                        .push_bind_unseparated(field_id)
+                        .push_unseparated(")");
                 }
-                if !changes.is_empty() {
-                    let mut history = sqlx::QueryBuilder::new(
-                        "INSERT INTO value_history (user_id, field_id, old_value, new_value, changed_at, delivery_id) ",
-                    );
-                    history.push_values(&changes, |mut row, change| {
-                        row.push_bind(user_id)
-                            .push_bind(change.field_id)
-                            .push_bind(change.old.as_ref().map(as_json))
-                            .push_bind(change.new.as_ref().map(as_json))
-                            .push_bind(now)
-                            .push_bind(delivery_id);
-                    });
-                    history.build().execute(&mut *tx).await?;
-                }
-                recorded.push(Recorded::Stored { delivery_id, changed: changes.len() });
+                delete.build().execute(&mut *tx).await?;
+            }
+            for set in plan.set.chunks(1000) {
+                let mut upsert = sqlx::QueryBuilder::new(
+                    "INSERT INTO user_values (user_id, field_id, v_bool, v_int, v_text, v_time, updated_at, delivery_id) ",
+                );
+                upsert.push_values(set, |mut row, (user_id, field_id, value, delivery_id)| {
+                    let (v_bool, v_int, v_text, v_time) = columns(value);
+                    row.push_bind(*user_id)
+                        .push_bind(*field_id)
+                        .push_bind(v_bool)
+                        .push_bind(v_int)
+                        .push_bind(v_text)
+                        .push_bind(v_time)
+                        .push_bind(now)
+                        .push_bind(*delivery_id);
+                });
+                upsert.push(
+                    " ON CONFLICT (user_id, field_id) DO UPDATE SET v_bool = excluded.v_bool, v_int = excluded.v_int,
+                        v_text = excluded.v_text, v_time = excluded.v_time, updated_at = excluded.updated_at,
+                        delivery_id = excluded.delivery_id",
+                );
+                upsert.build().execute(&mut *tx).await?;
+            }
+            for changes in plan.history.chunks(1000) {
+                let mut history = sqlx::QueryBuilder::new(
+                    "INSERT INTO value_history (user_id, field_id, old_value, new_value, changed_at, delivery_id) ",
+                );
+                history.push_values(changes, |mut row, change| {
+                    row.push_bind(change.user_id)
+                        .push_bind(change.field_id)
+                        .push_bind(change.old.as_ref().map(as_json))
+                        .push_bind(change.new.as_ref().map(as_json))
+                        .push_bind(now)
+                        .push_bind(change.delivery_id);
+                });
+                history.build().execute(&mut *tx).await?;
             }
             tx.commit().await?;
-            recorded
+            delivery_ids
+                .iter()
+                .zip(&plan.changed)
+                .map(|(id, changed)| match id {
+                    Some(delivery_id) => Recorded::Stored { delivery_id: *delivery_id, changed: *changed },
+                    None => Recorded::DuplicateIdempotencyKey,
+                })
+                .collect::<Vec<_>>()
         });
         Ok(recorded)
     }
@@ -269,30 +286,108 @@ fn columns(value: &FieldValue) -> Columns {
     }
 }
 
-/// A stored value: field id and the typed columns.
-type StoredValue = (i64, Option<bool>, Option<i64>, Option<String>, Option<DateTime<Utc>>);
+/// A stored value: user, field and the typed columns.
+type StoredValue = (i64, i64, Option<bool>, Option<i64>, Option<String>, Option<DateTime<Utc>>);
 
-/// One value that differs from what is stored.
+/// One value that differs from what was stored before it.
 struct Change {
+    user_id: i64,
     field_id: i64,
     old: Option<FieldValue>,
     new: Option<FieldValue>,
+    delivery_id: i64,
 }
 
-/// The posted values that differ from the user's current ones (`current` as stored rows).
-fn changes(values: &[ValueChange], current: &[StoredValue]) -> Vec<Change> {
-    values
-        .iter()
-        .filter_map(|(field_id, field_type, new)| {
-            let old = current
-                .iter()
-                .find(|row| row.0 == *field_id)
-                .and_then(|(_, b, i, t, at)| typed(*field_type, (*b, *i, t.clone(), *at)));
-            (old != *new).then(|| Change { field_id: *field_id, old, new: new.clone() })
-        })
-        .collect()
+/// What a batch writes: every change in delivery order (for the history), the last value of
+/// each (user, field) it touched (set, or cleared), and how many values each delivery changed.
+#[derive(Default)]
+struct Plan {
+    history: Vec<Change>,
+    set: Vec<(i64, i64, FieldValue, i64)>,
+    cleared: Vec<(i64, i64)>,
+    changed: Vec<usize>,
+}
+
+/// Walks the batch's accepted deliveries in order against the users' stored values, each
+/// change becoming the "old" of the next one for the same user and field.
+fn plan_changes(batch: &[&DeliveryForRecord], delivery_ids: &[Option<i64>], stored: Vec<StoredValue>) -> Plan {
+    use std::collections::HashMap;
+    let raw: HashMap<(i64, i64), Columns> =
+        stored.into_iter().map(|(user, field, b, i, t, at)| ((user, field), (b, i, t, at))).collect();
+    let mut latest: HashMap<(i64, i64), (Option<FieldValue>, i64)> = HashMap::new();
+    let mut order: Vec<(i64, i64)> = Vec::new();
+    let mut plan = Plan::default();
+    for (delivery, id) in batch.iter().zip(delivery_ids) {
+        let (Some(delivery_id), Some(user_id), true) = (*id, delivery.user_id, delivery.accepted) else {
+            plan.changed.push(0);
+            continue;
+        };
+        let mut changed = 0;
+        for (field_id, field_type, new) in &delivery.values {
+            let key = (user_id, *field_id);
+            let old = match latest.get(&key) {
+                Some((value, _)) => value.clone(),
+                None => raw.get(&key).cloned().and_then(|columns| typed(*field_type, columns)),
+            };
+            if old == *new {
+                continue;
+            }
+            changed += 1;
+            if !latest.contains_key(&key) {
+                order.push(key);
+            }
+            latest.insert(key, (new.clone(), delivery_id));
+            plan.history.push(Change { user_id, field_id: *field_id, old, new: new.clone(), delivery_id });
+        }
+        plan.changed.push(changed);
+    }
+    for key in order {
+        match latest.remove(&key) {
+            Some((Some(value), delivery_id)) => plan.set.push((key.0, key.1, value, delivery_id)),
+            Some((None, _)) => plan.cleared.push(key),
+            None => {}
+        }
+    }
+    plan
 }
 
 fn as_json(value: &FieldValue) -> String {
     serde_json::to_string(value).expect("values serialise")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accepted(user_id: i64, values: Vec<ValueChange>) -> DeliveryForRecord {
+        DeliveryForRecord { user_id: Some(user_id), accepted: true, values, ..Default::default() }
+    }
+
+    fn int(n: i64) -> Option<FieldValue> {
+        Some(FieldValue::Integer(n))
+    }
+
+    #[test]
+    fn a_batch_chains_changes_per_user_and_field_in_delivery_order() {
+        let first = accepted(7, vec![(1, FieldType::Integer, int(2)), (2, FieldType::Integer, int(5))]);
+        let same = accepted(7, vec![(2, FieldType::Integer, int(5))]);
+        let rejected = DeliveryForRecord { user_id: Some(7), ..Default::default() };
+        let second = accepted(7, vec![(1, FieldType::Integer, int(3)), (2, FieldType::Integer, None)]);
+        let other = accepted(8, vec![(1, FieldType::Integer, int(1))]);
+        let batch = [&first, &same, &rejected, &second, &other];
+        let stored = vec![(7, 1, None, Some(1), None, None), (8, 1, None, Some(1), None, None)];
+        let plan = plan_changes(&batch, &[Some(10), Some(11), Some(12), Some(13), None], stored);
+
+        let history: Vec<_> =
+            plan.history.iter().map(|c| (c.user_id, c.field_id, c.old.clone(), c.new.clone(), c.delivery_id)).collect();
+        assert_eq!(
+            history,
+            [(7, 1, int(1), int(2), 10), (7, 2, None, int(5), 10), (7, 1, int(2), int(3), 13), (7, 2, int(5), None, 13)],
+            "each change starts where the one before it left; equal values and unrecorded deliveries change nothing"
+        );
+        assert_eq!(plan.changed, [2, 0, 0, 2, 0]);
+        let set: Vec<_> = plan.set.iter().map(|(u, f, v, d)| (*u, *f, v.clone(), *d)).collect();
+        assert_eq!(set, [(7, 1, FieldValue::Integer(3), 13)], "only the last value of each field is written");
+        assert_eq!(plan.cleared, [(7, 2)]);
+    }
 }
