@@ -145,3 +145,20 @@ where
     }
     false
 }
+
+#[tokio::test]
+async fn an_import_reaches_cached_users_at_once() {
+    let app = spawn_app().await;
+    let filter =
+        json!({"criteria": [{"data_group": "User account", "field": "Display name", "qualifier": "is", "value": "Countess"}]});
+    app.create_project("Aurora beta", "aurora").await;
+    app.add_user("aurora", "ada@example.com", "ada", "Ada Lovelace").await;
+    let listener = json!({"name": "App", "key": "appdata", "data_group": "App", "filter": filter,
+        "fields": [{"label": "Sessions", "parameter": "sessions", "type": "integer"}]});
+    assert_eq!(app.post_json("/api/v1/projects/aurora/listeners", &listener).await.status(), StatusCode::CREATED);
+    // The user is now cached as "Ada Lovelace", outside the gate.
+    assert_eq!(send(&app, "ada@example.com", &json!({"sessions": 1})).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let imported = app.import_csv("aurora", "email,username,name\nada@example.com,ada,Countess\n").await;
+    assert_eq!(imported.status(), StatusCode::OK);
+    assert_eq!(send(&app, "ada@example.com", &json!({"sessions": 2})).await.status(), StatusCode::OK, "the import renamed her");
+}

@@ -1,9 +1,9 @@
 //! What the ingestion hot path reads on every request — the project and listener a URL names,
-//! the API key a sender presents — kept in memory, and the keys' usage counters gathered in
-//! memory and written in bulk.
+//! the API key a sender presents, the user it names — kept in memory, and the keys' usage
+//! counters gathered in memory and written in bulk.
 //!
-//! Every store operation that changes a listener or revokes a key forgets the cached copies
-//! before it returns, so a revocation takes effect at once. Other instances on the same
+//! Every store operation that changes a listener, revokes a key or changes users forgets the
+//! cached copies before it returns, so a revocation takes effect at once. Other instances on the same
 //! PostgreSQL database learn of the change through `NOTIFY inlet_cache` (see
 //! [`Store::follow_changes`]); entries also expire after a minute, a safety net for changes
 //! made behind the application's back.
@@ -18,8 +18,11 @@ use crate::domain::filter::CheckedFilter;
 use crate::domain::listener::{project_schema, GroupField, Listener};
 use crate::domain::network::AddressList;
 use crate::domain::project::Project;
+use crate::domain::user::{ProjectUser, UserRef};
 
 const TIME_TO_LIVE: Duration = Duration::from_secs(60);
+/// Past this many remembered users the cache starts again (a bound, not an eviction policy).
+const MAX_CACHED_USERS: usize = 100_000;
 const CHANNEL: &str = "inlet_cache";
 
 /// A project and one of its listeners, as an ingestion URL names them.
@@ -63,6 +66,7 @@ pub struct ActiveKey {
 pub(crate) enum Change {
     Listeners,
     ApiKeys,
+    Users,
 }
 
 impl Change {
@@ -70,6 +74,7 @@ impl Change {
         match self {
             Change::Listeners => "listeners",
             Change::ApiKeys => "api_keys",
+            Change::Users => "users",
         }
     }
 }
@@ -85,15 +90,24 @@ pub(crate) struct Caches {
     routes: RwLock<HashMap<RouteKey, Cached<Arc<Route>>>>,
     /// By key prefix.
     keys: RwLock<HashMap<String, Cached<ActiveKey>>>,
+    /// Project members by (project id, "e:<email>" or "u:<username>").
+    users: RwLock<HashMap<(i64, String), Cached<ProjectUser>>>,
     /// Requests per key not yet written: count and latest use.
     usage: Mutex<HashMap<i64, (i64, DateTime<Utc>)>>,
 }
 
 impl Caches {
+    fn forget_everything(&self) {
+        for change in [Change::Listeners, Change::ApiKeys, Change::Users] {
+            self.forget(change);
+        }
+    }
+
     fn forget(&self, change: Change) {
         match change {
             Change::Listeners => self.routes.write().expect("cache lock").clear(),
             Change::ApiKeys => self.keys.write().expect("cache lock").clear(),
+            Change::Users => self.users.write().expect("cache lock").clear(),
         }
     }
 }
@@ -129,6 +143,26 @@ impl Store {
         let route = Arc::new(Route { project, listener, signing_secret, gate });
         self.caches.routes.write().expect("cache lock").insert(cache_key, (Instant::now(), route.clone()));
         Ok(RouteLookup::Found(route))
+    }
+
+    /// A member of a project, from memory when seen recently (a user not found is not
+    /// remembered: they may be added at any moment).
+    pub async fn project_user(&self, project_id: i64, user: &UserRef) -> Result<Option<ProjectUser>> {
+        let name = match user {
+            UserRef::Email(email) => format!("e:{}", email.as_str()),
+            UserRef::Username(username) => format!("u:{}", username.as_str()),
+        };
+        let cache_key = (project_id, name);
+        if let Some(found) = fresh(self.caches.users.read().expect("cache lock").get(&cache_key)) {
+            return Ok(Some(found));
+        }
+        let Some(found) = self.find_project_user(project_id, user).await? else { return Ok(None) };
+        let mut users = self.caches.users.write().expect("cache lock");
+        if users.len() >= MAX_CACHED_USERS {
+            users.clear();
+        }
+        users.insert(cache_key, (Instant::now(), found.clone()));
+        Ok(Some(found))
     }
 
     /// The active key with this prefix, from memory when seen recently.
@@ -198,17 +232,14 @@ impl Store {
                 Ok(Some(notification)) => match notification.payload() {
                     "listeners" => self.caches.forget(Change::Listeners),
                     "api_keys" => self.caches.forget(Change::ApiKeys),
+                    "users" => self.caches.forget(Change::Users),
                     _ => {}
                 },
-                Ok(None) => {
-                    self.caches.forget(Change::Listeners);
-                    self.caches.forget(Change::ApiKeys);
-                }
+                Ok(None) => self.caches.forget_everything(),
                 Err(_) if pool.is_closed() => return Ok(()),
                 Err(error) => {
                     tracing::warn!(%error, "lost the cache notification channel; retrying");
-                    self.caches.forget(Change::Listeners);
-                    self.caches.forget(Change::ApiKeys);
+                    self.caches.forget_everything();
                     tokio::time::sleep(Duration::from_secs(1)).await;
                 }
             }

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::cache::Change;
 use super::{on_pool, BeginWrite, Result, Store};
 use crate::domain::import::{ImportReport, ParsedImport, RejectedRow};
 use crate::domain::project::MembershipStatus;
@@ -91,6 +92,7 @@ impl Store {
             tx.commit().await?;
             id
         });
+        self.changed(Change::Users).await;
         Ok(ImportReport { id, total_rows: (parsed.rows.len() + parsed.rejected.len()) as u64, created, updated, rejected })
     }
 

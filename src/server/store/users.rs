@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::cache::Change;
 use super::{contains_pattern, on_pool, BeginWrite, Error, Result, Store};
 use crate::domain::project::MembershipStatus;
 use crate::domain::user::{ProjectUser, UserForCreate, UserListQuery, UserRef, UserSort};
@@ -106,6 +107,7 @@ impl Store {
             tx.commit().await?;
             user_id
         });
+        self.changed(Change::Users).await;
         self.project_user_by_id(project_id, user_id).await?.ok_or(Error::NotFound)
     }
 

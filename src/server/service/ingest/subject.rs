@@ -43,7 +43,7 @@ pub(super) async fn resolve(
         IdentifyBy::Username => Username::parse(value).map(UserRef::Username),
     };
     let Ok(user_ref) = user_ref else { return Ok(Err(not_found())) };
-    if let Some(user) = state.store.find_project_user(project.id, &user_ref).await? {
+    if let Some(user) = state.store.project_user(project.id, &user_ref).await? {
         return Ok(Ok(Subject::Existing(user)));
     }
     match (listener.unknown_user, user_ref) {
