@@ -115,7 +115,7 @@ pub fn router(settings: &Settings, store: Store, address: SocketAddr) -> Router 
         max_body_bytes: settings.max_body_bytes,
         ingest_max_body_bytes: settings.ingest_max_body_bytes,
         ingest_limiter: Arc::new(KeyRateLimiter::new(settings.ingest_rate, settings.ingest_burst)),
-        writer: DeliveryWriter::start(store.clone()),
+        writer: DeliveryWriter::start(store.clone(), settings.ingest_writers),
         secret_key: settings.secret_key.clone(),
         signature_tolerance_secs: settings.signature_tolerance_secs,
         trusted_proxies: Arc::new(settings.trusted_proxies.clone()),

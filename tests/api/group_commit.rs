@@ -5,14 +5,15 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, start_application};
+use crate::helpers::{spawn_app, spawn_app_with, start_application};
 use crate::ingest::{deliveries, prepare, send, ENDPOINT};
 use inlet::domain::fields::FieldValue;
 use inlet::domain::user::UserRef;
 
 #[tokio::test]
 async fn concurrent_deliveries_all_land_with_a_consistent_history() {
-    let app = spawn_app().await;
+    // Several writers, so batches also race each other (on SQLite they queue for the lock).
+    let app = spawn_app_with(|settings| settings.ingest_writers = 4).await;
     prepare(&app).await;
     let users: Vec<String> = (0..6).map(|n| format!("tester{n}@example.com")).collect();
     for (n, email) in users.iter().enumerate() {

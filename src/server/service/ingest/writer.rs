@@ -25,10 +25,10 @@ pub struct DeliveryWriter {
 }
 
 impl DeliveryWriter {
-    /// Starts `writers` writer tasks sharing one queue. SQLite has one write lock, so one
-    /// writer; PostgreSQL can commit several batches at once.
-    pub fn start(store: Store) -> Self {
-        let writers = if store.backend_name() == "sqlite" { 1 } else { 4 };
+    /// Starts `writers` writer tasks sharing one queue. Several writers commit batches side by
+    /// side, which only PostgreSQL can do (SQLite has one write lock).
+    pub fn start(store: Store, writers: usize) -> Self {
+        let writers = writers.clamp(1, 64);
         let (queue, receiver) = mpsc::channel(8 * MAX_BATCH);
         let receiver = Arc::new(Mutex::new(receiver));
         for _ in 0..writers {
