@@ -4,7 +4,7 @@
 use rand::distributions::Alphanumeric;
 use rand::Rng;
 
-use crate::domain::listener::Listener;
+use crate::domain::listener::{Listener, ListenerForUpdate};
 use crate::server::error::{AppError, AppResult};
 use crate::server::secrets::{SecretError, SecretKey};
 use crate::server::store::Store;
@@ -43,13 +43,15 @@ pub async fn set_signing_secret(
         None => generate_signing_secret(),
     };
     let sealed = seal(secret_key, &secret)?;
-    store.set_listener_signing_secret(listener.id, Some(&sealed)).await?;
+    store
+        .update_listener(listener.id, &ListenerForUpdate { sealed_signing_secret: Some(Some(sealed)), ..Default::default() })
+        .await?;
     tracing::info!(listener = %listener.key, "listener signing secret set");
     Ok(secret)
 }
 
 pub async fn remove_signing_secret(store: &Store, listener: &Listener) -> AppResult<()> {
-    store.set_listener_signing_secret(listener.id, None).await?;
+    store.update_listener(listener.id, &ListenerForUpdate { sealed_signing_secret: Some(None), ..Default::default() }).await?;
     tracing::info!(listener = %listener.key, "listener signing secret removed");
     Ok(())
 }

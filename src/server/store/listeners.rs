@@ -266,19 +266,6 @@ impl Store {
         Ok(())
     }
 
-    /// Sets (sealed, see `server::secrets`) or removes a listener's signing secret.
-    pub async fn set_listener_signing_secret(&self, listener_id: i64, sealed: Option<&str>) -> Result<()> {
-        on_pool!(self, |pool| sqlx::query("UPDATE listeners SET signing_secret = $1, updated_at = $2 WHERE id = $3")
-            .bind(sealed)
-            .bind(Utc::now())
-            .bind(listener_id)
-            .execute(pool)
-            .await
-            .map(|_| ()))?;
-        self.changed(Change::Listeners).await;
-        Ok(())
-    }
-
     /// A listener's sealed signing secret, if it has one.
     pub async fn listener_signing_secret(&self, listener_id: i64) -> Result<Option<String>> {
         let sealed: Option<Option<String>> =
