@@ -109,21 +109,29 @@ pub async fn create_listener(
     identify_by: String,
     unknown_user: String,
     fields: Vec<FieldRow>,
+    #[server(default)] combine: String,
+    #[server(default)] criteria: Vec<crate::domain::filter::CriterionRow>,
 ) -> Result<String, UiError> {
-    use crate::domain::listener::FieldMapping;
+    use crate::domain::filter::{self, Filter};
+    use crate::domain::listener::{self, FieldMapping};
     use crate::domain::ValidationError;
+    use crate::server::error::AppError;
     use crate::server::service::{access, listeners};
     let state = super::context::state();
     let staff = super::context::staff().await?;
     let project = access::project_for(&state.store, &staff, &slug).await?;
     let mut mappings = Vec::new();
+    let mut rows = Vec::new();
     for (index, row) in
         fields.into_iter().enumerate().filter(|(_, r)| !(r.label.trim().is_empty() && r.parameter.trim().is_empty()))
     {
         let field_type = FieldType::parse(&row.field_type)
             .ok_or_else(|| UiError::Invalid(vec![ValidationError::new(&format!("fields[{index}].type"), "choose a type")]))?;
         mappings.push(FieldMapping { label: row.label, parameter: row.parameter, field_type });
+        rows.push(index);
     }
+    let gate = Filter::from_rows(&combine, &criteria).map_err(UiError::Invalid)?;
+    let (gate, origin) = gate.map_or((None, Vec::new()), |(gate, origin)| (Some(gate), origin));
     let input = listeners::ListenerInput {
         name: &name,
         key: &key,
@@ -132,11 +140,39 @@ pub async fn create_listener(
         unknown_user: &unknown_user,
         fields: mappings,
         sealed_signing_secret: None,
-        filter: None,
+        filter: gate,
     };
-    let listener = listeners::create_listener(&state.store, &project, input).await?;
+    // Errors index the submitted lists; show them on the form rows they came from.
+    let listener = listeners::create_listener(&state.store, &project, input).await.map_err(|error| match error {
+        AppError::Invalid(errors) => UiError::Invalid(filter::errors_at_rows(listener::errors_at_rows(errors, &rows), &origin)),
+        other => other.into(),
+    })?;
     leptos_axum::redirect(&format!("/p/{}/automation/{}", project.slug, listener.key));
     Ok(listener.key)
+}
+
+/// What a filter in the project may name (built-in fields, then the project's).
+#[server(prefix = "/fn")]
+pub async fn load_filter_schema(slug: String) -> Result<Vec<crate::domain::filter::SchemaField>, UiError> {
+    use crate::server::service::access;
+    let state = super::context::state();
+    let staff = super::context::staff().await?;
+    let project = access::project_for(&state.store, &staff, &slug).await?;
+    Ok(crate::domain::listener::project_schema(&state.store.project_fields(project.id).await?))
+}
+
+/// Deletes a listener and its deliveries (the data group and stored values stay), then goes
+/// back to the project's listeners.
+#[server(prefix = "/fn")]
+pub async fn delete_listener(slug: String, key: String) -> Result<(), UiError> {
+    use crate::server::service::{access, listeners};
+    let state = super::context::state();
+    let staff = super::context::staff().await?;
+    let project = access::project_for(&state.store, &staff, &slug).await?;
+    let listener = listeners::existing_listener(&state.store, &project, &key).await?;
+    state.store.delete_listener(listener.id).await?;
+    leptos_axum::redirect(&format!("/p/{}/automation", project.slug));
+    Ok(())
 }
 
 #[server(prefix = "/fn")]

@@ -117,3 +117,84 @@ async fn the_signing_form_requires_signatures_and_shows_the_secret_to_staff() {
     post_form(&app, &action, PAGE, &[("slug", s("aurora")), ("key", s("appdata")), ("require", s("false"))]).await;
     assert_eq!(send(&app, "ada@example.com", &json!({"sessions": 3})).await.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_create_form_takes_a_filter_and_puts_every_error_on_its_row() {
+    let app = app().await;
+    let page = "/p/aurora/automation/new";
+    let form = app.get_page(page).await;
+    assert!(form.body.contains("Criterion 1 field"), "the create form offers a filter");
+    let action = form_action(&form.body, "create_listener");
+    let s = |v: &str| v.to_string();
+    let base = |key: &str| {
+        vec![
+            ("slug", s("aurora")),
+            ("name", s("Billing")),
+            ("key", s(key)),
+            ("data_group", s("Billing")),
+            ("identify_by", s("email")),
+            ("unknown_user", s("reject")),
+            ("combine", s("all")),
+        ]
+    };
+    let email = format!("User account{}Email", '\u{1f}');
+
+    // A blank field row first: the bad parameter is on row 1, the bad criterion value on row 1.
+    let mut refused = base("billing");
+    refused.extend([
+        ("fields[0][label]", s("")),
+        ("fields[0][parameter]", s("")),
+        ("fields[0][type]", s("string")),
+        ("fields[1][label]", s("Seats")),
+        ("fields[1][parameter]", s("has space")),
+        ("fields[1][type]", s("integer")),
+        ("criteria[0][field]", s("")),
+        ("criteria[0][qualifier]", s("is")),
+        ("criteria[0][value]", s("")),
+        ("criteria[0][value2]", s("")),
+        ("criteria[1][field]", email.clone()),
+        ("criteria[1][qualifier]", s("is_true")),
+        ("criteria[1][value]", s("")),
+        ("criteria[1][value2]", s("")),
+    ]);
+    let back = location(&post_form(&app, &action, page, &refused).await);
+    let shown = fetch_page(app.client.get(&back)).await;
+    let row = |name: &str| {
+        let at = shown.body.find(&format!(r#"name="{name}""#)).unwrap_or_else(|| panic!("no {name}"));
+        let rest = &shown.body[at..];
+        rest[..rest.find("</tr>").unwrap()].to_string()
+    };
+    assert!(row("fields[1][parameter]").contains("dotted path"), "the parameter error is on row 1");
+    assert!(
+        row("criteria[1][qualifier]").contains("does not apply"),
+        "the qualifier error is on row 1: {}",
+        row("criteria[1][qualifier]")
+    );
+    assert_eq!(app.get("/api/v1/projects/aurora/listeners/billing").await.status(), StatusCode::NOT_FOUND);
+
+    let mut created = base("billing");
+    created.extend([
+        ("fields[0][label]", s("Seats")),
+        ("fields[0][parameter]", s("seats")),
+        ("fields[0][type]", s("integer")),
+        ("criteria[0][field]", email),
+        ("criteria[0][qualifier]", s("contains")),
+        ("criteria[0][value]", s("@example.com")),
+        ("criteria[0][value2]", s("")),
+    ]);
+    let saved = post_form(&app, &action, page, &created).await;
+    assert!(location(&saved).ends_with("/p/aurora/automation/billing"), "{}", location(&saved));
+    let listener: Value = app.get("/api/v1/projects/aurora/listeners/billing").await.json().await.unwrap();
+    assert_eq!(listener["filter"]["criteria"][0]["value"], "@example.com");
+}
+
+#[tokio::test]
+async fn a_listener_can_be_deleted_from_its_page() {
+    let app = app().await;
+    let page = app.get_page(PAGE).await;
+    assert!(page.body.contains("Delete listener"));
+    let action = form_action(&page.body, "delete_listener");
+    let deleted = post_form(&app, &action, PAGE, &[("slug", "aurora".to_string()), ("key", "appdata".to_string())]).await;
+    assert!(location(&deleted).ends_with("/p/aurora/automation"), "{}", location(&deleted));
+    assert_eq!(app.get("/api/v1/projects/aurora/listeners/appdata").await.status(), StatusCode::NOT_FOUND);
+}

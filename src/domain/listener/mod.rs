@@ -213,6 +213,20 @@ pub fn project_schema(project_fields: &[GroupField]) -> Vec<SchemaField> {
     schema
 }
 
+/// What a new listener's gate may name: the project's fields, and the fields the listener is
+/// about to add to its data group (as submitted: the gate is checked even when they are not
+/// valid yet, so every problem is reported at once).
+pub fn schema_with_new_fields(project_fields: &[GroupField], data_group: &str, fields: &[FieldMapping]) -> Vec<SchemaField> {
+    let mut schema = project_schema(project_fields);
+    let data_group = data_group.split_whitespace().collect::<Vec<_>>().join(" ");
+    schema.extend(fields.iter().map(|f| SchemaField {
+        data_group: data_group.clone(),
+        field: f.label.trim().to_string(),
+        field_type: f.field_type,
+    }));
+    schema
+}
+
 /// A listener about to be created, already checked as a whole.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListenerForCreate {
@@ -222,23 +236,11 @@ pub struct ListenerForCreate {
     pub identify_by: IdentifyBy,
     pub unknown_user: UnknownUserPolicy,
     pub fields: Vec<FieldMapping>,
-    /// The gate, once checked against the project's fields (see [`ListenerForCreate::gate_schema`]).
+    /// The gate, once checked against the project's fields (see [`schema_with_new_fields`]).
     pub filter: Option<Filter>,
 }
 
 impl ListenerForCreate {
-    /// What a gate on this listener may name: the built-in fields, the project's fields, and
-    /// the fields this listener is about to add to its data group.
-    pub fn gate_schema(&self, project_fields: &[GroupField]) -> Vec<SchemaField> {
-        let mut schema = project_schema(project_fields);
-        schema.extend(self.fields.iter().map(|f| SchemaField {
-            data_group: self.data_group.clone(),
-            field: f.label.clone(),
-            field_type: f.field_type,
-        }));
-        schema
-    }
-
     pub fn parse(
         name: &str,
         key: &str,

@@ -2,7 +2,8 @@
 
 use crate::domain::filter::Filter;
 use crate::domain::listener::{
-    FieldMapping, IdentifyBy, Listener, ListenerChanges, ListenerForCreate, ListenerForUpdate, UnknownUserPolicy,
+    schema_with_new_fields, FieldMapping, IdentifyBy, Listener, ListenerChanges, ListenerForCreate, ListenerForUpdate,
+    UnknownUserPolicy,
 };
 use crate::domain::project::Project;
 use crate::server::error::{AppError, AppResult};
@@ -29,11 +30,25 @@ pub async fn create_listener(store: &Store, project: &Project, input: ListenerIn
         .ok_or_else(|| AppError::invalid("identify_by", format!("'{}' is not email or username", input.identify_by)))?;
     let unknown_user = UnknownUserPolicy::parse(input.unknown_user)
         .ok_or_else(|| AppError::invalid("unknown_user", format!("'{}' is not reject or create", input.unknown_user)))?;
-    let mut new = ListenerForCreate::parse(input.name, input.key, input.data_group, identify_by, unknown_user, input.fields)?;
-    if let Some(filter) = input.filter {
-        let schema = new.gate_schema(&store.project_fields(project.id).await?);
-        new.filter = Some(filter.check(&schema)?.to_filter());
-    }
+    // The gate is checked even when the rest is refused, so every problem is reported at once.
+    let schema = match &input.filter {
+        Some(_) => schema_with_new_fields(&store.project_fields(project.id).await?, input.data_group, &input.fields),
+        None => Vec::new(),
+    };
+    let parsed = ListenerForCreate::parse(input.name, input.key, input.data_group, identify_by, unknown_user, input.fields);
+    let gate = input.filter.map(|filter| filter.check(&schema));
+    let new = match (parsed, gate) {
+        (Ok(new), None) => new,
+        (Ok(mut new), Some(Ok(gate))) => {
+            new.filter = Some(gate.to_filter());
+            new
+        }
+        (Ok(_), Some(Err(problems))) => return Err(problems.into()),
+        (Err(mut problems), gate) => {
+            problems.extend(gate.and_then(Result::err).unwrap_or_default());
+            return Err(problems.into());
+        }
+    };
     let listener = store.create_listener(project.id, &new, input.sealed_signing_secret.as_deref()).await?;
     tracing::info!(project = %project.slug, listener = %listener.key, fields = listener.fields.len(), "listener created");
     Ok(listener)

@@ -5,12 +5,14 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::gates::{load_listener_gate, SetListenerFilter, SetListenerSigning};
-use crate::api::listeners::{list_listeners, load_listener_page, CreateListener, ReplayDelivery, SetListenerEnabled};
+use crate::api::listeners::{
+    list_listeners, load_filter_schema, load_listener_page, CreateListener, DeleteListener, ReplayDelivery, SetListenerEnabled,
+};
 use crate::domain::fields::FieldType;
 use crate::domain::listener::Delivery;
 use crate::ui::components::{outcome, ActionOutcome, ErrorNote, FieldError, When};
 use crate::ui::frame::project_slug;
-use crate::ui::pages::listener_gate::GatePanels;
+use crate::ui::pages::listener_gate::{CriterionInputs, GatePanels};
 
 #[component]
 pub fn UserAutomationPage() -> impl IntoView {
@@ -61,6 +63,8 @@ pub fn NewListenerPage() -> impl IntoView {
     let create = ServerAction::<CreateListener>::new();
     let value = outcome(create);
     let (rows, set_rows) = signal(4usize);
+    let schema = Resource::new(slug, load_filter_schema);
+    let (criteria, set_criteria) = signal(2usize);
     view! {
         <Title text="Create an external listener" />
         <header class="page-header">
@@ -86,13 +90,6 @@ pub fn NewListenerPage() -> impl IntoView {
                     </div>
                 </div>
                 <div class="form-row">
-                    <div class="field">
-                        <label for="listener-filter">"Filter"</label>
-                        <select id="listener-filter" name="filter" disabled>
-                            <option>"No filter (every user)"</option>
-                        </select>
-                        <p class="help">"Once the listener exists, its page lets you gate it with criteria on any field."</p>
-                    </div>
                     <div class="field">
                         <label for="listener-type">"Listener type"</label>
                         <select id="listener-type" name="listener_type">
@@ -134,6 +131,37 @@ pub fn NewListenerPage() -> impl IntoView {
                     </table>
                     <button type="button" class="button-quiet" on:click=move |_| set_rows.update(|n| *n += 1)>"+ Add field"</button>
                     <p class="help">"The parameter is the member of the posted JSON; a dotted path such as account.plan reaches into nested objects."</p>
+                </fieldset>
+                <fieldset class="fields">
+                    <legend>"Filter " <span class="muted">"(optional: only users matching it are updated)"</span></legend>
+                    <label for="gate-combine">"Update users who match "
+                        <select id="gate-combine" name="combine">
+                            <option value="all">"all"</option>
+                            <option value="any">"any"</option>
+                        </select>
+                        " of these criteria"</label>
+                    <Suspense fallback=|| view! { <p class="loading">"Loading fields…"</p> }>
+                        {move || Suspend::new(async move {
+                            match schema.await {
+                                Ok(fields) => {
+                                    let fields = StoredValue::new(fields);
+                                    view! {
+                                        <table class="grid compact gate">
+                                            <thead><tr><th>"Field"</th><th>"Comparison"</th><th>"Value"</th><th>"…and (between)"</th></tr></thead>
+                                            <tbody>
+                                                {move || (0..criteria.get()).map(|index| view! {
+                                                    <CriterionInputs index schema=fields.get_value() criterion=None value />
+                                                }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                    }.into_any()
+                                }
+                                Err(error) => view! { <ErrorNote error /> }.into_any(),
+                            }
+                        })}
+                    </Suspense>
+                    <button type="button" class="button-quiet" on:click=move |_| set_criteria.update(|n| *n += 1)>"+ Add criterion"</button>
+                    <p class="help">"Leave it blank to update every user. To filter on the fields this listener adds, set the filter on its page once it exists."</p>
                 </fieldset>
                 <button type="submit" class="button-primary" disabled=move || create.pending().get()>
                     {move || if create.pending().get() { "Creating…" } else { "Submit" }}
@@ -181,6 +209,7 @@ pub fn ListenerDetailPage() -> impl IntoView {
     let toggle = ServerAction::<SetListenerEnabled>::new();
     let replay = ServerAction::<ReplayDelivery>::new();
     let set_filter = ServerAction::<SetListenerFilter>::new();
+    let delete = ServerAction::<DeleteListener>::new();
     let set_signing = ServerAction::<SetListenerSigning>::new();
     let gate = Resource::new(
         move || (slug(), key(), set_filter.version().get(), set_signing.version().get()),
@@ -247,7 +276,18 @@ pub fn ListenerDetailPage() -> impl IntoView {
                                 </table>
                             </section>
                             <GatePanels slug=slug() key=listener_key.clone() gate set_filter set_signing />
-                            <Deliveries deliveries=data.deliveries slug=slug() key=listener_key replay />
+                            <Deliveries deliveries=data.deliveries slug=slug() key=listener_key.clone() replay />
+                            <section class="panel">
+                                <h2>"Delete this listener"</h2>
+                                <p class="muted">"Its deliveries are deleted with it; the data group, its fields and every stored value stay."</p>
+                                <ActionForm action=delete>
+                                    <input type="hidden" name="slug" value=slug() />
+                                    <input type="hidden" name="key" value=listener_key />
+                                    <label><input type="checkbox" required />" I understand the deliveries are deleted"</label>
+                                    " "
+                                    <button type="submit" class="button-danger">"Delete listener"</button>
+                                </ActionForm>
+                            </section>
                         }.into_any()
                     }
                     Err(error) => view! { <ErrorNote error /> }.into_any(),

@@ -112,7 +112,7 @@ fn FilterPanel(slug: String, key: String, view: GateView, action: ServerAction<S
 }
 
 #[component]
-fn CriterionInputs(
+pub(crate) fn CriterionInputs(
     index: usize,
     schema: Vec<SchemaField>,
     criterion: Option<Criterion>,
