@@ -100,6 +100,8 @@ pub async fn list_listeners(slug: String) -> Result<Vec<Listener>, UiError> {
     Ok(state.store.list_listeners(project.id).await?)
 }
 
+// One argument per field of the create form.
+#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/fn")]
 pub async fn create_listener(
     slug: String,
