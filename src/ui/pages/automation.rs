@@ -134,7 +134,7 @@ pub fn NewListenerPage() -> impl IntoView {
                 </fieldset>
                 <fieldset class="fields">
                     <legend>"Filter " <span class="muted">"(optional: only users matching it are updated)"</span></legend>
-                    <label for="gate-combine">"Update users who match "
+                    <label for="gate-combine" class="inline-choice">"Update users who match "
                         <select id="gate-combine" name="combine">
                             <option value="all">"all"</option>
                             <option value="any">"any"</option>
@@ -283,7 +283,7 @@ pub fn ListenerDetailPage() -> impl IntoView {
                                 <ActionForm action=delete>
                                     <input type="hidden" name="slug" value=slug() />
                                     <input type="hidden" name="key" value=listener_key />
-                                    <label><input type="checkbox" required />" I understand the deliveries are deleted"</label>
+                                    <label class="confirm"><input type="checkbox" required />"I understand the deliveries are deleted"</label>
                                     " "
                                     <button type="submit" class="button-danger">"Delete listener"</button>
                                 </ActionForm>

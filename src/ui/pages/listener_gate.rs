@@ -9,10 +9,11 @@ use crate::api::UiError;
 use crate::domain::filter::{field_choice, Criterion, Qualifier, SchemaField};
 use crate::ui::components::{outcome, ActionOutcome, ErrorNote};
 
-/// Every qualifier, in the order the domain lists them per type, each once.
+/// Every qualifier, text ones first, in the order the domain lists them per type, each once.
 fn qualifiers() -> Vec<Qualifier> {
+    use crate::domain::fields::FieldType;
     let mut all: Vec<Qualifier> = Vec::new();
-    for field_type in crate::domain::fields::FieldType::ALL {
+    for field_type in [FieldType::String, FieldType::Integer, FieldType::Boolean, FieldType::DateTime] {
         for qualifier in Qualifier::for_type(field_type) {
             if !all.contains(qualifier) {
                 all.push(*qualifier);
@@ -86,7 +87,7 @@ fn FilterPanel(slug: String, key: String, view: GateView, action: ServerAction<S
                 <ActionOutcome value success=|message| message />
                 <input type="hidden" name="slug" value=slug />
                 <input type="hidden" name="key" value=key />
-                <label for="gate-combine">"Update users who match "
+                <label for="gate-combine" class="inline-choice">"Update users who match "
                     <select id="gate-combine" name="combine">
                         <option value="all" selected=!any>"all"</option>
                         <option value="any" selected=any>"any"</option>
