@@ -17,6 +17,30 @@ impl ValidationError {
     }
 }
 
+/// `{list}[i].member` → `(i, "member")`: the entry of a submitted list an error is about.
+pub fn split_list_path<'a>(path: &'a str, list: &str) -> Option<(usize, &'a str)> {
+    let (index, member) = path.strip_prefix(list)?.strip_prefix('[')?.split_once("].")?;
+    Some((index.parse().ok()?, member))
+}
+
+/// Points errors about the `i`-th entry of a submitted list (`{from}[i].member`) at the form
+/// row it came from (`{to}[rows[i]].member`): a form leaves blank and removed rows out of the
+/// list, so list positions and rows differ. Other errors stay as they are.
+pub fn errors_at_rows(errors: Vec<ValidationError>, from: &str, to: &str, rows: &[usize]) -> Vec<ValidationError> {
+    errors
+        .into_iter()
+        .map(|error| match split_list_path(&error.field, from).and_then(|(i, member)| Some((*rows.get(i)?, member))) {
+            Some((row, member)) => ValidationError::new(&format!("{to}[{row}].{member}"), error.message),
+            None => error,
+        })
+        .collect()
+}
+
+/// Trims text and collapses every inner run of whitespace to one space (names and labels).
+pub fn collapse_spaces(input: &str) -> String {
+    input.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 macro_rules! text_newtype {
     ($name:ident) => {
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -107,7 +131,7 @@ impl Username {
 impl DisplayName {
     /// Any printable text up to 200 characters; inner runs of whitespace collapse to one space.
     pub fn parse(input: &str) -> Result<Self, ValidationError> {
-        let value = input.split_whitespace().collect::<Vec<_>>().join(" ");
+        let value = collapse_spaces(input);
         if value.is_empty() {
             return Err(ValidationError::new("name", "is required"));
         }
@@ -123,7 +147,7 @@ impl DisplayName {
 
 impl ProjectName {
     pub fn parse(input: &str) -> Result<Self, ValidationError> {
-        let value = input.split_whitespace().collect::<Vec<_>>().join(" ");
+        let value = collapse_spaces(input);
         if value.is_empty() {
             return Err(ValidationError::new("name", "is required"));
         }

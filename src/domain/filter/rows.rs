@@ -71,20 +71,7 @@ impl Filter {
 
 /// Points `filter.criteria[i]` errors (from `Filter::check`) at the form rows they came from.
 pub fn errors_at_rows(errors: Vec<ValidationError>, origin: &[usize]) -> Vec<ValidationError> {
-    errors
-        .into_iter()
-        .map(|error| {
-            let at_row = error
-                .field
-                .strip_prefix("filter.criteria[")
-                .and_then(|rest| rest.split_once(']'))
-                .and_then(|(index, part)| Some((origin.get(index.parse::<usize>().ok()?)?, part)));
-            match at_row {
-                Some((row, part)) => ValidationError::new(&format!("criteria[{row}]{part}"), error.message),
-                None => error,
-            }
-        })
-        .collect()
+    crate::domain::identity::errors_at_rows(errors, "filter.criteria", "criteria", origin)
 }
 
 #[cfg(test)]

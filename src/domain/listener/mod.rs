@@ -7,6 +7,7 @@ use std::collections::HashSet;
 
 use super::fields::{FieldType, FieldValue};
 use super::filter::{builtin_fields, Filter, SchemaField};
+use super::identity::collapse_spaces;
 use super::ValidationError;
 
 mod update;
@@ -111,7 +112,7 @@ pub fn parse_listener_key(input: &str) -> Result<String, ValidationError> {
 
 /// A listener's internal name: spaces collapsed, 1 to 120 characters.
 fn parse_listener_name(input: &str) -> Result<String, ValidationError> {
-    let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    let name = collapse_spaces(input);
     if name.is_empty() || name.chars().count() > 120 {
         return Err(ValidationError::new("name", "is required and at most 120 characters"));
     }
@@ -218,7 +219,7 @@ pub fn project_schema(project_fields: &[GroupField]) -> Vec<SchemaField> {
 /// valid yet, so every problem is reported at once).
 pub fn schema_with_new_fields(project_fields: &[GroupField], data_group: &str, fields: &[FieldMapping]) -> Vec<SchemaField> {
     let mut schema = project_schema(project_fields);
-    let data_group = data_group.split_whitespace().collect::<Vec<_>>().join(" ");
+    let data_group = collapse_spaces(data_group);
     schema.extend(fields.iter().map(|f| SchemaField {
         data_group: data_group.clone(),
         field: f.label.trim().to_string(),
@@ -252,7 +253,7 @@ impl ListenerForCreate {
         let mut errors = Vec::new();
         let name = parse_listener_name(name).map_err(|e| errors.push(e)).unwrap_or_default();
         let key = parse_listener_key(key).map_err(|e| errors.push(e)).unwrap_or_default();
-        let data_group = data_group.split_whitespace().collect::<Vec<_>>().join(" ");
+        let data_group = collapse_spaces(data_group);
         if data_group.is_empty() || data_group.chars().count() > 100 {
             errors.push(ValidationError::new("data_group", "is required and at most 100 characters"));
         }

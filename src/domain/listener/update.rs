@@ -9,6 +9,7 @@ use super::{
 };
 use crate::domain::fields::FieldType;
 use crate::domain::filter::{Filter, SchemaField};
+use crate::domain::identity::{self, collapse_spaces, split_list_path};
 use crate::domain::ValidationError;
 
 /// One entry of an edited field list, as submitted.
@@ -147,8 +148,7 @@ fn fixed_settings_unchanged(current: &Listener, changes: &ListenerChanges) -> Ve
             ),
         ));
     }
-    let same_group =
-        |group: &str| group.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase() == current.data_group.to_lowercase();
+    let same_group = |group: &str| collapse_spaces(group).to_lowercase() == current.data_group.to_lowercase();
     if changes.data_group.as_deref().is_some_and(|group| !same_group(group)) {
         errors.push(ValidationError::new(
             "data_group",
@@ -232,8 +232,7 @@ fn parse_field_changes(current: &Listener, changes: Vec<FieldChange>, errors: &m
 
 /// `fields[3].label` → `(3, "label")`.
 fn split_field_path(path: &str) -> Option<(usize, &str)> {
-    let (index, part) = path.strip_prefix("fields[")?.split_once("].")?;
-    Some((index.parse().ok()?, part))
+    split_list_path(path, "fields")
 }
 
 /// Sorts field errors as a reader meets them: the list itself, then row by row, each row's
@@ -251,13 +250,7 @@ fn field_error_order(path: &str) -> (Option<usize>, u8) {
 /// Points `fields[i]` errors at the rows of a form that produced the list: `rows[i]` is the
 /// row the `i`-th submitted entry came from (blank and removed rows are not submitted).
 pub fn errors_at_rows(errors: Vec<ValidationError>, rows: &[usize]) -> Vec<ValidationError> {
-    errors
-        .into_iter()
-        .map(|error| match split_field_path(&error.field).and_then(|(i, part)| Some((*rows.get(i)?, part))) {
-            Some((row, part)) => ValidationError::new(&format!("fields[{row}].{part}"), error.message),
-            None => error,
-        })
-        .collect()
+    identity::errors_at_rows(errors, "fields", "fields", rows)
 }
 
 #[cfg(test)]
