@@ -180,10 +180,11 @@ impl Store {
 
     /// Counts one request made with a key; written by [`Store::flush_key_usage`].
     pub fn count_key_use(&self, id: i64) {
+        let now = Utc::now();
         let mut usage = self.caches.usage.lock().expect("usage lock");
-        let entry = usage.entry(id).or_insert((0, Utc::now()));
+        let entry = usage.entry(id).or_insert((0, now));
         entry.0 += 1;
-        entry.1 = Utc::now();
+        entry.1 = now;
     }
 
     /// Writes the gathered usage counters. A crash loses at most the counts since the last

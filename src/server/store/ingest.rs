@@ -84,9 +84,9 @@ impl Store {
         // Reading users' values and writing the changes must not interleave with another
         // transaction doing the same for those users, or two history rows start from one old
         // value. SQLite's write transaction excludes every other writer already; PostgreSQL
-        // writers (several per instance, and other instances) lock the users' rows in user
-        // order (the writer sorts the batch), so they cannot deadlock, and before the
-        // deliveries' foreign keys take share locks that could not both be upgraded.
+        // writers (several per instance, and other instances) lock the users' rows first, in
+        // ascending id order, so they cannot deadlock on them, and before the deliveries'
+        // foreign keys take share locks that could not both be upgraded.
         let lock_user = matches!(self.pool, Pool::Postgres(_)).then_some("SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE");
         let mut users: Vec<i64> = batch.iter().filter(|d| d.accepted && !d.values.is_empty()).filter_map(|d| d.user_id).collect();
         users.sort_unstable();

@@ -68,9 +68,6 @@ async fn run(store: Store, receiver: Arc<Mutex<mpsc::Receiver<Job>>>) {
 /// Commits a batch. If the batch fails as a whole, each delivery is tried on its own, so one
 /// bad delivery fails only its own request.
 async fn write(store: &Store, mut batch: Vec<Job>) {
-    // One lock order for every writer, so concurrent batches on PostgreSQL cannot deadlock
-    // on the same users' rows.
-    batch.sort_by_key(|job| job.delivery.user_id);
     let deliveries: Vec<&DeliveryForRecord> = batch.iter().map(|job| &job.delivery).collect();
     match store.record_deliveries(&deliveries).await {
         Ok(recorded) => {
