@@ -51,6 +51,11 @@ impl SecretKey {
         format!("{PREFIX}{}{}", hex::encode(nonce), hex::encode(sealed))
     }
 
+    /// Opens a sealed secret with the installation's key, if it has one.
+    pub fn open_with(key: Option<&SecretKey>, stored: &str) -> Result<String, SecretError> {
+        key.ok_or(SecretError::NoKey)?.open(stored)
+    }
+
     pub fn open(&self, stored: &str) -> Result<String, SecretError> {
         let bytes = stored.strip_prefix(PREFIX).and_then(|h| hex::decode(h).ok()).ok_or(SecretError::CannotOpen)?;
         if bytes.len() < 24 {

@@ -63,8 +63,7 @@ pub async fn reveal_signing_secret(
     listener: &Listener,
 ) -> AppResult<Option<String>> {
     let Some(sealed) = store.listener_signing_secret(listener.id).await? else { return Ok(None) };
-    let key = secret_key.ok_or_else(|| AppError::Internal(SecretError::NoKey.into()))?;
-    key.open(&sealed).map(Some).map_err(|error| AppError::Internal(error.into()))
+    SecretKey::open_with(secret_key, &sealed).map(Some).map_err(|error| AppError::Internal(error.into()))
 }
 
 #[cfg(test)]

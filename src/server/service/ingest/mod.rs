@@ -10,6 +10,7 @@ use crate::domain::fields::{coerce, lookup};
 use crate::domain::listener::Listener;
 use crate::domain::project::Project;
 use crate::server::auth::api_key::{self, KeyCheck};
+use crate::server::secrets::SecretKey;
 use crate::server::startup::AppState;
 use crate::server::store::{self, DeliveryForRecord, Recorded, Route, RouteLookup, ValueChange};
 use std::net::IpAddr;
@@ -218,21 +219,13 @@ async fn evaluate(
         )));
     };
     if let Some(sealed) = route.signing_secret.as_deref().filter(|_| check_signature) {
-        let Some(secret_key) = &state.secret_key else {
-            tracing::error!(listener = %listener.key, "a listener requires signatures but INLET_SECRET_KEY is not set");
-            return Ok(Err(R::error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                "signed requests cannot be checked right now",
-            )));
-        };
-        let Ok(secret) = secret_key.open(sealed) else {
-            tracing::error!(listener = %listener.key, "a signing secret cannot be opened with INLET_SECRET_KEY (was the key changed?)");
-            return Ok(Err(R::error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                "signed requests cannot be checked right now",
-            )));
+        let secret = match SecretKey::open_with(state.secret_key.as_ref(), sealed) {
+            Ok(secret) => secret,
+            Err(error) => {
+                tracing::error!(listener = %listener.key, %error, "a listener requires signatures that cannot be checked");
+                let message = "signed requests cannot be checked right now";
+                return Ok(Err(R::error(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)));
+            }
         };
         let now = chrono::Utc::now().timestamp();
         if let Err(reason) = signature::verify(&secret, request.signature, body, now, state.signature_tolerance_secs) {
