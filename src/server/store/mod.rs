@@ -40,6 +40,11 @@ pub enum Error {
     UnsupportedUrl(String),
     #[error("database error")]
     Database(#[from] sqlx::Error),
+    /// From the delivery writer's own SQLite connection.
+    #[error("database error")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("an in-memory SQLite database cannot be used: the delivery writer opens the database file a second time")]
+    InMemorySqlite,
     #[error("database migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// The delivery writer has stopped (the application is shutting down).
@@ -51,7 +56,8 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 #[derive(Clone, Debug)]
 pub(crate) enum Pool {
-    Sqlite(SqlitePool),
+    /// The pool, and the delivery writer's own connection (see `ingest::SqliteRecorder`).
+    Sqlite(SqlitePool, std::sync::Arc<ingest::SqliteRecorder>),
     Postgres(PgPool),
 }
 
@@ -67,7 +73,7 @@ pub struct Store {
 macro_rules! on_pool {
     ($store:expr, |$pool:ident| $body:expr) => {
         match &$store.pool {
-            $crate::server::store::Pool::Sqlite($pool) => $body,
+            $crate::server::store::Pool::Sqlite($pool, _) => $body,
             $crate::server::store::Pool::Postgres($pool) => $body,
         }
     };
@@ -84,10 +90,15 @@ impl Store {
                 .journal_mode(SqliteJournalMode::Wal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
-            if let Some(parent) = options.get_filename().parent().filter(|p| !p.as_os_str().is_empty()) {
+            if url.contains(":memory:") || url.contains("mode=memory") {
+                return Err(Error::InMemorySqlite);
+            }
+            let file = options.get_filename().to_path_buf();
+            if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
                 std::fs::create_dir_all(parent).map_err(|e| Error::Database(sqlx::Error::Io(e)))?;
             }
-            Pool::Sqlite(SqlitePoolOptions::new().max_connections(8).connect_with(options).await?)
+            let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+            Pool::Sqlite(pool, std::sync::Arc::new(ingest::SqliteRecorder::new(file)))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)?;
             Pool::Postgres(
@@ -101,14 +112,14 @@ impl Store {
 
     pub fn backend_name(&self) -> &'static str {
         match self.pool {
-            Pool::Sqlite(_) => "sqlite",
+            Pool::Sqlite(..) => "sqlite",
             Pool::Postgres(_) => "postgres",
         }
     }
 
     pub async fn migrate(&self) -> Result<()> {
         match &self.pool {
-            Pool::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
+            Pool::Sqlite(pool, _) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
             Pool::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
         }
         Ok(())

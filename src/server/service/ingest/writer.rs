@@ -67,24 +67,25 @@ async fn run(store: Store, receiver: Arc<Mutex<mpsc::Receiver<Job>>>) {
 
 /// Commits a batch. If the batch fails as a whole, each delivery is tried on its own, so one
 /// bad delivery fails only its own request.
-async fn write(store: &Store, mut batch: Vec<Job>) {
-    let deliveries: Vec<&DeliveryForRecord> = batch.iter().map(|job| &job.delivery).collect();
-    match store.record_deliveries(&deliveries).await {
+async fn write(store: &Store, batch: Vec<Job>) {
+    let (deliveries, replies): (Vec<DeliveryForRecord>, Vec<_>) = batch.into_iter().map(|job| (job.delivery, job.reply)).unzip();
+    let deliveries: Arc<[DeliveryForRecord]> = deliveries.into();
+    match store.record_deliveries(deliveries.clone()).await {
         Ok(recorded) => {
-            for (job, recorded) in batch.into_iter().zip(recorded) {
-                let _ = job.reply.send(Ok(recorded));
+            for (reply, recorded) in replies.into_iter().zip(recorded) {
+                let _ = reply.send(Ok(recorded));
             }
         }
-        Err(error) if batch.len() > 1 => {
-            tracing::warn!(error = %error, size = batch.len(), "a batch of deliveries failed; writing them one by one");
-            for job in batch {
-                let result = store.record_deliveries(&[&job.delivery]).await.map(|mut recorded| recorded.remove(0));
-                let _ = job.reply.send(result);
+        Err(error) if replies.len() > 1 => {
+            tracing::warn!(error = %error, size = replies.len(), "a batch of deliveries failed; writing them one by one");
+            for (reply, delivery) in replies.into_iter().zip(deliveries.iter()) {
+                let alone: Arc<[DeliveryForRecord]> = Arc::new([delivery.clone()]);
+                let _ = reply.send(store.record_deliveries(alone).await.map(|mut recorded| recorded.remove(0)));
             }
         }
         Err(error) => {
-            if let Some(job) = batch.pop() {
-                let _ = job.reply.send(Err(error));
+            if let Some(reply) = replies.into_iter().next() {
+                let _ = reply.send(Err(error));
             }
         }
     }
