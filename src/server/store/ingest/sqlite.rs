@@ -58,6 +58,7 @@ fn open(path: &PathBuf) -> rusqlite::Result<Connection> {
     // is synced at every commit), and references are checked.
     connection.pragma_update(None, "synchronous", "FULL")?;
     connection.pragma_update(None, "foreign_keys", true)?;
+    connection.pragma_update(None, "wal_autocheckpoint", super::super::WAL_AUTOCHECKPOINT_PAGES)?;
     Ok(connection)
 }
 
