@@ -25,9 +25,20 @@ use super::{forms, rest};
 use crate::domain::network::AddressList;
 use crate::ui::{shell, App};
 
-/// What every handler and server function can reach.
+/// What every handler and server function can reach. Extractors and middleware clone it on
+/// every request, so it is one `Arc`.
 #[derive(Clone, Debug)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+#[derive(Debug)]
+pub struct Shared {
     pub store: Store,
     pub leptos_options: LeptosOptions,
     pub base_url: String,
@@ -106,7 +117,7 @@ fn leptos_options(settings: &Settings, address: SocketAddr) -> LeptosOptions {
 }
 
 pub fn router(settings: &Settings, store: Store, address: SocketAddr) -> Router {
-    let state = AppState {
+    let state = AppState(Arc::new(Shared {
         store: store.clone(),
         leptos_options: leptos_options(settings, address),
         base_url: settings.base_url(),
@@ -119,7 +130,7 @@ pub fn router(settings: &Settings, store: Store, address: SocketAddr) -> Router 
         secret_key: settings.secret_key.clone(),
         signature_tolerance_secs: settings.signature_tolerance_secs,
         trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
-    };
+    }));
     let sessions = SessionManagerLayer::new(SqlSessionStore::new(store))
         .with_name("inlet_session")
         .with_http_only(true)
