@@ -302,6 +302,30 @@ async fn every_change_is_kept_in_the_history() {
 }
 
 #[tokio::test]
+async fn values_of_every_type_read_back_as_stored_and_repeats_change_nothing() {
+    let app = app_with_listener().await;
+    let payload = json!({"opted_in": false, "sessions": -7, "last_seen": "2026-11-29T06:10:36.123456789Z", "account": {"plan": "Pro ✓"}});
+    for _ in 0..2 {
+        assert_eq!(send(&app, "ada@example.com", &payload).await.status(), StatusCode::OK);
+    }
+    let expected = json!({
+        "Opted in": {"type": "boolean", "value": false},
+        "Sessions": {"type": "integer", "value": -7},
+        "Last seen": {"type": "datetime", "value": "2026-11-29T06:10:36.123456789Z"},
+        "Plan": {"type": "string", "value": "Pro ✓"}
+    });
+    assert_eq!(values_of(&app, "ada@example.com").await, expected);
+    let project = app.project("aurora").await;
+    let user =
+        app.store.find_project_user(project.id, &inlet::domain::user::UserRef::parse("ada").unwrap()).await.unwrap().unwrap();
+    let history = app.store.value_history(user.id).await.unwrap();
+    assert_eq!(history.len(), 4, "the repeat found every stored value equal to the new one: {history:?}");
+    assert!(history.iter().all(|h| h.old_value.is_none()));
+    let deliveries = deliveries(&app).await;
+    assert_eq!(deliveries.len(), 2, "both requests are recorded");
+}
+
+#[tokio::test]
 async fn a_key_over_its_rate_gets_429_with_retry_after() {
     let app = spawn_app_with(|settings| {
         settings.ingest_rate = 1;

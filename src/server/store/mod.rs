@@ -213,6 +213,14 @@ mod tests {
         assert_eq!(redact_url("sqlite://data/inlet.db"), "sqlite://data/inlet.db");
     }
 
+    #[tokio::test]
+    async fn in_memory_sqlite_is_refused_with_the_reason() {
+        for url in ["sqlite::memory:", "sqlite://inlet.db?mode=memory"] {
+            let error = Store::connect(url).await.expect_err(url);
+            assert!(matches!(error, Error::InMemorySqlite), "{url}: {error}");
+        }
+    }
+
     #[test]
     fn like_patterns_escape_wildcards() {
         assert_eq!(contains_pattern(" Ada_1% "), "%ada\\_1\\%%");
