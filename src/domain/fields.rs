@@ -1,7 +1,7 @@
 //! Data-group fields and their types, and the coercion of what a sender posts into a typed
 //! value: the rules of PRODUCT.md §4, in one place, for ingestion, filters and reports.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, TimeZone, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use std::fmt;
@@ -135,7 +135,10 @@ fn coerce_datetime(value: &Json) -> Result<DateTime<Utc>, CoercionError> {
         Json::String(s) => {
             let s = s.trim();
             if let Ok(at) = DateTime::parse_from_rfc3339(s) {
-                return Ok(at.with_timezone(&Utc));
+                // Kept to the microsecond, as PostgreSQL keeps times: a value must read back
+                // equal to what was stored, on either backend, or a repeat counts as a change.
+                let at = at.with_timezone(&Utc);
+                return at.with_nanosecond(at.nanosecond() / 1_000 * 1_000).ok_or_else(invalid);
             }
             let date = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| invalid())?;
             Ok(date.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc())
@@ -207,6 +210,12 @@ mod tests {
         assert_eq!(coerce(FieldType::DateTime, &json!(expected.timestamp())).unwrap(), Some(FieldValue::DateTime(expected)));
         let midnight = Utc.with_ymd_and_hms(2026, 11, 29, 0, 0, 0).unwrap();
         assert_eq!(coerce(FieldType::DateTime, &json!("2026-11-29")).unwrap(), Some(FieldValue::DateTime(midnight)));
+        let to_the_microsecond = expected.with_nanosecond(123_456_000).unwrap();
+        assert_eq!(
+            coerce(FieldType::DateTime, &json!("2026-11-29T10:30:00.123456789Z")).unwrap(),
+            Some(FieldValue::DateTime(to_the_microsecond)),
+            "nanoseconds are cut to microseconds, as PostgreSQL stores them"
+        );
         for bad in [json!("29/11/2026"), json!("2026-02-30"), json!(1.5), json!(true), json!(i64::MAX)] {
             assert!(coerce(FieldType::DateTime, &bad).is_err(), "{bad}");
         }
