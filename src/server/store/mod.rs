@@ -57,8 +57,8 @@ pub type Result<T> = std::result::Result<T, Error>;
 /// How long SQLite's write-ahead log may grow (in 4 KiB pages) before a commit copies it back
 /// into the database file. SQLite's default, 1,000, checkpoints every few hundred deliveries,
 /// writing the same hot pages (current values, the history index) to the file again and again;
-/// at 10,000 (40 MiB) each is written once per checkpoint, which made the delivery writer
-/// about a third faster (see `scripts/bench-ingest`).
+/// at 10,000 (40 MiB) each is written once per checkpoint. Timed on the writer alone (4 values
+/// and 4 history rows per delivery, batches of 14), a delivery went from about 80 to 57 µs.
 pub(crate) const WAL_AUTOCHECKPOINT_PAGES: u32 = 10_000;
 
 #[derive(Clone, Debug)]
