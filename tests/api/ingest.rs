@@ -304,7 +304,8 @@ async fn every_change_is_kept_in_the_history() {
 #[tokio::test]
 async fn values_of_every_type_read_back_as_stored_and_repeats_change_nothing() {
     let app = app_with_listener().await;
-    let payload = json!({"opted_in": false, "sessions": -7, "last_seen": "2026-11-29T06:10:36.123456789Z", "account": {"plan": "Pro ✓"}});
+    let payload =
+        json!({"opted_in": false, "sessions": -7, "last_seen": "2026-11-29T06:10:36.123456789Z", "account": {"plan": "Pro ✓"}});
     for _ in 0..2 {
         assert_eq!(send(&app, "ada@example.com", &payload).await.status(), StatusCode::OK);
     }

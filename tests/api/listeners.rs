@@ -116,6 +116,10 @@ async fn deleting_a_listener_keeps_the_data() {
     let plan = json!([{"label": "Plan", "parameter": "plan", "type": "string"}]);
     app.post_json("/api/v1/projects/aurora/listeners", &body("crm", plan)).await;
     app.post_raw("/api/v1/projects/aurora/listeners/crm/users/ada@example.com", "application/json", r#"{"plan":"pro"}"#).await;
+    let listed: Value = app.get("/api/v1/projects/aurora/listeners/crm/deliveries").await.json().await.unwrap();
+    let first = listed["deliveries"][0]["id"].as_i64().unwrap();
+    let replayed = app.post_json(&format!("/api/v1/projects/aurora/listeners/crm/deliveries/{first}/replay"), &json!({})).await;
+    assert_eq!(replayed.status(), StatusCode::OK, "a replay refers to its original, and goes with it");
     let deleted = app
         .client
         .delete(app.url("/api/v1/projects/aurora/listeners/crm"))
@@ -131,6 +135,43 @@ async fn deleting_a_listener_keeps_the_data() {
     let user =
         app.store.find_project_user(project.id, &inlet::domain::user::UserRef::parse("ada").unwrap()).await.unwrap().unwrap();
     assert_eq!(app.store.user_values(user.id).await.unwrap().len(), 1);
+    let history = app.store.value_history(user.id).await.unwrap();
+    assert_eq!(history.len(), 1, "the change stays in the history");
+    assert_eq!(history[0].delivery_id, None, "its delivery is gone with the listener");
+}
+
+/// Deleting a listener deletes its deliveries, and the database then looks up every row that
+/// refers to each of them. Without an index on the referring column every lookup scans the
+/// whole table: a listener with 25,000 deliveries took over five minutes to delete on SQLite.
+#[tokio::test]
+async fn every_reference_to_a_delivery_is_indexed() {
+    let app = spawn_app().await;
+    let unindexed: Vec<(String, String)> = if app.backend_name() == "sqlite" {
+        use sqlx::Connection;
+        let mut db = sqlx::SqliteConnection::connect(&app.database_url).await.unwrap();
+        sqlx::query_as(
+            r#"SELECT m.name, f."from" FROM sqlite_master m, pragma_foreign_key_list(m.name) f
+               WHERE m.type = 'table' AND f."table" = 'deliveries' AND NOT EXISTS (
+                   SELECT 1 FROM pragma_index_list(m.name) i, pragma_index_info(i.name) c
+                   WHERE c.seqno = 0 AND c.name = f."from")"#,
+        )
+        .fetch_all(&mut db)
+        .await
+        .unwrap()
+    } else {
+        use sqlx::Connection;
+        let mut db = sqlx::PgConnection::connect(&app.database_url).await.unwrap();
+        sqlx::query_as(
+            "SELECT c.conrelid::regclass::text, a.attname::text FROM pg_constraint c
+             JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+             WHERE c.contype = 'f' AND c.confrelid = 'deliveries'::regclass AND NOT EXISTS (
+                 SELECT 1 FROM pg_index i WHERE i.indrelid = c.conrelid AND i.indkey[0] = c.conkey[1])",
+        )
+        .fetch_all(&mut db)
+        .await
+        .unwrap()
+    };
+    assert_eq!(unindexed, [], "references to deliveries without an index ({})", app.backend_name());
 }
 
 /// The real binary, killed with SIGKILL right after answering: what it acknowledged is there.

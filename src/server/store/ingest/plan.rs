@@ -44,7 +44,7 @@ pub(super) struct Change {
 #[derive(Default)]
 pub(super) struct Plan {
     pub history: Vec<Change>,
-    pub set: Vec<(i64, i64, FieldValue, i64)>,
+    pub set: Vec<(i64, i64, FieldValue)>,
     pub cleared: Vec<(i64, i64)>,
     changed: Vec<usize>,
 }
@@ -78,7 +78,7 @@ pub(super) fn users_to_read(batch: &[DeliveryForRecord]) -> Vec<i64> {
 pub(super) fn plan_changes(batch: &[DeliveryForRecord], delivery_ids: &[Option<i64>], stored: Vec<StoredValue>) -> Plan {
     let raw: HashMap<(i64, i64), Columns> =
         stored.into_iter().map(|(user, field, b, i, t, at)| ((user, field), (b, i, t, at))).collect();
-    let mut latest: HashMap<(i64, i64), (Option<FieldValue>, i64)> = HashMap::new();
+    let mut latest: HashMap<(i64, i64), Option<FieldValue>> = HashMap::new();
     let mut order: Vec<(i64, i64)> = Vec::new();
     let mut plan = Plan::default();
     for (delivery, id) in batch.iter().zip(delivery_ids) {
@@ -90,7 +90,7 @@ pub(super) fn plan_changes(batch: &[DeliveryForRecord], delivery_ids: &[Option<i
         for (field_id, field_type, new) in &delivery.values {
             let key = (user_id, *field_id);
             let old = match latest.get(&key) {
-                Some((value, _)) => value.clone(),
+                Some(value) => value.clone(),
                 None => raw.get(&key).cloned().and_then(|columns| typed(*field_type, columns)),
             };
             if old == *new {
@@ -100,15 +100,15 @@ pub(super) fn plan_changes(batch: &[DeliveryForRecord], delivery_ids: &[Option<i
             if !latest.contains_key(&key) {
                 order.push(key);
             }
-            latest.insert(key, (new.clone(), delivery_id));
+            latest.insert(key, new.clone());
             plan.history.push(Change { user_id, field_id: *field_id, old, new: new.clone(), delivery_id });
         }
         plan.changed.push(changed);
     }
     for key in order {
         match latest.remove(&key) {
-            Some((Some(value), delivery_id)) => plan.set.push((key.0, key.1, value, delivery_id)),
-            Some((None, _)) => plan.cleared.push(key),
+            Some(Some(value)) => plan.set.push((key.0, key.1, value)),
+            Some(None) => plan.cleared.push(key),
             None => {}
         }
     }
@@ -151,8 +151,7 @@ mod tests {
             "each change starts where the one before it left; equal values and unrecorded deliveries change nothing"
         );
         assert_eq!(plan.changed, [2, 0, 0, 2, 0]);
-        let set: Vec<_> = plan.set.iter().map(|(u, f, v, d)| (*u, *f, v.clone(), *d)).collect();
-        assert_eq!(set, [(7, 1, FieldValue::Integer(3), 13)], "only the last value of each field is written");
+        assert_eq!(plan.set, [(7, 1, FieldValue::Integer(3))], "only the last value of each field is written");
         assert_eq!(plan.cleared, [(7, 2)]);
     }
 }

@@ -23,7 +23,10 @@ pub(super) async fn record(pool: &PgPool, batch: &[DeliveryForRecord]) -> Result
     // ascending id order, so writers cannot deadlock on them, and before the deliveries'
     // foreign keys take share locks that could not both be upgraded.
     if !users.is_empty() {
-        sqlx::query("SELECT id FROM users WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE").bind(&users).execute(&mut *tx).await?;
+        sqlx::query("SELECT id FROM users WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE")
+            .bind(&users)
+            .execute(&mut *tx)
+            .await?;
     }
     let delivery_ids = insert_deliveries(&mut tx, batch, now).await?;
     let mut stored = Vec::new();
@@ -38,27 +41,24 @@ pub(super) async fn record(pool: &PgPool, batch: &[DeliveryForRecord]) -> Result
     let plan = plan_changes(batch, &delivery_ids, stored);
     if !plan.cleared.is_empty() {
         let (users, fields): (Vec<i64>, Vec<i64>) = plan.cleared.iter().copied().unzip();
-        sqlx::query(
-            "DELETE FROM user_values WHERE (user_id, field_id) IN (SELECT * FROM UNNEST($1::bigint[], $2::bigint[]))",
-        )
-        .bind(users)
-        .bind(fields)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query("DELETE FROM user_values WHERE (user_id, field_id) IN (SELECT * FROM UNNEST($1::bigint[], $2::bigint[]))")
+            .bind(users)
+            .bind(fields)
+            .execute(&mut *tx)
+            .await?;
     }
     if !plan.set.is_empty() {
         let mut columns = ValueColumns::default();
-        for (user_id, field_id, value, delivery_id) in &plan.set {
-            columns.push(*user_id, *field_id, value, *delivery_id);
+        for (user_id, field_id, value) in &plan.set {
+            columns.push(*user_id, *field_id, value);
         }
         sqlx::query(
-            "INSERT INTO user_values (user_id, field_id, v_bool, v_int, v_text, v_time, updated_at, delivery_id)
-             SELECT user_id, field_id, v_bool, v_int, v_text, v_time, $7, delivery_id
-             FROM UNNEST($1::bigint[], $2::bigint[], $3::boolean[], $4::bigint[], $5::text[], $6::timestamptz[], $8::bigint[])
-                AS v (user_id, field_id, v_bool, v_int, v_text, v_time, delivery_id)
+            "INSERT INTO user_values (user_id, field_id, v_bool, v_int, v_text, v_time, updated_at)
+             SELECT user_id, field_id, v_bool, v_int, v_text, v_time, $7
+             FROM UNNEST($1::bigint[], $2::bigint[], $3::boolean[], $4::bigint[], $5::text[], $6::timestamptz[])
+                AS v (user_id, field_id, v_bool, v_int, v_text, v_time)
              ON CONFLICT (user_id, field_id) DO UPDATE SET v_bool = excluded.v_bool, v_int = excluded.v_int,
-                v_text = excluded.v_text, v_time = excluded.v_time, updated_at = excluded.updated_at,
-                delivery_id = excluded.delivery_id",
+                v_text = excluded.v_text, v_time = excluded.v_time, updated_at = excluded.updated_at",
         )
         .bind(columns.users)
         .bind(columns.fields)
@@ -67,7 +67,6 @@ pub(super) async fn record(pool: &PgPool, batch: &[DeliveryForRecord]) -> Result
         .bind(columns.texts)
         .bind(columns.times)
         .bind(now)
-        .bind(columns.deliveries)
         .execute(&mut *tx)
         .await?;
     }
@@ -149,11 +148,10 @@ struct ValueColumns {
     ints: Vec<Option<i64>>,
     texts: Vec<Option<String>>,
     times: Vec<Option<DateTime<Utc>>>,
-    deliveries: Vec<i64>,
 }
 
 impl ValueColumns {
-    fn push(&mut self, user_id: i64, field_id: i64, value: &FieldValue, delivery_id: i64) {
+    fn push(&mut self, user_id: i64, field_id: i64, value: &FieldValue) {
         let (v_bool, v_int, v_text, v_time) = columns(value);
         self.users.push(user_id);
         self.fields.push(field_id);
@@ -161,6 +159,5 @@ impl ValueColumns {
         self.ints.push(v_int);
         self.texts.push(v_text);
         self.times.push(v_time);
-        self.deliveries.push(delivery_id);
     }
 }

@@ -121,15 +121,14 @@ fn write(connection: &mut Connection, batch: &[DeliveryForRecord], now: DateTime
     }
     drop(delete);
     let mut upsert = tx.prepare_cached(
-        "INSERT INTO user_values (user_id, field_id, v_bool, v_int, v_text, v_time, updated_at, delivery_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        "INSERT INTO user_values (user_id, field_id, v_bool, v_int, v_text, v_time, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (user_id, field_id) DO UPDATE SET v_bool = excluded.v_bool, v_int = excluded.v_int,
-            v_text = excluded.v_text, v_time = excluded.v_time, updated_at = excluded.updated_at,
-            delivery_id = excluded.delivery_id",
+            v_text = excluded.v_text, v_time = excluded.v_time, updated_at = excluded.updated_at",
     )?;
-    for (user_id, field_id, value, delivery_id) in &plan.set {
+    for (user_id, field_id, value) in &plan.set {
         let (v_bool, v_int, v_text, v_time) = columns(value);
-        upsert.execute(params![user_id, field_id, v_bool, v_int, v_text, v_time.as_ref().map(time_text), now, delivery_id])?;
+        upsert.execute(params![user_id, field_id, v_bool, v_int, v_text, v_time.as_ref().map(time_text), now])?;
     }
     drop(upsert);
     let mut history = tx.prepare_cached(
