@@ -1,6 +1,6 @@
 -- Deleting a listener deletes its deliveries, and for every deleted delivery the database
 -- looks for the rows that refer to it, to clear their reference. Nothing indexed those
--- references, so each look was a scan of the whole table: a listener with 25,000 deliveries
+-- references, so each look was a scan of the whole table: a listener with 20,000 deliveries
 -- was still being deleted after five minutes, holding the write lock all the while.
 --
 -- The history keeps which delivery made each change: indexed (it only ever grows at the end,
