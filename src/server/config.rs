@@ -60,9 +60,9 @@ pub struct Settings {
     #[arg(long, env = "INLET_INGEST_BURST", default_value_t = 400, global = true)]
     pub ingest_burst: u32,
 
-    /// Delivery writer tasks, each committing a batch of deliveries at a time. One suits
-    /// SQLite (a single write lock) and, measured on 2 cores, PostgreSQL too; more may pay on
-    /// a bigger PostgreSQL server.
+    /// PostgreSQL delivery writer tasks, each committing a batch of deliveries at a time. One
+    /// suits 2 cores; more may pay on a bigger PostgreSQL server. SQLite has one write lock,
+    /// so it always has one writer (a thread of its own), whatever this says.
     #[arg(long, env = "INLET_INGEST_WRITERS", default_value_t = 1, global = true)]
     pub ingest_writers: usize,
 

@@ -9,10 +9,12 @@ use crate::helpers::{spawn_app, spawn_app_with, start_application};
 use crate::ingest::{deliveries, prepare, send, ENDPOINT};
 use inlet::domain::fields::FieldValue;
 use inlet::domain::user::UserRef;
+use inlet::server::store::{DeliveryForRecord, Recorded};
+use std::sync::Arc;
 
 #[tokio::test]
 async fn concurrent_deliveries_all_land_with_a_consistent_history() {
-    // Several writers, so batches also race each other (on SQLite they queue for the lock).
+    // Several writers, so batches also race each other (on PostgreSQL; SQLite has one writer).
     let app = spawn_app_with(|settings| settings.ingest_writers = 4).await;
     prepare(&app).await;
     let users: Vec<String> = (0..6).map(|n| format!("tester{n}@example.com")).collect();
@@ -49,6 +51,51 @@ async fn concurrent_deliveries_all_land_with_a_consistent_history() {
         assert_eq!(current[0].1, FieldValue::Integer(sent["sessions"].as_i64().unwrap()));
         assert_eq!(history[0].new_value, Some(current[0].1.clone()));
     }
+}
+
+/// A batch naming a listener, user, API key, field or replayed delivery that does not exist
+/// is refused as a whole and writes nothing, on both backends (SQLite's writer checks these
+/// once per batch rather than per row; PostgreSQL's foreign keys check them).
+#[tokio::test]
+async fn a_batch_naming_a_missing_parent_writes_nothing() {
+    let app = spawn_app().await;
+    prepare(&app).await;
+    let project = app.project("aurora").await;
+    let listener = app.store.listener(project.id, "appdata").await.unwrap().unwrap();
+    let ada = app.store.find_project_user(project.id, &UserRef::parse("ada@example.com").unwrap()).await.unwrap().unwrap();
+    let sessions = listener.fields.iter().find(|f| f.parameter == "sessions").unwrap();
+    let good = DeliveryForRecord {
+        listener_id: listener.id,
+        user_ref: "ada@example.com".into(),
+        user_id: Some(ada.id),
+        api_key_id: Some(app.api_key_id),
+        status: 200,
+        accepted: true,
+        response: "{}".into(),
+        content_type: "application/json".into(),
+        payload: br#"{"sessions":7}"#.to_vec(),
+        values: vec![(sessions.field_id, sessions.field_type, Some(FieldValue::Integer(7)))],
+        ..Default::default()
+    };
+    let missing = 9_999_999;
+    let broken = [
+        DeliveryForRecord { listener_id: missing, ..good.clone() },
+        DeliveryForRecord { user_id: Some(missing), ..good.clone() },
+        DeliveryForRecord { api_key_id: Some(missing), ..good.clone() },
+        DeliveryForRecord { replay_of: Some(missing), ..good.clone() },
+        DeliveryForRecord { values: vec![(missing, sessions.field_type, Some(FieldValue::Integer(8)))], ..good.clone() },
+    ];
+    for bad in broken {
+        let batch: Arc<[DeliveryForRecord]> = Arc::from(vec![good.clone(), bad.clone()]);
+        assert!(app.store.record_deliveries(batch).await.is_err(), "refused: {bad:?}");
+    }
+    assert!(app.store.deliveries(listener.id, 10).await.unwrap().is_empty(), "nothing written");
+    assert!(app.store.value_history(ada.id).await.unwrap().is_empty());
+    assert!(app.store.user_values(ada.id).await.unwrap().is_empty());
+
+    let recorded = app.store.record_deliveries(Arc::from(vec![good])).await.unwrap();
+    assert!(matches!(recorded[..], [Recorded::Stored { changed: 1, .. }]), "{recorded:?}");
+    assert_eq!(app.store.user_values(ada.id).await.unwrap(), vec![(sessions.field_id, FieldValue::Integer(7))]);
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ use crate::domain::listener::{Delivery, HistoryEntry};
 mod plan;
 mod postgres;
 mod sqlite;
-pub(crate) use sqlite::SqliteRecorder;
+pub use sqlite::{configure_sqlite_library, SqliteRecorder};
 
 /// A request to a listener, as it will be recorded, with the values it stores when accepted.
 /// Owned, because it travels to the delivery writer.
@@ -98,6 +98,15 @@ impl Store {
         match &self.pool {
             Pool::Sqlite(_, recorder) => recorder.record(batch).await,
             Pool::Postgres(pool) => postgres::record(pool, &batch).await,
+        }
+    }
+
+    /// The SQLite writer connection, when the store is SQLite: the delivery writer commits on
+    /// it from a thread of its own.
+    pub fn sqlite_recorder(&self) -> Option<Arc<SqliteRecorder>> {
+        match &self.pool {
+            Pool::Sqlite(_, recorder) => Some(recorder.clone()),
+            Pool::Postgres(_) => None,
         }
     }
 
