@@ -6,8 +6,8 @@
 //!
 //! On SQLite the writer is a thread of its own that holds the one writing connection: SQLite
 //! has a single writer anyway, and a thread that blocks on the queue costs no hand-off to a
-//! blocking thread and back per batch (which, with the wake-ups it takes, was a tenth of the
-//! ingestion profile). On PostgreSQL the writers are tasks, several side by side.
+//! blocking thread and back (two wake-ups) per batch. On PostgreSQL the writers are tasks,
+//! several side by side.
 
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, Mutex};
@@ -17,12 +17,12 @@ use crate::server::store::{self, DeliveryForRecord, Recorded, SqliteRecorder, St
 /// The most deliveries committed together.
 const MAX_BATCH: usize = 256;
 
+type Reply = oneshot::Sender<store::Result<Recorded>>;
+
 struct Job {
     delivery: DeliveryForRecord,
-    reply: oneshot::Sender<store::Result<Recorded>>,
+    reply: Reply,
 }
-
-type Reply = oneshot::Sender<store::Result<Recorded>>;
 
 /// The handle requests use to have a delivery recorded. Cheap to clone.
 #[derive(Clone, Debug)]
