@@ -14,7 +14,7 @@
 //! foreign keys on.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -23,11 +23,13 @@ use super::plan::{as_json, columns, plan_changes, users_to_read, StoredValue};
 use super::{DeliveryForRecord, Recorded};
 use crate::server::store::{Error, Result};
 
-/// One delivery: a taken idempotency key inserts nothing and returns no id.
+/// One delivery: a taken idempotency key inserts nothing. No `RETURNING id`: SQLite gathers
+/// returned rows in a temporary table first; the new row's id is the connection's last
+/// inserted rowid.
 const INSERT_DELIVERY: &str = "INSERT INTO deliveries (listener_id, user_ref, user_id, api_key_id, received_at, status,
         outcome, error_code, response, content_type, payload, idempotency_key, replay_of)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-     ON CONFLICT (listener_id, idempotency_key) DO NOTHING RETURNING id";
+     ON CONFLICT (listener_id, idempotency_key) DO NOTHING";
 
 /// The writer's connection to the SQLite file, opened on first use.
 #[derive(Debug)]
@@ -87,27 +89,22 @@ fn write(connection: &mut Connection, batch: &[DeliveryForRecord], now: DateTime
     let mut delivery_ids = Vec::with_capacity(batch.len());
     let mut insert = tx.prepare_cached(INSERT_DELIVERY)?;
     for d in batch {
-        let id = insert
-            .query_row(
-                params![
-                    d.listener_id,
-                    d.user_ref,
-                    d.user_id,
-                    d.api_key_id,
-                    now,
-                    d.status,
-                    d.outcome(),
-                    d.error_code,
-                    d.response,
-                    d.content_type,
-                    d.payload,
-                    d.idempotency_key,
-                    d.replay_of
-                ],
-                |row| row.get::<_, i64>(0),
-            )
-            .optional()?;
-        delivery_ids.push(id);
+        let inserted = insert.execute(params![
+            d.listener_id,
+            d.user_ref,
+            d.user_id,
+            d.api_key_id,
+            now,
+            d.status,
+            d.outcome(),
+            d.error_code,
+            d.response,
+            d.content_type,
+            d.payload,
+            d.idempotency_key,
+            d.replay_of
+        ])?;
+        delivery_ids.push((inserted == 1).then(|| tx.last_insert_rowid()));
     }
     drop(insert);
 
