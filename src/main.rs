@@ -7,7 +7,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    inlet::server::store::configure_sqlite_library();
     match inlet::server::cli::run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

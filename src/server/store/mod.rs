@@ -19,7 +19,7 @@ mod users;
 
 pub use api_keys::ApiKeyForCreate;
 pub use cache::{ActiveKey, Gate, Route, RouteLookup};
-pub use ingest::{configure_sqlite_library, DeliveryForRecord, Recorded, SqliteRecorder, ValueChange};
+pub use ingest::{DeliveryForRecord, Recorded, SqliteRecorder, ValueChange};
 pub use sessions::SqlSessionStore;
 pub use staff::StaffCredentials;
 

@@ -10,7 +10,7 @@ use crate::domain::listener::{Delivery, HistoryEntry};
 mod plan;
 mod postgres;
 mod sqlite;
-pub use sqlite::{configure_sqlite_library, SqliteRecorder};
+pub use sqlite::SqliteRecorder;
 
 /// A request to a listener, as it will be recorded, with the values it stores when accepted.
 /// Owned, because it travels to the delivery writer.

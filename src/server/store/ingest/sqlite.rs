@@ -157,19 +157,6 @@ fn write(connection: &mut Connection, batch: &[DeliveryForRecord], now: DateTime
     Ok(plan.recorded(&delivery_ids))
 }
 
-/// Turns off SQLite's memory statistics, which take a process-wide mutex on every allocation
-/// SQLite makes; Inlet never reads them. For the start of `main`, before any thread uses
-/// SQLite: once SQLite is in use, SQLite refuses the change and nothing happens.
-pub fn configure_sqlite_library() {
-    // SAFETY: SQLITE_CONFIG_MEMSTATUS takes one int. sqlite3_config must not run while another
-    // thread uses SQLite, which holds at the start of `main`; once SQLite is initialised it
-    // returns SQLITE_MISUSE and changes nothing.
-    let code = unsafe { rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS, 0 as std::os::raw::c_int) };
-    if code != rusqlite::ffi::SQLITE_OK {
-        eprintln!("SQLite was already in use; its memory statistics stay on (code {code})");
-    }
-}
-
 /// Fails, as SQLite's own foreign key check would, when the batch names a listener, user, API
 /// key, field or replayed delivery that does not exist (see the module's documentation).
 fn check_references(tx: &rusqlite::Transaction, batch: &[DeliveryForRecord]) -> rusqlite::Result<()> {
@@ -194,4 +181,18 @@ fn check_references(tx: &rusqlite::Transaction, batch: &[DeliveryForRecord]) -> 
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    /// `.cargo/config.toml` compiles SQLite without the options that lock a process-wide mutex
+    /// on every page fetch and every allocation.
+    #[test]
+    fn sqlite_is_compiled_without_process_wide_locks_on_the_write_path() {
+        let connection = rusqlite::Connection::open_in_memory().unwrap();
+        let mut statement = connection.prepare("PRAGMA compile_options").unwrap();
+        let options: Vec<String> = statement.query_map([], |row| row.get(0)).unwrap().map(Result::unwrap).collect();
+        assert!(!options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"), "{options:?}");
+        assert!(options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"), "{options:?}");
+    }
 }
