@@ -19,7 +19,8 @@ mod users;
 
 pub use api_keys::ApiKeyForCreate;
 pub use cache::{ActiveKey, Gate, Route, RouteLookup};
-pub use ingest::{DeliveryForRecord, Recorded, SqliteRecorder, ValueChange};
+pub(crate) use ingest::SqliteRecorder;
+pub use ingest::{DeliveryForRecord, Recorded, ValueChange};
 pub use sessions::SqlSessionStore;
 pub use staff::StaffCredentials;
 

@@ -10,7 +10,7 @@ use crate::domain::listener::{Delivery, HistoryEntry};
 mod plan;
 mod postgres;
 mod sqlite;
-pub use sqlite::SqliteRecorder;
+pub(crate) use sqlite::SqliteRecorder;
 
 /// A request to a listener, as it will be recorded, with the values it stores when accepted.
 /// Owned, because it travels to the delivery writer.
@@ -103,7 +103,7 @@ impl Store {
 
     /// The SQLite writer connection, when the store is SQLite: the delivery writer commits on
     /// it from a thread of its own.
-    pub fn sqlite_recorder(&self) -> Option<Arc<SqliteRecorder>> {
+    pub(crate) fn sqlite_recorder(&self) -> Option<Arc<SqliteRecorder>> {
         match &self.pool {
             Pool::Sqlite(_, recorder) => Some(recorder.clone()),
             Pool::Postgres(_) => None,

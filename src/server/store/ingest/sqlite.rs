@@ -2,8 +2,8 @@
 //! statements prepared once and kept. sqlx runs every SQLite connection on a worker thread and
 //! sends each statement, and each row back, across a channel; at thousands of deliveries a
 //! second those hand-offs cost more than the writing. Here a batch is plain calls into SQLite
-//! on the delivery writer's thread. Values are encoded as sqlx
-//! encodes them (times as RFC 3339 text), so the rest of the store reads them unchanged.
+//! on the delivery writer's thread. Values are encoded as sqlx encodes them (times as RFC 3339
+//! text), so the rest of the store reads them unchanged.
 //!
 //! References are checked once per batch, not by SQLite for every row: the writer's connection
 //! has foreign keys off, and each transaction first makes sure every listener, user, API key,
@@ -33,7 +33,7 @@ const INSERT_DELIVERY: &str = "INSERT INTO deliveries (listener_id, user_ref, us
 
 /// The writer's connection to the SQLite file, opened on first use.
 #[derive(Debug)]
-pub struct SqliteRecorder {
+pub(crate) struct SqliteRecorder {
     path: PathBuf,
     connection: Mutex<Option<Connection>>,
 }
