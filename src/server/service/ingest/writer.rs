@@ -90,29 +90,32 @@ fn split(batch: Vec<Job>) -> (Arc<[DeliveryForRecord]>, Vec<Reply>) {
     (deliveries.into(), replies)
 }
 
-/// Answers every request of a committed batch. `Err` when the batch failed as a whole and
-/// had more than one delivery: then each is to be tried on its own, so one bad delivery
-/// fails only its own request.
-fn answer(replies: Vec<Reply>, committed: store::Result<Vec<Recorded>>) -> Result<(), (Vec<Reply>, store::Error)> {
+/// Answers every request of a committed batch. When the batch failed as a whole and had more
+/// than one delivery, answers none and returns each request with its delivery alone, to be
+/// written one by one, so one bad delivery fails only its own request.
+fn answer(
+    replies: Vec<Reply>,
+    deliveries: &[DeliveryForRecord],
+    committed: store::Result<Vec<Recorded>>,
+) -> Vec<(Reply, Arc<[DeliveryForRecord]>)> {
     match committed {
         Ok(recorded) => {
             for (reply, recorded) in replies.into_iter().zip(recorded) {
                 let _ = reply.send(Ok(recorded));
             }
-            Ok(())
+            Vec::new()
         }
-        Err(error) if replies.len() > 1 => Err((replies, error)),
+        Err(error) if replies.len() > 1 => {
+            tracing::warn!(%error, size = replies.len(), "a batch of deliveries failed; writing them one by one");
+            replies.into_iter().zip(deliveries).map(|(reply, delivery)| (reply, Arc::from([delivery.clone()]))).collect()
+        }
         Err(error) => {
             if let Some(reply) = replies.into_iter().next() {
                 let _ = reply.send(Err(error));
             }
-            Ok(())
+            Vec::new()
         }
     }
-}
-
-fn alone(delivery: &DeliveryForRecord) -> Arc<[DeliveryForRecord]> {
-    Arc::new([delivery.clone()])
 }
 
 fn first_of(recorded: store::Result<Vec<Recorded>>) -> store::Result<Recorded> {
@@ -121,27 +124,26 @@ fn first_of(recorded: store::Result<Vec<Recorded>>) -> store::Result<Recorded> {
 
 fn write_sqlite(recorder: &SqliteRecorder, batch: Vec<Job>) {
     let (deliveries, replies) = split(batch);
-    if let Err((replies, error)) = answer(replies, recorder.record_blocking(&deliveries)) {
-        tracing::warn!(%error, size = replies.len(), "a batch of deliveries failed; writing them one by one");
-        for (reply, delivery) in replies.into_iter().zip(deliveries.iter()) {
-            let _ = reply.send(first_of(recorder.record_blocking(&alone(delivery))));
-        }
+    for (reply, alone) in answer(replies, &deliveries, recorder.record_blocking(&deliveries)) {
+        let _ = reply.send(first_of(recorder.record_blocking(&alone)));
     }
 }
 
 async fn write(store: &Store, batch: Vec<Job>) {
     let (deliveries, replies) = split(batch);
-    if let Err((replies, error)) = answer(replies, store.record_deliveries(deliveries.clone()).await) {
-        tracing::warn!(%error, size = replies.len(), "a batch of deliveries failed; writing them one by one");
-        for (reply, delivery) in replies.into_iter().zip(deliveries.iter()) {
-            let _ = reply.send(first_of(store.record_deliveries(alone(delivery)).await));
-        }
+    let committed = store.record_deliveries(deliveries.clone()).await;
+    for (reply, alone) in answer(replies, &deliveries, committed) {
+        let _ = reply.send(first_of(store.record_deliveries(alone).await));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn deliveries(n: usize) -> Vec<DeliveryForRecord> {
+        vec![DeliveryForRecord::default(); n]
+    }
 
     fn replies(n: usize) -> (Vec<Reply>, Vec<oneshot::Receiver<store::Result<Recorded>>>) {
         (0..n).map(|_| oneshot::channel()).unzip()
@@ -151,7 +153,7 @@ mod tests {
     fn a_committed_batch_answers_every_request_in_order() {
         let (senders, mut receivers) = replies(2);
         let recorded = vec![Recorded::Stored { delivery_id: 1, changed: 4 }, Recorded::DuplicateIdempotencyKey];
-        assert!(answer(senders, Ok(recorded.clone())).is_ok());
+        assert!(answer(senders, &deliveries(2), Ok(recorded.clone())).is_empty());
         for (receiver, expected) in receivers.iter_mut().zip(recorded) {
             assert_eq!(receiver.try_recv().unwrap().unwrap(), expected);
         }
@@ -160,15 +162,16 @@ mod tests {
     #[test]
     fn a_failed_batch_is_handed_back_to_be_written_one_by_one() {
         let (senders, mut receivers) = replies(3);
-        let Err((back, _)) = answer(senders, Err(store::Error::WriterStopped)) else { panic!("handed back") };
+        let back = answer(senders, &deliveries(3), Err(store::Error::WriterStopped));
         assert_eq!(back.len(), 3);
+        assert!(back.iter().all(|(_, alone)| alone.len() == 1), "each delivery alone");
         assert!(receivers[0].try_recv().is_err(), "no answer yet");
     }
 
     #[test]
     fn a_failed_lone_delivery_gets_the_error() {
         let (senders, mut receivers) = replies(1);
-        assert!(answer(senders, Err(store::Error::WriterStopped)).is_ok());
+        assert!(answer(senders, &deliveries(1), Err(store::Error::WriterStopped)).is_empty());
         assert!(matches!(receivers[0].try_recv().unwrap(), Err(store::Error::WriterStopped)));
     }
 }
