@@ -121,3 +121,43 @@ async fn a_gate_can_be_set_changed_with_a_rename_and_removed_by_patch() {
     assert_eq!(removed.json::<Value>().await.unwrap()["filter"], Value::Null);
     assert_eq!(send(&app, "ada@example.com", &json!({"sessions": 2})).await.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_gate_follows_its_fields_when_another_listener_renames_or_swaps_them() {
+    let filter = json!({"criteria": [{"data_group": "Mobile app", "field": "plan", "qualifier": "is", "value": "pro"},
+        {"data_group": "Mobile app", "field": "Sessions", "qualifier": "is_empty"}]});
+    let (app, created) = app_with_gate(filter, "reject").await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let other = json!({"name": "CRM", "key": "crm", "data_group": "Mobile app",
+        "fields": [{"label": "Plan", "parameter": "plan", "type": "string"}, {"label": "Sessions", "parameter": "logins", "type": "integer"}]});
+    let crm: Value = app.post_json("/api/v1/projects/aurora/listeners", &other).await.json().await.unwrap();
+    let crm_post = |user: &'static str, body: &'static str| {
+        let path = format!("/api/v1/projects/aurora/listeners/crm/users/{user}");
+        let app = &app;
+        async move { app.post_raw(&path, "application/json", body).await.status() }
+    };
+    assert_eq!(crm_post("ada@example.com", r#"{"plan":"pro"}"#).await, StatusCode::OK);
+
+    // The CRM listener renames Plan to Tier: the gate on appdata now names Tier and still opens for ada.
+    let (plan, sessions) = (crm["fields"][0]["field_id"].clone(), crm["fields"][1]["field_id"].clone());
+    let rename = json!({"fields": [{"field_id": plan, "label": "Tier", "parameter": "plan"},
+        {"field_id": sessions, "label": "Sessions", "parameter": "logins"}]});
+    assert_eq!(app.patch_json("/api/v1/projects/aurora/listeners/crm", &rename).await.status(), StatusCode::OK);
+    let gated: Value = app.get("/api/v1/projects/aurora/listeners/appdata").await.json().await.unwrap();
+    let named =
+        |gate: &Value| gate["filter"]["criteria"].as_array().unwrap().iter().map(|c| c["field"].clone()).collect::<Vec<_>>();
+    assert_eq!(named(&gated), ["Tier", "Sessions"]);
+    assert_eq!(send(&app, "ada@example.com", &json!({"plan": "basic"})).await.status(), StatusCode::OK, "the gate still works");
+    let refused =
+        error_body(send(&app, "ada@example.com", &json!({"plan": "pro"})).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(refused["code"], "user_outside_filter", "ada's tier is basic now");
+
+    // Swapping two labels in one edit swaps the gate's names too: it still means the same fields.
+    let swap = json!({"fields": [{"field_id": plan, "label": "Sessions", "parameter": "plan"},
+        {"field_id": sessions, "label": "Tier", "parameter": "logins"}]});
+    assert_eq!(app.patch_json("/api/v1/projects/aurora/listeners/crm", &swap).await.status(), StatusCode::OK);
+    let gated: Value = app.get("/api/v1/projects/aurora/listeners/appdata").await.json().await.unwrap();
+    assert_eq!(named(&gated), ["Sessions", "Tier"]);
+    assert_eq!(crm_post("ada@example.com", r#"{"plan":"pro"}"#).await, StatusCode::OK);
+    assert_eq!(send(&app, "ada@example.com", &json!({"plan": "pro"})).await.status(), StatusCode::OK, "no 409: the gate fits");
+}

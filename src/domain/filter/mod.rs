@@ -233,6 +233,22 @@ impl Filter {
             Err(errors)
         }
     }
+
+    /// Follows renamed fields: a criterion naming `data_group` and a field's old label names its
+    /// new label after. `renames` are (old, new) pairs of one edit, applied all at once, so two
+    /// fields may swap labels. Names match ignoring case and surrounding spaces, as in
+    /// `check`. Returns whether any criterion changed.
+    pub fn rename_fields(&mut self, data_group: &str, renames: &[(&str, &str)]) -> bool {
+        let same = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
+        let mut changed = false;
+        for criterion in self.criteria.iter_mut().filter(|c| same(&c.data_group, data_group)) {
+            if let Some((_, new)) = renames.iter().find(|(old, _)| same(&criterion.field, old)) {
+                criterion.field = new.to_string();
+                changed = true;
+            }
+        }
+        changed
+    }
 }
 
 impl Criterion {

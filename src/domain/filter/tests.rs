@@ -362,3 +362,22 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn renames_are_followed_at_once_in_their_data_group_only() {
+    let mut filter: Filter = serde_json::from_value(json!({"match": "any", "criteria": [
+        on_app_data("plan ", "is", json!("pro")),
+        on_app_data("Seats", "gt", json!(3)),
+        on_app_data("Beta", "is_true", Json::Null),
+        {"data_group": "User account", "field": "Seats", "qualifier": "is_empty"},
+    ]}))
+    .unwrap();
+    assert!(filter.rename_fields(" app DATA", &[("Plan", "Seats"), ("Seats", "Plan")]));
+    let fields: Vec<_> = filter.criteria.iter().map(|c| (c.data_group.as_str(), c.field.as_str())).collect();
+    assert_eq!(
+        fields,
+        [("App data", "Seats"), ("App data", "Plan"), ("App data", "Beta"), ("User account", "Seats")],
+        "a swap is not undone half-way; another data group's field of the same name stays"
+    );
+    assert!(!filter.rename_fields("App data", &[("Renewal", "Renews")]), "no criterion names it");
+}

@@ -33,7 +33,7 @@ pub struct Route {
     /// The listener's sealed signing secret, when requests must be signed.
     pub signing_secret: Option<String>,
     /// The listener's gate checked against the project's fields as they are now, or why it no
-    /// longer fits them (a field it names was renamed or retyped since).
+    /// longer fits them (renames rewrite gates, so only a stored gate that cannot be read).
     pub gate: Option<std::result::Result<Gate, String>>,
 }
 

@@ -276,11 +276,12 @@ impl Store {
         Ok(sealed.flatten())
     }
 
-    /// Applies a checked edit in one transaction, bumping `updated_at`: the settings, then
-    /// the fields. Renamed fields keep every label of the data group unique, ignoring case
-    /// (else `Conflict`, and nothing is written); new mappings reuse the group's field of the
-    /// same label, as `create_listener` does; the new list replaces the old one. A field left
-    /// out is only unmapped: it and its stored values stay in the data group.
+    /// Applies a checked edit in one transaction, bumping `updated_at`: the settings, the
+    /// fields, then the gate. Renamed fields keep every label of the data group unique,
+    /// ignoring case (else `Conflict`, and nothing is written), and every gate of the project
+    /// that names one follows the rename; new mappings reuse the group's field of the same
+    /// label, as `create_listener` does; the new list replaces the old one. A field left out
+    /// is only unmapped: it and its stored values stay in the data group.
     pub async fn update_listener(&self, listener_id: i64, update: &ListenerForUpdate) -> Result<Listener> {
         let now = Utc::now();
         on_pool!(self, |pool| {
@@ -303,13 +304,6 @@ impl Store {
             .bind(listener_id)
             .execute(&mut *tx)
             .await?;
-            if let Some(filter) = &update.filter {
-                sqlx::query("UPDATE listeners SET filter = $1 WHERE id = $2")
-                    .bind(filter.as_ref().map(|f| serde_json::to_string(f).expect("filters serialise")))
-                    .bind(listener_id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
             if let Some(sealed) = &update.sealed_signing_secret {
                 sqlx::query("UPDATE listeners SET signing_secret = $1 WHERE id = $2")
                     .bind(sealed)
@@ -340,6 +334,32 @@ impl Store {
                         .await
                         .map_err(conflict_on_unique(format!("data group '{group_label}' already has a field '{label}'")))?;
                 }
+                // Every gate of the project that names a renamed field follows it.
+                if !renames.is_empty() {
+                    let renames: Vec<(&str, &str)> = renames
+                        .iter()
+                        .filter_map(|(id, new)| {
+                            group_fields.iter().find(|(field, _)| field == id).map(|(_, old)| (old.as_str(), *new))
+                        })
+                        .collect();
+                    let gates: Vec<(i64, String)> = sqlx::query_as(
+                        "SELECT id, filter FROM listeners
+                         WHERE project_id = (SELECT project_id FROM data_groups WHERE id = $1) AND filter IS NOT NULL",
+                    )
+                    .bind(group_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    for (gated, json) in gates {
+                        let mut gate = stored_filter(&json);
+                        if gate.rename_fields(&group_label, &renames) {
+                            sqlx::query("UPDATE listeners SET filter = $1 WHERE id = $2")
+                                .bind(serde_json::to_string(&gate).expect("filters serialise"))
+                                .bind(gated)
+                                .execute(&mut *tx)
+                                .await?;
+                        }
+                    }
+                }
                 sqlx::query("DELETE FROM listener_fields WHERE listener_id = $1").bind(listener_id).execute(&mut *tx).await?;
                 for (position, edit) in edits.iter().enumerate() {
                     let (field_id, parameter) = match edit {
@@ -359,6 +379,14 @@ impl Store {
                     .await
                     .map_err(conflict_on_unique("a field or parameter is mapped twice; reload the listener and try again"))?;
                 }
+            }
+            // A new gate of this listener names the fields as this edit leaves them.
+            if let Some(filter) = &update.filter {
+                sqlx::query("UPDATE listeners SET filter = $1 WHERE id = $2")
+                    .bind(filter.as_ref().map(|f| serde_json::to_string(f).expect("filters serialise")))
+                    .bind(listener_id)
+                    .execute(&mut *tx)
+                    .await?;
             }
             tx.commit().await?;
         });
