@@ -48,16 +48,13 @@ impl Store {
                     }
                     None => {
                         created += 1;
-                        sqlx::query_scalar(
-                            "INSERT INTO users (email, username, display_name, created_at, updated_at)
-                             VALUES ($1, $2, $3, $4, $4) RETURNING id",
-                        )
-                        .bind(user.email.as_str())
-                        .bind(user.username.as_str())
-                        .bind(user.display_name.as_str())
-                        .bind(now)
-                        .fetch_one(&mut *tx)
-                        .await?
+                        sqlx::query_scalar(super::users::INSERT_USER)
+                            .bind(user.email.as_str())
+                            .bind(user.username.as_str())
+                            .bind(user.display_name.as_str())
+                            .bind(now)
+                            .fetch_one(&mut *tx)
+                            .await?
                     }
                 };
                 // A member keeps their status; an import never re-admits someone removed.

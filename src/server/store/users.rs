@@ -50,6 +50,10 @@ fn order_by(sort: UserSort, descending: bool) -> String {
     format!("ORDER BY {column} {direction}, u.id {direction}")
 }
 
+/// A new user (email, username, display name, now), returning the id; shared with imports.
+pub(super) const INSERT_USER: &str =
+    "INSERT INTO users (email, username, display_name, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id";
+
 impl Store {
     /// Adds a user to a project, creating the community user when the email is new.
     /// An existing email must come with that user's own username.
@@ -85,16 +89,13 @@ impl Store {
                     if taken > 0 {
                         return Err(Error::Conflict(format!("username '{}' is already taken", new.username)));
                     }
-                    sqlx::query_scalar(
-                        "INSERT INTO users (email, username, display_name, created_at, updated_at)
-                         VALUES ($1, $2, $3, $4, $4) RETURNING id",
-                    )
-                    .bind(new.email.as_str())
-                    .bind(new.username.as_str())
-                    .bind(new.display_name.as_str())
-                    .bind(now)
-                    .fetch_one(&mut *tx)
-                    .await?
+                    sqlx::query_scalar(INSERT_USER)
+                        .bind(new.email.as_str())
+                        .bind(new.username.as_str())
+                        .bind(new.display_name.as_str())
+                        .bind(now)
+                        .fetch_one(&mut *tx)
+                        .await?
                 }
             };
             sqlx::query("INSERT INTO project_members (project_id, user_id, status, joined_at) VALUES ($1, $2, $3, $4)")
