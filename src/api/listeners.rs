@@ -179,6 +179,7 @@ pub async fn delete_listener(slug: String, key: String) -> Result<(), UiError> {
 
 #[server(prefix = "/fn")]
 pub async fn load_listener_page(slug: String, key: String) -> Result<ListenerPage, UiError> {
+    use crate::domain::listener::DeliveryQuery;
     use crate::server::service::{access, listeners};
     let state = super::context::state();
     let staff = super::context::staff().await?;
@@ -188,7 +189,7 @@ pub async fn load_listener_page(slug: String, key: String) -> Result<ListenerPag
         super::context::set_status(&error);
         error
     })?;
-    let deliveries = state.store.deliveries(listener.id, 25).await?;
+    let deliveries = state.store.deliveries(listener.id, &DeliveryQuery::latest(25)).await?;
     let endpoint_url = listeners::endpoint_url(&state.base_url, &project, &listener);
     Ok(ListenerPage { listener, endpoint_url, deliveries })
 }

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use crate::helpers::{spawn_app, spawn_app_with, start_application};
 use crate::ingest::{deliveries, prepare, send, ENDPOINT};
 use inlet::domain::fields::FieldValue;
+use inlet::domain::listener::DeliveryQuery;
 use inlet::domain::user::UserRef;
 use inlet::server::store::{DeliveryForRecord, Recorded};
 use std::sync::Arc;
@@ -89,7 +90,7 @@ async fn a_batch_naming_a_missing_parent_writes_nothing() {
         let batch: Arc<[DeliveryForRecord]> = Arc::from(vec![good.clone(), bad.clone()]);
         assert!(app.store.record_deliveries(batch).await.is_err(), "refused: {bad:?}");
     }
-    assert!(app.store.deliveries(listener.id, 10).await.unwrap().is_empty(), "nothing written");
+    assert!(app.store.deliveries(listener.id, &DeliveryQuery::latest(10)).await.unwrap().is_empty(), "nothing written");
     assert!(app.store.value_history(ada.id).await.unwrap().is_empty());
     assert!(app.store.user_values(ada.id).await.unwrap().is_empty());
 

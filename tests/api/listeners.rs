@@ -4,6 +4,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::helpers::{error_body, error_fields, spawn_app};
+use inlet::domain::listener::DeliveryQuery;
 
 fn body(key: &str, fields: Value) -> Value {
     json!({"name": "CRM", "key": key, "type": "external_data", "identify_by": "email", "data_group": "CRM data", "fields": fields})
@@ -222,5 +223,5 @@ async fn an_acknowledged_delivery_survives_a_server_kill() {
     let values = app.store.user_values(user.id).await.unwrap();
     assert_eq!(values[0].1, inlet::domain::fields::FieldValue::String("plan-19".into()));
     let listener = app.store.listener(project.id, "crm").await.unwrap().unwrap();
-    assert_eq!(app.store.deliveries(listener.id, 100).await.unwrap().len(), 20);
+    assert_eq!(app.store.deliveries(listener.id, &DeliveryQuery::latest(100)).await.unwrap().len(), 20);
 }

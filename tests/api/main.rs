@@ -3,6 +3,7 @@
 
 mod api_auth;
 mod csrf;
+mod deliveries;
 mod filter_gate;
 mod group_commit;
 mod health;

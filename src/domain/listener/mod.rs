@@ -10,7 +10,9 @@ use super::filter::{builtin_fields, Filter, SchemaField};
 use super::identity::collapse_spaces;
 use super::ValidationError;
 
+mod deliveries;
 mod update;
+pub use deliveries::{DeliveryQuery, DEFAULT_DELIVERY_PAGE, MAX_DELIVERY_PAGE};
 pub use update::{errors_at_rows, FieldChange, FieldEdit, ListenerChanges, ListenerForUpdate};
 
 /// How the `{VALUE}` in the endpoint URL names a user.
@@ -273,7 +275,7 @@ impl ListenerForCreate {
 }
 
 /// A recorded delivery, as shown on the listener page and by the API.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Delivery {
     pub id: i64,
     pub user_ref: String,

@@ -1,17 +1,17 @@
 //! `/api/v1/projects/{project}/listeners`: managing external listeners and their deliveries.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use super::body::JsonBody;
 use crate::domain::fields::FieldType;
 use crate::domain::filter::Filter;
-use crate::domain::listener::Delivery;
+use crate::domain::listener::{Delivery, DeliveryQuery};
 use crate::domain::listener::{FieldChange, FieldMapping, Listener, ListenerChanges};
 use crate::domain::project::Project;
 use crate::server::auth::ApiCaller;
@@ -249,6 +249,20 @@ impl From<Delivery> for DeliveryBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DeliveryList {
     pub deliveries: Vec<DeliveryBody>,
+    /// Pass as `before` for the next (older) page; `null` on the last page.
+    pub next_before: Option<i64>,
+}
+
+/// Taken as text and checked by `DeliveryQuery::parse`, so that a bad value gets the usual
+/// 422 naming it.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct DeliveryParams {
+    /// accepted or rejected (default: both).
+    outcome: Option<String>,
+    /// Only deliveries older than this id: the previous page's `next_before`.
+    before: Option<String>,
+    /// Page size, 1 to 500 (default 100).
+    limit: Option<String>,
 }
 
 #[utoipa::path(post, path = "/api/v1/projects/{project}/listeners", request_body = NewListener, tag = "listeners",
@@ -348,17 +362,21 @@ pub async fn delete(
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/listeners/{key}/deliveries", tag = "listeners",
-    params(("project" = String, Path), ("key" = String, Path)), security(("api_key" = [])),
-    responses((status = 200, body = DeliveryList), (status = 404, body = super::openapi::ErrorBody)))]
+    params(("project" = String, Path), ("key" = String, Path), DeliveryParams), security(("api_key" = [])),
+    responses((status = 200, body = DeliveryList), (status = 404, body = super::openapi::ErrorBody),
+        (status = 422, body = super::openapi::ErrorBody)))]
 pub async fn deliveries(
     State(state): State<AppState>,
     _caller: ApiCaller,
     Path((slug, key)): Path<(String, String)>,
+    Query(params): Query<DeliveryParams>,
 ) -> AppResult<Json<DeliveryList>> {
     let project = access::existing_project(&state.store, &slug).await?;
     let listener = listeners::existing_listener(&state.store, &project, &key).await?;
-    let found = state.store.deliveries(listener.id, 100).await?;
-    Ok(Json(DeliveryList { deliveries: found.into_iter().map(Into::into).collect() }))
+    let query = DeliveryQuery::parse(params.outcome.as_deref(), params.before.as_deref(), params.limit.as_deref())?;
+    let found = state.store.deliveries(listener.id, &query).await?;
+    let next_before = query.next_before(&found);
+    Ok(Json(DeliveryList { deliveries: found.into_iter().map(Into::into).collect(), next_before }))
 }
 
 #[utoipa::path(post, path = "/api/v1/projects/{project}/listeners/{key}/deliveries/{id}/replay", tag = "listeners",

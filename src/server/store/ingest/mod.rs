@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::{on_pool, Pool, Result, Store};
 use crate::domain::fields::{FieldType, FieldValue};
-use crate::domain::listener::{Delivery, HistoryEntry};
+use crate::domain::listener::{Delivery, DeliveryQuery, HistoryEntry};
 
 mod plan;
 mod postgres;
@@ -110,11 +110,33 @@ impl Store {
         }
     }
 
-    /// The latest deliveries to a listener, newest first.
-    pub async fn deliveries(&self, listener_id: i64, limit: i64) -> Result<Vec<Delivery>> {
-        let sql = format!("SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE listener_id = $1 ORDER BY id DESC LIMIT $2");
-        let rows =
-            on_pool!(self, |pool| sqlx::query_as::<_, DeliveryRow>(&sql).bind(listener_id).bind(limit).fetch_all(pool).await)?;
+    /// A page of a listener's deliveries, newest first. Each condition is written only when
+    /// asked for, so that `before` bounds the scan of the `(listener_id, id)` index.
+    pub async fn deliveries(&self, listener_id: i64, query: &DeliveryQuery) -> Result<Vec<Delivery>> {
+        let mut sql = format!("SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE listener_id = $1");
+        let mut placeholder = 1;
+        let mut next = || {
+            placeholder += 1;
+            placeholder
+        };
+        if query.accepted.is_some() {
+            sql += &format!(" AND outcome = ${}", next());
+        }
+        if query.before.is_some() {
+            sql += &format!(" AND id < ${}", next());
+        }
+        sql += &format!(" ORDER BY id DESC LIMIT ${}", next());
+        let outcome = query.accepted.map(|accepted| if accepted { "accepted" } else { "rejected" });
+        let rows = on_pool!(self, |pool| {
+            let mut select = sqlx::query_as::<_, DeliveryRow>(&sql).bind(listener_id);
+            if let Some(outcome) = outcome {
+                select = select.bind(outcome);
+            }
+            if let Some(before) = query.before {
+                select = select.bind(before);
+            }
+            select.bind(i64::from(query.limit)).fetch_all(pool).await
+        })?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
