@@ -60,6 +60,19 @@ test("data posted to a listener lands on the user and in the delivery log", asyn
   await rows.nth(1).getByText("Payload").click();
   await expect(rows.nth(1).locator("pre")).toContainText('"plan":"pro"');
 
+  // Only the rejected ones, then all again, without leaving the page.
+  await act.waitForHydration(page);
+  const shown = page.getByRole("navigation", { name: "Deliveries shown" });
+  await shown.getByRole("link", { name: "Rejected" }).click();
+  await expect(page).toHaveURL(/\?outcome=rejected$/);
+  await expect(rows).toHaveCount(1);
+  await expect(rows.nth(0)).toContainText("422");
+  await shown.getByRole("link", { name: "Accepted" }).click();
+  await expect(rows).toHaveCount(1);
+  await expect(rows.nth(0)).toContainText("200");
+  await shown.getByRole("link", { name: "All" }).click();
+  await expect(rows).toHaveCount(2);
+
   // The value, on the user's summary.
   await page.goto("/p/aurora/users?q=user0007");
   await act.waitForHydration(page);

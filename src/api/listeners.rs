@@ -59,8 +59,14 @@ pub fn field_changes(rows: Vec<EditFieldRow>) -> (Vec<FieldChange>, Vec<usize>) 
 pub struct ListenerPage {
     pub listener: Listener,
     pub endpoint_url: String,
+    /// A page of deliveries, newest first, as the page's query asked.
     pub deliveries: Vec<Delivery>,
+    /// Where the next, older page starts, when there is one.
+    pub next_before: Option<i64>,
 }
+
+/// How many deliveries the listener page shows at a time.
+pub const DELIVERIES_PER_PAGE: u32 = 25;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ValueRow {
@@ -177,8 +183,15 @@ pub async fn delete_listener(slug: String, key: String) -> Result<(), UiError> {
     Ok(())
 }
 
+/// The listener and a page of its deliveries: `outcome` (accepted or rejected) and `before` (a
+/// delivery id) come from the page's query string, as the management API takes them.
 #[server(prefix = "/fn")]
-pub async fn load_listener_page(slug: String, key: String) -> Result<ListenerPage, UiError> {
+pub async fn load_listener_page(
+    slug: String,
+    key: String,
+    outcome: Option<String>,
+    before: Option<String>,
+) -> Result<ListenerPage, UiError> {
     use crate::domain::listener::DeliveryQuery;
     use crate::server::service::{access, listeners};
     let state = super::context::state();
@@ -189,9 +202,13 @@ pub async fn load_listener_page(slug: String, key: String) -> Result<ListenerPag
         super::context::set_status(&error);
         error
     })?;
-    let deliveries = state.store.deliveries(listener.id, &DeliveryQuery::latest(25)).await?;
+    let query = DeliveryQuery::parse(outcome.as_deref(), before.as_deref(), None)
+        .map(|query| DeliveryQuery { limit: DELIVERIES_PER_PAGE, ..query })
+        .map_err(UiError::Invalid)?;
+    let deliveries = state.store.deliveries(listener.id, &query).await?;
+    let next_before = query.next_before(&deliveries);
     let endpoint_url = listeners::endpoint_url(&state.base_url, &project, &listener);
-    Ok(ListenerPage { listener, endpoint_url, deliveries })
+    Ok(ListenerPage { listener, endpoint_url, deliveries, next_before })
 }
 
 #[server(prefix = "/fn")]

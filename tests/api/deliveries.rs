@@ -57,3 +57,42 @@ async fn bad_page_parameters_are_named() {
     let missing = app.get("/api/v1/projects/aurora/listeners/nope/deliveries?outcome=rejected").await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
+
+/// Whether the listener page lists delivery `id` in its table.
+fn lists(html: &str, id: i64) -> bool {
+    html.contains(&format!(">#{id}<"))
+}
+
+#[tokio::test]
+async fn the_listener_page_walks_older_pages_and_keeps_one_outcome_without_javascript() {
+    let app = spawn_app().await;
+    prepare(&app).await;
+    app.login_as_admin().await;
+    // Thirty deliveries; every third one is rejected.
+    for n in 0..30 {
+        let body = if n % 3 == 0 { json!({"sessions": "many"}) } else { json!({"sessions": n}) };
+        send(&app, "ada@example.com", &body).await;
+    }
+    let (all, _) = page(&app, "limit=500").await;
+    let (rejected, _) = page(&app, "outcome=rejected&limit=500").await;
+    assert_eq!((all.len(), rejected.len()), (30, 10));
+    const PAGE: &str = "/p/aurora/automation/appdata";
+
+    let newest = app.get_page(PAGE).await;
+    assert_eq!(newest.status, StatusCode::OK);
+    assert!(all[..25].iter().all(|id| lists(&newest.body, *id)) && !all[25..].iter().any(|id| lists(&newest.body, *id)));
+    assert!(newest.body.contains(&format!(r#"href="{PAGE}?before={}""#, all[24])), "a link to the older page");
+    assert!(!newest.body.contains(">Newest<"));
+
+    let older = app.get_page(&format!("{PAGE}?before={}", all[24])).await;
+    assert!(all[25..].iter().all(|id| lists(&older.body, *id)) && !lists(&older.body, all[24]));
+    assert!(older.body.contains(&format!(r#"href="{PAGE}">Newest<"#)) && !older.body.contains("Older deliveries"));
+
+    let only_rejected = app.get_page(&format!("{PAGE}?outcome=rejected")).await;
+    assert!(rejected.iter().all(|id| lists(&only_rejected.body, *id)), "all ten on one page");
+    assert!(all.iter().filter(|id| !rejected.contains(id)).all(|id| !lists(&only_rejected.body, *id)), "no accepted one");
+    assert!(only_rejected.body.contains(&format!(r#"href="{PAGE}?outcome=rejected" aria-current="page""#)));
+
+    let bad = app.get_page(&format!("{PAGE}?outcome=failed")).await;
+    assert!(bad.body.contains("is not accepted or rejected"), "{}", bad.body);
+}

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::gates::{load_listener_gate, SetListenerFilter, SetListenerSigning};
 use crate::api::listeners::{
@@ -215,9 +215,11 @@ pub fn ListenerDetailPage() -> impl IntoView {
         move || (slug(), key(), set_filter.version().get(), set_signing.version().get()),
         |(slug, key, _, _)| load_listener_gate(slug, key),
     );
+    let query = use_query_map();
+    let shown = move || (query.read().get("outcome"), query.read().get("before"));
     let page = Resource::new(
-        move || (slug(), key(), toggle.version().get(), replay.version().get()),
-        |(slug, key, _, _)| load_listener_page(slug, key),
+        move || (slug(), key(), shown(), toggle.version().get(), replay.version().get()),
+        |(slug, key, (outcome, before), _, _)| load_listener_page(slug, key, outcome, before),
     );
     view! {
         <Title text="External listener" />
@@ -276,7 +278,8 @@ pub fn ListenerDetailPage() -> impl IntoView {
                                 </table>
                             </section>
                             <GatePanels slug=slug() key=listener_key.clone() gate set_filter set_signing />
-                            <Deliveries deliveries=data.deliveries slug=slug() key=listener_key.clone() replay />
+                            <Deliveries deliveries=data.deliveries next_before=data.next_before shown=shown() slug=slug()
+                                key=listener_key.clone() replay />
                             <section class="panel">
                                 <h2>"Delete this listener"</h2>
                                 <p class="muted">"Its deliveries are deleted with it; the data group, its fields and every stored value stay."</p>
@@ -297,17 +300,49 @@ pub fn ListenerDetailPage() -> impl IntoView {
     }
 }
 
-/// The recent deliveries, newest first, each with a Replay button: the payload is sent again
+/// A page of deliveries, newest first, each with a Replay button: the payload is sent again
 /// to the listener as it is now, and the replay shows up as a new delivery ("replay of #N").
+/// Links (plain ones, so they work without JavaScript) keep only the rejected or accepted ones
+/// and walk to older pages; `shown` is the page's `outcome` and `before`.
 #[component]
-fn Deliveries(deliveries: Vec<Delivery>, slug: String, key: String, replay: ServerAction<ReplayDelivery>) -> impl IntoView {
+fn Deliveries(
+    deliveries: Vec<Delivery>,
+    next_before: Option<i64>,
+    shown: (Option<String>, Option<String>),
+    slug: String,
+    key: String,
+    replay: ServerAction<ReplayDelivery>,
+) -> impl IntoView {
     let replayed = outcome(replay);
+    let (shown_outcome, before) = shown;
+    let base = format!("/p/{slug}/automation/{key}");
+    let link = |outcome: Option<&str>, before: Option<i64>| {
+        let mut query: Vec<String> = outcome.map(|o| format!("outcome={o}")).into_iter().collect();
+        query.extend(before.map(|id| format!("before={id}")));
+        if query.is_empty() {
+            base.clone()
+        } else {
+            format!("{base}?{}", query.join("&"))
+        }
+    };
+    let choices = [(None, "All"), (Some("rejected"), "Rejected"), (Some("accepted"), "Accepted")].map(|(outcome, label)| {
+        let current = outcome == shown_outcome.as_deref();
+        view! { <a href=link(outcome, None) aria-current=current.then_some("page")>{label}</a> }
+    });
+    let newer = before.is_some().then(|| view! { <a href=link(shown_outcome.as_deref(), None)>"Newest"</a> });
+    let older = next_before.map(|id| view! { <a href=link(shown_outcome.as_deref(), Some(id))>"Older deliveries"</a> });
+    let empty = match shown_outcome.as_deref() {
+        Some("rejected") => "No rejected deliveries.",
+        Some("accepted") => "No accepted deliveries.",
+        _ => "Nothing received yet.",
+    };
     view! {
         <section class="panel">
-            <h2>"Recent deliveries"</h2>
+            <h2>"Deliveries"</h2>
+            <nav class="tabs" aria-label="Deliveries shown">{choices}</nav>
             <ActionOutcome value=replayed success=|status| format!("Replayed: the listener answered {status}.") />
             {if deliveries.is_empty() {
-                view! { <p class="empty">"Nothing received yet."</p> }.into_any()
+                view! { <p class="empty">{empty}</p> }.into_any()
             } else {
                 view! {
                     <table class="grid compact deliveries">
@@ -341,6 +376,7 @@ fn Deliveries(deliveries: Vec<Delivery>, slug: String, key: String, replay: Serv
                     </table>
                 }.into_any()
             }}
+            <p class="pager">{newer}" "{older}</p>
         </section>
     }
 }
