@@ -111,27 +111,19 @@ impl Store {
     }
 
     /// A page of a listener's deliveries, newest first. Each condition is written only when
-    /// asked for, so that `before` bounds the scan of the `(listener_id, id)` index.
+    /// asked for, so that `before` bounds the index scan; the outcome is written as a literal,
+    /// which lets both databases use the index of rejected deliveries (a bound parameter
+    /// cannot be proved to match its condition).
     pub async fn deliveries(&self, listener_id: i64, query: &DeliveryQuery) -> Result<Vec<Delivery>> {
         let mut sql = format!("SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE listener_id = $1");
-        let mut placeholder = 1;
-        let mut next = || {
-            placeholder += 1;
-            placeholder
-        };
-        if query.accepted.is_some() {
-            sql += &format!(" AND outcome = ${}", next());
+        match query.accepted {
+            Some(true) => sql += " AND outcome = 'accepted'",
+            Some(false) => sql += " AND outcome = 'rejected'",
+            None => {}
         }
-        if query.before.is_some() {
-            sql += &format!(" AND id < ${}", next());
-        }
-        sql += &format!(" ORDER BY id DESC LIMIT ${}", next());
-        let outcome = query.accepted.map(|accepted| if accepted { "accepted" } else { "rejected" });
+        sql += if query.before.is_some() { " AND id < $2 ORDER BY id DESC LIMIT $3" } else { " ORDER BY id DESC LIMIT $2" };
         let rows = on_pool!(self, |pool| {
             let mut select = sqlx::query_as::<_, DeliveryRow>(&sql).bind(listener_id);
-            if let Some(outcome) = outcome {
-                select = select.bind(outcome);
-            }
             if let Some(before) = query.before {
                 select = select.bind(before);
             }
