@@ -331,6 +331,7 @@ fn Deliveries(
     });
     let newer = before.is_some().then(|| view! { <a href=link(shown_outcome.as_deref(), None)>"Newest"</a> });
     let older = next_before.map(|id| view! { <a href=link(shown_outcome.as_deref(), Some(id))>"Older deliveries"</a> });
+    let pager = (newer.is_some() || older.is_some()).then(|| view! { <p class="pager">{newer}" "{older}</p> });
     let empty = match shown_outcome.as_deref() {
         Some("rejected") => "No rejected deliveries.",
         Some("accepted") => "No accepted deliveries.",
@@ -376,7 +377,7 @@ fn Deliveries(
                     </table>
                 }.into_any()
             }}
-            <p class="pager">{newer}" "{older}</p>
+            {pager}
         </section>
     }
 }
