@@ -48,13 +48,13 @@ impl Store {
                     }
                     None => {
                         created += 1;
-                        sqlx::query_scalar(super::users::INSERT_USER)
-                            .bind(user.email.as_str())
-                            .bind(user.username.as_str())
-                            .bind(user.display_name.as_str())
-                            .bind(now)
-                            .fetch_one(&mut *tx)
-                            .await?
+                        super::users::insert_user!(
+                            tx,
+                            user.email.as_str(),
+                            user.username.as_str(),
+                            user.display_name.as_str(),
+                            now
+                        )?
                     }
                 };
                 // A member keeps their status; an import never re-admits someone removed.

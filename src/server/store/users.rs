@@ -50,9 +50,23 @@ fn order_by(sort: UserSort, descending: bool) -> String {
     format!("ORDER BY {column} {direction}, u.id {direction}")
 }
 
-/// A new user (email, username, display name, now), returning the id; shared with imports.
-pub(super) const INSERT_USER: &str =
-    "INSERT INTO users (email, username, display_name, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id";
+/// Inserts a user and evaluates to its id (`sqlx::Result<i64>`). Shared by adding a user and
+/// importing them; expands inside `on_pool!` against the open transaction `$tx` of either
+/// backend.
+macro_rules! insert_user {
+    ($tx:ident, $email:expr, $username:expr, $display_name:expr, $now:expr) => {
+        sqlx::query_scalar::<_, i64>(
+            "INSERT INTO users (email, username, display_name, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
+        )
+        .bind($email)
+        .bind($username)
+        .bind($display_name)
+        .bind($now)
+        .fetch_one(&mut *$tx)
+        .await
+    };
+}
+pub(super) use insert_user;
 
 impl Store {
     /// Adds a user to a project, creating the community user when the email is new.
@@ -89,13 +103,7 @@ impl Store {
                     if taken > 0 {
                         return Err(Error::Conflict(format!("username '{}' is already taken", new.username)));
                     }
-                    sqlx::query_scalar(INSERT_USER)
-                        .bind(new.email.as_str())
-                        .bind(new.username.as_str())
-                        .bind(new.display_name.as_str())
-                        .bind(now)
-                        .fetch_one(&mut *tx)
-                        .await?
+                    insert_user!(tx, new.email.as_str(), new.username.as_str(), new.display_name.as_str(), now)?
                 }
             };
             sqlx::query("INSERT INTO project_members (project_id, user_id, status, joined_at) VALUES ($1, $2, $3, $4)")
