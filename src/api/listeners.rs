@@ -63,6 +63,8 @@ pub struct ListenerPage {
     pub deliveries: Vec<Delivery>,
     /// Where the next, older page starts, when there is one.
     pub next_before: Option<i64>,
+    /// Why the page's query was set aside (the latest deliveries are shown instead).
+    pub query_problem: Option<String>,
 }
 
 /// How many deliveries the listener page shows at a time.
@@ -202,13 +204,17 @@ pub async fn load_listener_page(
         super::context::set_status(&error);
         error
     })?;
-    let query = DeliveryQuery::parse(outcome.as_deref(), before.as_deref(), None)
-        .map(|query| DeliveryQuery { limit: DELIVERIES_PER_PAGE, ..query })
-        .map_err(UiError::Invalid)?;
+    let (query, query_problem) = match DeliveryQuery::parse(outcome.as_deref(), before.as_deref(), None) {
+        Ok(query) => (DeliveryQuery { limit: DELIVERIES_PER_PAGE, ..query }, None),
+        Err(errors) => {
+            let why = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ");
+            (DeliveryQuery::latest(DELIVERIES_PER_PAGE), Some(why))
+        }
+    };
     let deliveries = state.store.deliveries(listener.id, &query).await?;
     let next_before = query.next_before(&deliveries);
     let endpoint_url = listeners::endpoint_url(&state.base_url, &project, &listener);
-    Ok(ListenerPage { listener, endpoint_url, deliveries, next_before })
+    Ok(ListenerPage { listener, endpoint_url, deliveries, next_before, query_problem })
 }
 
 #[server(prefix = "/fn")]

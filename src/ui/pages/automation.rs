@@ -278,8 +278,8 @@ pub fn ListenerDetailPage() -> impl IntoView {
                                 </table>
                             </section>
                             <GatePanels slug=slug() key=listener_key.clone() gate set_filter set_signing />
-                            <Deliveries deliveries=data.deliveries next_before=data.next_before shown=shown() slug=slug()
-                                key=listener_key.clone() replay />
+                            <Deliveries deliveries=data.deliveries next_before=data.next_before shown=shown()
+                                problem=data.query_problem slug=slug() key=listener_key.clone() replay />
                             <section class="panel">
                                 <h2>"Delete this listener"</h2>
                                 <p class="muted">"Its deliveries are deleted with it; the data group, its fields and every stored value stay."</p>
@@ -303,12 +303,14 @@ pub fn ListenerDetailPage() -> impl IntoView {
 /// A page of deliveries, newest first, each with a Replay button: the payload is sent again
 /// to the listener as it is now, and the replay shows up as a new delivery ("replay of #N").
 /// Links (plain ones, so they work without JavaScript) keep only the rejected or accepted ones
-/// and walk to older pages; `shown` is the page's `outcome` and `before`.
+/// and walk to older pages; `shown` is the page's `outcome` and `before`, and `problem` why
+/// they were set aside.
 #[component]
 fn Deliveries(
     deliveries: Vec<Delivery>,
     next_before: Option<i64>,
     shown: (Option<String>, Option<String>),
+    problem: Option<String>,
     slug: String,
     key: String,
     replay: ServerAction<ReplayDelivery>,
@@ -341,6 +343,7 @@ fn Deliveries(
         <section class="panel">
             <h2>"Deliveries"</h2>
             <nav class="tabs" aria-label="Deliveries shown">{choices}</nav>
+            {problem.map(|why| view! { <p class="note note-error" role="alert">{why}" Showing the latest deliveries."</p> })}
             <ActionOutcome value=replayed success=|status| format!("Replayed: the listener answered {status}.") />
             {if deliveries.is_empty() {
                 view! { <p class="empty">{empty}</p> }.into_any()
