@@ -212,6 +212,12 @@ pub struct CheckedFilter {
     criteria: Vec<CheckedCriterion>,
 }
 
+/// Whether two data group or field names are the same name: filters match them ignoring case
+/// and surrounding spaces.
+fn same_name(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
+}
+
 impl Filter {
     /// Checks every criterion against `schema` (normally `builtin_fields()` followed by the
     /// project's own fields) and reports every problem at once.
@@ -239,10 +245,9 @@ impl Filter {
     /// fields may swap labels. Names match ignoring case and surrounding spaces, as in
     /// `check`. Returns whether any criterion changed.
     pub fn rename_fields(&mut self, data_group: &str, renames: &[(&str, &str)]) -> bool {
-        let same = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
         let mut changed = false;
-        for criterion in self.criteria.iter_mut().filter(|c| same(&c.data_group, data_group)) {
-            if let Some((_, new)) = renames.iter().find(|(old, _)| same(&criterion.field, old)) {
+        for criterion in self.criteria.iter_mut().filter(|c| same_name(&c.data_group, data_group)) {
+            if let Some((_, new)) = renames.iter().find(|(old, _)| same_name(&criterion.field, old)) {
                 criterion.field = new.to_string();
                 changed = true;
             }
@@ -263,11 +268,10 @@ impl Criterion {
         if field.is_empty() {
             return Err(error("field", "choose a field".into()));
         }
-        let same = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b);
-        let Some(in_group) = schema.iter().find(|f| same(&f.data_group, group)) else {
+        let Some(in_group) = schema.iter().find(|f| same_name(&f.data_group, group)) else {
             return Err(error("data_group", format!("there is no data group '{group}'")));
         };
-        let Some(found) = schema.iter().find(|f| same(&f.data_group, group) && same(&f.field, field)) else {
+        let Some(found) = schema.iter().find(|f| same_name(&f.data_group, group) && same_name(&f.field, field)) else {
             return Err(error("field", format!("data group '{}' has no field '{field}'", in_group.data_group.trim())));
         };
         let offered = Qualifier::for_type(found.field_type);
