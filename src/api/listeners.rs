@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::UiError;
 use crate::domain::fields::FieldType;
-use crate::domain::listener::{Delivery, FieldChange, Listener};
+use crate::domain::listener::{Delivery, DeliveryQuery, FieldChange, Listener};
 use crate::domain::user::ProjectUser;
 
 /// One row of the field table in the create form; blank rows are ignored.
@@ -61,9 +61,11 @@ pub struct ListenerPage {
     pub endpoint_url: String,
     /// A page of deliveries, newest first, as the page's query asked.
     pub deliveries: Vec<Delivery>,
+    /// The page of deliveries shown: the page's query, or the latest ones when it was bad.
+    pub query: DeliveryQuery,
     /// Where the next, older page starts, when there is one.
     pub next_before: Option<i64>,
-    /// Why the page's query was set aside (the latest deliveries are shown instead).
+    /// Why the page's query was set aside.
     pub query_problem: Option<String>,
 }
 
@@ -194,7 +196,6 @@ pub async fn load_listener_page(
     outcome: Option<String>,
     before: Option<String>,
 ) -> Result<ListenerPage, UiError> {
-    use crate::domain::listener::DeliveryQuery;
     use crate::server::service::{access, listeners};
     let state = super::context::state();
     let staff = super::context::staff().await?;
@@ -214,7 +215,7 @@ pub async fn load_listener_page(
     let deliveries = state.store.deliveries(listener.id, &query).await?;
     let next_before = query.next_before(&deliveries);
     let endpoint_url = listeners::endpoint_url(&state.base_url, &project, &listener);
-    Ok(ListenerPage { listener, endpoint_url, deliveries, next_before, query_problem })
+    Ok(ListenerPage { listener, endpoint_url, deliveries, query, next_before, query_problem })
 }
 
 #[server(prefix = "/fn")]

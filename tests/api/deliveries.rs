@@ -100,4 +100,5 @@ async fn the_listener_page_walks_older_pages_and_keeps_one_outcome_without_javas
             || bad.body.contains("'failed' is not accepted or rejected")
     );
     assert!(all[..25].iter().all(|id| lists(&bad.body, *id)), "the latest deliveries instead, not an error page");
+    assert!(bad.body.contains(&format!(r#"href="{PAGE}?before={}""#, all[24])), "its links leave the bad outcome out");
 }

@@ -2,6 +2,8 @@
 //! the accepted or only the rejected ones, so that every rejected delivery can be found and
 //! replayed once the listener is fixed, not only the latest few.
 
+use serde::{Deserialize, Serialize};
+
 use super::Delivery;
 use crate::domain::ValidationError;
 
@@ -10,7 +12,7 @@ pub const MAX_DELIVERY_PAGE: u32 = 500;
 /// A page's size when none is asked for.
 pub const DEFAULT_DELIVERY_PAGE: u32 = 100;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeliveryQuery {
     /// Only the accepted (`true`) or only the rejected (`false`) ones.
     pub accepted: Option<bool>,
@@ -61,6 +63,11 @@ impl DeliveryQuery {
         }
     }
 
+    /// The stored outcome asked for, as the query string and the database spell it.
+    pub fn outcome(&self) -> Option<&'static str> {
+        self.accepted.map(|accepted| if accepted { "accepted" } else { "rejected" })
+    }
+
     /// Where the next page starts: the oldest id of a full page (`None` after the last page).
     pub fn next_before(&self, page: &[Delivery]) -> Option<i64> {
         if page.len() < self.limit as usize {
@@ -84,6 +91,9 @@ mod tests {
         let rejected = DeliveryQuery::parse(Some("rejected"), Some(" 42"), Some("500")).unwrap();
         assert_eq!(rejected, DeliveryQuery { accepted: Some(false), before: Some(42), limit: 500 });
         assert_eq!(DeliveryQuery::parse(Some("accepted"), None, Some("1")).unwrap().accepted, Some(true));
+        for outcome in ["accepted", "rejected"] {
+            assert_eq!(DeliveryQuery::parse(Some(outcome), None, None).unwrap().outcome(), Some(outcome), "spelled back alike");
+        }
     }
 
     #[test]

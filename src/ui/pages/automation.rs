@@ -9,7 +9,7 @@ use crate::api::listeners::{
     list_listeners, load_filter_schema, load_listener_page, CreateListener, DeleteListener, ReplayDelivery, SetListenerEnabled,
 };
 use crate::domain::fields::FieldType;
-use crate::domain::listener::Delivery;
+use crate::domain::listener::{Delivery, DeliveryQuery};
 use crate::ui::components::{outcome, ActionOutcome, ErrorNote, FieldError, When};
 use crate::ui::frame::project_slug;
 use crate::ui::pages::listener_gate::{CriterionInputs, GatePanels};
@@ -278,7 +278,7 @@ pub fn ListenerDetailPage() -> impl IntoView {
                                 </table>
                             </section>
                             <GatePanels slug=slug() key=listener_key.clone() gate set_filter set_signing />
-                            <Deliveries deliveries=data.deliveries next_before=data.next_before shown=shown()
+                            <Deliveries deliveries=data.deliveries query=data.query next_before=data.next_before
                                 problem=data.query_problem slug=slug() key=listener_key.clone() replay />
                             <section class="panel">
                                 <h2>"Delete this listener"</h2>
@@ -303,20 +303,19 @@ pub fn ListenerDetailPage() -> impl IntoView {
 /// A page of deliveries, newest first, each with a Replay button: the payload is sent again
 /// to the listener as it is now, and the replay shows up as a new delivery ("replay of #N").
 /// Links (plain ones, so they work without JavaScript) keep only the rejected or accepted ones
-/// and walk to older pages; `shown` is the page's `outcome` and `before`, and `problem` why
-/// they were set aside.
+/// and walk to older pages, from the `query` the page shows (`problem` says why the URL's was
+/// set aside).
 #[component]
 fn Deliveries(
     deliveries: Vec<Delivery>,
+    query: DeliveryQuery,
     next_before: Option<i64>,
-    shown: (Option<String>, Option<String>),
     problem: Option<String>,
     slug: String,
     key: String,
     replay: ServerAction<ReplayDelivery>,
 ) -> impl IntoView {
     let replayed = outcome(replay);
-    let (shown_outcome, before) = shown;
     let base = format!("/p/{slug}/automation/{key}");
     let link = |outcome: Option<&str>, before: Option<i64>| {
         let mut query: Vec<String> = outcome.map(|o| format!("outcome={o}")).into_iter().collect();
@@ -328,13 +327,13 @@ fn Deliveries(
         }
     };
     let choices = [(None, "All"), (Some("rejected"), "Rejected"), (Some("accepted"), "Accepted")].map(|(outcome, label)| {
-        let current = outcome == shown_outcome.as_deref();
+        let current = outcome == query.outcome();
         view! { <a href=link(outcome, None) aria-current=current.then_some("page")>{label}</a> }
     });
-    let newer = before.is_some().then(|| view! { <a href=link(shown_outcome.as_deref(), None)>"Newest"</a> });
-    let older = next_before.map(|id| view! { <a href=link(shown_outcome.as_deref(), Some(id))>"Older deliveries"</a> });
+    let newer = query.before.is_some().then(|| view! { <a href=link(query.outcome(), None)>"Newest"</a> });
+    let older = next_before.map(|id| view! { <a href=link(query.outcome(), Some(id))>"Older deliveries"</a> });
     let pager = (newer.is_some() || older.is_some()).then(|| view! { <p class="pager">{newer}" "{older}</p> });
-    let empty = match shown_outcome.as_deref() {
+    let empty = match query.outcome() {
         Some("rejected") => "No rejected deliveries.",
         Some("accepted") => "No accepted deliveries.",
         _ => "Nothing received yet.",

@@ -116,10 +116,8 @@ impl Store {
     /// cannot be proved to match its condition).
     pub async fn deliveries(&self, listener_id: i64, query: &DeliveryQuery) -> Result<Vec<Delivery>> {
         let mut sql = format!("SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE listener_id = $1");
-        match query.accepted {
-            Some(true) => sql += " AND outcome = 'accepted'",
-            Some(false) => sql += " AND outcome = 'rejected'",
-            None => {}
+        if let Some(outcome) = query.outcome() {
+            sql += &format!(" AND outcome = '{outcome}'");
         }
         sql += if query.before.is_some() { " AND id < $2 ORDER BY id DESC LIMIT $3" } else { " ORDER BY id DESC LIMIT $2" };
         let rows = on_pool!(self, |pool| {
