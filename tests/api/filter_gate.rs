@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::helpers::{error_body, error_fields, spawn_app, TestApp};
-use crate::ingest::{deliveries, send};
+use crate::ingest::{deliveries, send, values_of};
 
 /// Project aurora with ada (gets Plan "pro" first) and grace; listener `appdata` gated on the
 /// Plan its own data group holds and on the user's email domain.
@@ -160,4 +160,45 @@ async fn a_gate_follows_its_fields_when_another_listener_renames_or_swaps_them()
     assert_eq!(named(&gated), ["Sessions", "Tier"]);
     assert_eq!(crm_post("ada@example.com", r#"{"plan":"pro"}"#).await, StatusCode::OK);
     assert_eq!(send(&app, "ada@example.com", &json!({"plan": "pro"})).await.status(), StatusCode::OK, "no 409: the gate fits");
+}
+
+/// A stored gate that no longer fits the project (written by an older Inlet, or by hand) refuses
+/// every delivery with 409 `filter_broken`, saying why, and stores nothing; each refusal is
+/// recorded, so once the gate is fixed it can be replayed and lands.
+#[tokio::test]
+async fn a_gate_that_no_longer_fits_refuses_with_409_until_fixed_and_the_refusals_replay() {
+    let filter = json!({"criteria": [{"data_group": "Mobile app", "field": "Plan", "qualifier": "is", "value": "pro"}]});
+    let (app, created) = app_with_gate(filter, "reject").await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let unfit = r#"{"match":"all","criteria":[{"data_group":"Gone","field":"Plan","qualifier":"is","value":"pro"}]}"#;
+    store_filter_behind_the_apps_back(&app, "appdata", unfit).await;
+
+    let refused = error_body(send(&app, "ada@example.com", &json!({"sessions": 5})).await, StatusCode::CONFLICT).await;
+    assert_eq!(refused["code"], "filter_broken");
+    let message = refused["message"].as_str().unwrap();
+    assert!(message.contains("there is no data group 'Gone'") && message.contains("replay"), "{message}");
+    let recorded = deliveries(&app).await;
+    assert_eq!((recorded[0]["status"].as_i64(), recorded[0]["error_code"].as_str()), (Some(409), Some("filter_broken")));
+    assert_eq!(values_of(&app, "ada@example.com").await, json!({}), "nothing was stored");
+
+    let fixed = app.patch_json("/api/v1/projects/aurora/listeners/appdata", &json!({"filter": null})).await;
+    assert_eq!(fixed.status(), StatusCode::OK);
+    let id = recorded[0]["id"].as_i64().unwrap();
+    let replay = app.post_json(&format!("/api/v1/projects/aurora/listeners/appdata/deliveries/{id}/replay"), &json!({})).await;
+    assert_eq!(replay.status(), StatusCode::OK);
+    assert_eq!(values_of(&app, "ada@example.com").await, json!({"Sessions": {"type": "integer", "value": 5}}));
+}
+
+/// Writes a listener's stored gate directly, as nothing in Inlet would: a gate it writes fits.
+async fn store_filter_behind_the_apps_back(app: &TestApp, listener: &str, filter: &str) {
+    use sqlx::Connection;
+    let sql = "UPDATE listeners SET filter = $1 WHERE key = $2";
+    let updated = if app.backend_name() == "sqlite" {
+        let mut db = sqlx::SqliteConnection::connect(&app.database_url).await.unwrap();
+        sqlx::query(sql).bind(filter).bind(listener).execute(&mut db).await.unwrap().rows_affected()
+    } else {
+        let mut db = sqlx::PgConnection::connect(&app.database_url).await.unwrap();
+        sqlx::query(sql).bind(filter).bind(listener).execute(&mut db).await.unwrap().rows_affected()
+    };
+    assert_eq!(updated, 1);
 }

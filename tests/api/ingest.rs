@@ -44,7 +44,7 @@ async fn send_raw(app: &TestApp, user: &str, content_type: &str, body: impl Into
 }
 
 /// The user's current values, by field label, as the store keeps them.
-async fn values_of(app: &TestApp, email: &str) -> Value {
+pub async fn values_of(app: &TestApp, email: &str) -> Value {
     let project = app.project("aurora").await;
     let user = app
         .store
