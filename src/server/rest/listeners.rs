@@ -322,8 +322,7 @@ pub async fn show(
     _caller: ApiCaller,
     Path((slug, key)): Path<(String, String)>,
 ) -> AppResult<Json<ListenerBody>> {
-    let project = access::existing_project(&state.store, &slug).await?;
-    let listener = listeners::existing_listener(&state.store, &project, &key).await?;
+    let (project, listener) = listeners::existing_project_listener(&state.store, &slug, &key).await?;
     Ok(Json(ListenerBody::new(&state.base_url, &project, listener)))
 }
 
@@ -355,8 +354,7 @@ pub async fn delete(
     _caller: ApiCaller,
     Path((slug, key)): Path<(String, String)>,
 ) -> AppResult<StatusCode> {
-    let project = access::existing_project(&state.store, &slug).await?;
-    let listener = listeners::existing_listener(&state.store, &project, &key).await?;
+    let (_, listener) = listeners::existing_project_listener(&state.store, &slug, &key).await?;
     state.store.delete_listener(listener.id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -371,8 +369,7 @@ pub async fn deliveries(
     Path((slug, key)): Path<(String, String)>,
     Query(params): Query<DeliveryParams>,
 ) -> AppResult<Json<DeliveryList>> {
-    let project = access::existing_project(&state.store, &slug).await?;
-    let listener = listeners::existing_listener(&state.store, &project, &key).await?;
+    let (_, listener) = listeners::existing_project_listener(&state.store, &slug, &key).await?;
     let query = DeliveryQuery::parse(params.outcome.as_deref(), params.before.as_deref(), params.limit.as_deref())?;
     let found = state.store.deliveries(listener.id, &query).await?;
     let next_before = query.next_before(&found);
@@ -388,8 +385,7 @@ pub async fn replay(
     _caller: ApiCaller,
     Path((slug, key, id)): Path<(String, String, i64)>,
 ) -> AppResult<Response> {
-    let project = access::existing_project(&state.store, &slug).await?;
-    let listener = listeners::existing_listener(&state.store, &project, &key).await?;
+    let (project, listener) = listeners::existing_project_listener(&state.store, &slug, &key).await?;
     let response = ingest::replay(&state, &project, &listener, id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("listener '{key}' has no delivery {id}")))?;

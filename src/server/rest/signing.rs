@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use super::body::JsonBody;
 use crate::server::auth::ApiCaller;
 use crate::server::error::AppResult;
-use crate::server::service::{access, listeners, signing};
+use crate::server::service::{listeners, signing};
 use crate::server::startup::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -40,8 +40,7 @@ pub async fn set(
     Path((slug, key)): Path<(String, String)>,
     JsonBody(request): JsonBody<SigningSecretRequest>,
 ) -> AppResult<Json<SigningSecretBody>> {
-    let project = access::existing_project(&state.store, &slug).await?;
-    let listener = listeners::existing_listener(&state.store, &project, &key).await?;
+    let (_, listener) = listeners::existing_project_listener(&state.store, &slug, &key).await?;
     let secret =
         signing::set_signing_secret(&state.store, state.secret_key.as_ref(), &listener, request.secret.as_deref()).await?;
     Ok(Json(SigningSecretBody { signing_secret: secret }))
@@ -55,8 +54,7 @@ pub async fn remove(
     _caller: ApiCaller,
     Path((slug, key)): Path<(String, String)>,
 ) -> AppResult<StatusCode> {
-    let project = access::existing_project(&state.store, &slug).await?;
-    let listener = listeners::existing_listener(&state.store, &project, &key).await?;
+    let (_, listener) = listeners::existing_project_listener(&state.store, &slug, &key).await?;
     signing::remove_signing_secret(&state.store, &listener).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -93,6 +93,13 @@ pub async fn existing_listener(store: &Store, project: &Project, key: &str) -> A
         .ok_or_else(|| AppError::NotFound(format!("project '{}' has no listener '{key}'", project.slug)))
 }
 
+/// The project a slug names and its listener with this key: 404 naming whichever is missing.
+pub async fn existing_project_listener(store: &Store, slug: &str, key: &str) -> AppResult<(Project, Listener)> {
+    let project = super::access::existing_project(store, slug).await?;
+    let listener = existing_listener(store, &project, key).await?;
+    Ok((project, listener))
+}
+
 /// The endpoint URL a sender posts to, with `VALUE` where the user goes.
 pub fn endpoint_url(base_url: &str, project: &Project, listener: &Listener) -> String {
     format!("{base_url}{}", listener.endpoint_path(&project.slug))
