@@ -134,6 +134,32 @@ async fn a_change_made_through_the_store_reaches_cached_lookups_at_once() {
     assert_eq!(send(&app, "ada@example.com", &json!({"sessions": 3})).await.status(), StatusCode::UNAUTHORIZED);
 }
 
+/// On SQLite, what ingestion writes reaches the database file itself soon, copied from the
+/// write-ahead log by the checkpointer thread, long before the log reaches the size at which
+/// the writer would checkpoint it (40 MiB).
+#[tokio::test]
+async fn deliveries_are_checkpointed_into_the_sqlite_file_in_the_background() {
+    let app = spawn_app().await;
+    let Some(file) = app.database_url.strip_prefix("sqlite://").map(std::path::PathBuf::from) else {
+        eprintln!("skipped: checkpoints are SQLite's");
+        return;
+    };
+    prepare(&app).await;
+    let size = || std::fs::metadata(&file).unwrap().len();
+    let before = size();
+    for sessions in 0..20 {
+        assert_eq!(send(&app, "ada@example.com", &json!({"sessions": sessions})).await.status(), StatusCode::OK);
+    }
+    assert!(eventually(|| async { size() > before }).await, "the file grew from {before} bytes");
+    let history = app.store.value_history(ada_id(&app).await).await.unwrap();
+    assert_eq!(history.len(), 20, "and every change reads back");
+}
+
+async fn ada_id(app: &crate::helpers::TestApp) -> i64 {
+    let project = app.project("aurora").await;
+    app.store.find_project_user(project.id, &UserRef::parse("ada@example.com").unwrap()).await.unwrap().unwrap().id
+}
+
 /// Several instances on one PostgreSQL database: a revocation or a disabled listener in one
 /// is forgotten by the others' caches through NOTIFY (SQLite has a single instance).
 #[tokio::test]

@@ -9,9 +9,15 @@
 //! blocking thread and back (two wake-ups) per batch. That thread is the one part of ingestion
 //! that cannot use a second core, so it hands a committed batch's answers to the runtime as one
 //! task: waking each waiting request from outside the runtime cost it a system call per
-//! request, about a tenth of its time. On PostgreSQL the writers are tasks, several side by side.
+//! request, about a tenth of its time. For the same reason a second thread copies the
+//! write-ahead log back into the database file while deliveries are being written (a passive
+//! checkpoint, at most every `CHECKPOINT_EVERY`): left to the writer, each checkpoint copied up
+//! to 40 MiB while every request waited, which set the p99 latency. On PostgreSQL the writers
+//! are tasks, several side by side.
 
+use std::sync::mpsc::sync_channel;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::runtime::Handle;
 use tokio::sync::{mpsc, oneshot, Mutex};
 
@@ -19,6 +25,11 @@ use crate::server::store::{self, DeliveryForRecord, Recorded, SqliteRecorder, St
 
 /// The most deliveries committed together.
 const MAX_BATCH: usize = 256;
+
+/// How often, at most, the checkpointer runs while deliveries are written. Under
+/// `scripts/bench-ingest` (alternating runs): p99 12 ms at 50 ms, 17 ms at 200 ms, 20 ms with
+/// the writer's checkpoints alone.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(50);
 
 type Reply = oneshot::Sender<store::Result<Recorded>>;
 
@@ -41,11 +52,27 @@ impl DeliveryWriter {
         let (queue, mut receiver) = mpsc::channel(8 * MAX_BATCH);
         if let Some(recorder) = store.sqlite_recorder() {
             let runtime = Handle::current();
+            // One pending signal is enough: the checkpointer copies whatever the log holds.
+            let (wrote, written) = sync_channel::<()>(1);
+            let mut checkpointer = recorder.checkpointer();
+            std::thread::Builder::new()
+                .name("inlet-checkpoint".into())
+                .spawn(move || {
+                    // Ends with the writer, which holds the sender.
+                    while written.recv().is_ok() {
+                        if let Err(error) = checkpointer.checkpoint() {
+                            tracing::warn!(%error, "a background checkpoint failed; the writer's own go on");
+                        }
+                        std::thread::sleep(CHECKPOINT_EVERY);
+                    }
+                })
+                .expect("the operating system refused a thread for the checkpointer");
             std::thread::Builder::new()
                 .name("inlet-writer".into())
                 .spawn(move || {
                     while let Some(first) = receiver.blocking_recv() {
                         write_sqlite(&recorder, &runtime, gather(first, &mut receiver));
+                        let _ = wrote.try_send(());
                     }
                 })
                 .expect("the operating system refused a thread for the delivery writer");

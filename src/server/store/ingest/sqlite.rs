@@ -50,6 +50,11 @@ impl SqliteRecorder {
         tokio::task::spawn_blocking(move || recorder.record_blocking(&batch)).await.map_err(|_| Error::WriterStopped)?
     }
 
+    /// A checkpointer for the same database file, with a connection of its own.
+    pub fn checkpointer(&self) -> Checkpointer {
+        Checkpointer { path: self.path.clone(), connection: None }
+    }
+
     /// Records a batch in ONE transaction, on the calling thread (the delivery writer's).
     pub fn record_blocking(&self, batch: &[DeliveryForRecord]) -> Result<Vec<Recorded>> {
         let mut slot = self.connection.lock().unwrap_or_else(PoisonError::into_inner);
@@ -58,6 +63,27 @@ impl SqliteRecorder {
             None => slot.insert(open(&self.path)?),
         };
         Ok(write(connection, batch, Utc::now())?)
+    }
+}
+
+/// Copies the write-ahead log back into the database file, from a connection of its own, on
+/// a thread other than the writer's (see `DeliveryWriter`). A passive checkpoint waits for
+/// nobody: the writer goes on committing meanwhile. The writer still checkpoints once the log
+/// reaches `WAL_AUTOCHECKPOINT_PAGES`, but then little is left to copy, and only its
+/// checkpoint can start the log again from the beginning.
+#[derive(Debug)]
+pub(crate) struct Checkpointer {
+    path: PathBuf,
+    connection: Option<Connection>,
+}
+
+impl Checkpointer {
+    pub fn checkpoint(&mut self) -> Result<()> {
+        let connection = match &mut self.connection {
+            Some(connection) => connection,
+            None => self.connection.insert(open(&self.path)?),
+        };
+        Ok(connection.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?)
     }
 }
 
@@ -185,6 +211,35 @@ fn check_references(tx: &rusqlite::Transaction, batch: &[DeliveryForRecord]) -> 
 
 #[cfg(test)]
 mod tests {
+    use super::{Connection, SqliteRecorder};
+
+    /// What the log holds reaches the database file itself, while the log stays as it is
+    /// (the test's connection has its own checkpoints off).
+    #[test]
+    fn the_checkpointer_copies_the_log_into_the_database_file() {
+        let dir = std::env::temp_dir().join(format!("inlet-checkpoint-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("test.db");
+        let writer = Connection::open(&path).unwrap();
+        writer.pragma_update(None, "journal_mode", "wal").unwrap();
+        writer.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+        writer
+            .execute_batch(
+                "CREATE TABLE t (v BLOB);
+                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)
+                 INSERT INTO t SELECT zeroblob(4000) FROM n;",
+            )
+            .unwrap();
+        let size = || std::fs::metadata(&path).unwrap().len();
+        let before = size();
+
+        SqliteRecorder::new(path.clone()).checkpointer().checkpoint().unwrap();
+        assert!(size() >= before + 200 * 4000, "the rows' pages are in the file: {before} -> {}", size());
+        let count: i64 = writer.query_row("SELECT count(*) FROM t", [], |row| row.get(0)).unwrap();
+        assert_eq!(count, 200);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     /// `.cargo/config.toml` compiles SQLite without the options that lock a process-wide mutex
     /// on every page fetch and every allocation.
     #[test]
