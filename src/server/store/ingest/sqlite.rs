@@ -68,9 +68,11 @@ impl SqliteRecorder {
 
 /// Copies the write-ahead log back into the database file, from a connection of its own, on
 /// a thread other than the writer's (see `DeliveryWriter`). A passive checkpoint waits for
-/// nobody: the writer goes on committing meanwhile. The writer still checkpoints once the log
-/// reaches `WAL_AUTOCHECKPOINT_PAGES`, but then little is left to copy, and only its
-/// checkpoint can start the log again from the beginning.
+/// nobody: the writer goes on committing meanwhile, so the log is rarely all copied when it
+/// ends. The writer still checkpoints once the log reaches `WAL_AUTOCHECKPOINT_PAGES`: little
+/// is left to copy by then, and as nothing is written between that checkpoint and the
+/// writer's next transaction, that transaction finds the log all copied and starts it again
+/// from the beginning, so it stays at that size.
 #[derive(Debug)]
 pub(crate) struct Checkpointer {
     path: PathBuf,
