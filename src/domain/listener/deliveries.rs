@@ -7,6 +7,15 @@ use serde::{Deserialize, Serialize};
 use super::Delivery;
 use crate::domain::ValidationError;
 
+/// How a delivery's outcome is spelled, in the API, query strings and the database.
+pub fn outcome_name(accepted: bool) -> &'static str {
+    if accepted {
+        "accepted"
+    } else {
+        "rejected"
+    }
+}
+
 /// The most deliveries one page may hold.
 pub const MAX_DELIVERY_PAGE: u32 = 500;
 /// A page's size when none is asked for.
@@ -65,7 +74,7 @@ impl DeliveryQuery {
 
     /// The stored outcome asked for, as the query string and the database spell it.
     pub fn outcome(&self) -> Option<&'static str> {
-        self.accepted.map(|accepted| if accepted { "accepted" } else { "rejected" })
+        self.accepted.map(outcome_name)
     }
 
     /// Where the next page starts: the oldest id of a full page (`None` after the last page).

@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::body::JsonBody;
 use crate::domain::fields::FieldType;
 use crate::domain::filter::Filter;
-use crate::domain::listener::{Delivery, DeliveryQuery};
+use crate::domain::listener::{outcome_name, Delivery, DeliveryQuery};
 use crate::domain::listener::{FieldChange, FieldMapping, Listener, ListenerChanges};
 use crate::domain::project::Project;
 use crate::server::auth::ApiCaller;
@@ -236,7 +236,7 @@ impl From<Delivery> for DeliveryBody {
             user: d.user_ref,
             received_at: d.received_at,
             status: d.status,
-            outcome: if d.accepted { "accepted" } else { "rejected" }.into(),
+            outcome: outcome_name(d.accepted).into(),
             error_code: d.error_code,
             response: serde_json::from_str(&d.response).unwrap_or(serde_json::Value::Null),
             content_type: d.content_type,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::{on_pool, Pool, Result, Store};
 use crate::domain::fields::{FieldType, FieldValue};
-use crate::domain::listener::{Delivery, DeliveryQuery, HistoryEntry};
+use crate::domain::listener::{outcome_name, Delivery, DeliveryQuery, HistoryEntry};
 
 mod plan;
 mod postgres;
@@ -34,11 +34,7 @@ pub struct DeliveryForRecord {
 
 impl DeliveryForRecord {
     fn outcome(&self) -> &'static str {
-        if self.accepted {
-            "accepted"
-        } else {
-            "rejected"
-        }
+        outcome_name(self.accepted)
     }
 }
 
@@ -72,7 +68,7 @@ impl From<DeliveryRow> for Delivery {
             user_ref: row.user_ref,
             received_at: row.received_at,
             status: row.status as u16,
-            accepted: row.outcome == "accepted",
+            accepted: row.outcome == outcome_name(true),
             error_code: row.error_code,
             response: row.response,
             content_type: row.content_type,
