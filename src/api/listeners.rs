@@ -63,8 +63,6 @@ pub struct ListenerPage {
     pub deliveries: Vec<Delivery>,
     /// The page of deliveries shown: the page's query, or the latest ones when it was bad.
     pub query: DeliveryQuery,
-    /// Where the next, older page starts, when there is one.
-    pub next_before: Option<i64>,
     /// Why the page's query was set aside.
     pub query_problem: Option<String>,
 }
@@ -213,9 +211,8 @@ pub async fn load_listener_page(
         }
     };
     let deliveries = state.store.deliveries(listener.id, &query).await?;
-    let next_before = query.next_before(&deliveries);
     let endpoint_url = listeners::endpoint_url(&state.base_url, &project, &listener);
-    Ok(ListenerPage { listener, endpoint_url, deliveries, query, next_before, query_problem })
+    Ok(ListenerPage { listener, endpoint_url, deliveries, query, query_problem })
 }
 
 #[server(prefix = "/fn")]

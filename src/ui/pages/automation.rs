@@ -278,8 +278,7 @@ pub fn ListenerDetailPage() -> impl IntoView {
                                 </table>
                             </section>
                             <GatePanels slug=slug() key=listener_key.clone() gate set_filter set_signing />
-                            <Deliveries deliveries=data.deliveries query=data.query next_before=data.next_before
-                                problem=data.query_problem slug=slug() key=listener_key.clone() replay />
+                            <Deliveries deliveries=data.deliveries query=data.query problem=data.query_problem slug=slug() key=listener_key.clone() replay />
                             <section class="panel">
                                 <h2>"Delete this listener"</h2>
                                 <p class="muted">"Its deliveries are deleted with it; the data group, its fields and every stored value stay."</p>
@@ -309,7 +308,6 @@ pub fn ListenerDetailPage() -> impl IntoView {
 fn Deliveries(
     deliveries: Vec<Delivery>,
     query: DeliveryQuery,
-    next_before: Option<i64>,
     problem: Option<String>,
     slug: String,
     key: String,
@@ -331,7 +329,7 @@ fn Deliveries(
         view! { <a href=link(outcome, None) aria-current=current.then_some("page")>{label}</a> }
     });
     let newer = query.before.is_some().then(|| view! { <a href=link(query.outcome(), None)>"Newest"</a> });
-    let older = next_before.map(|id| view! { <a href=link(query.outcome(), Some(id))>"Older deliveries"</a> });
+    let older = query.next_before(&deliveries).map(|id| view! { <a href=link(query.outcome(), Some(id))>"Older deliveries"</a> });
     let pager = (newer.is_some() || older.is_some()).then(|| view! { <p class="pager">{newer}" "{older}</p> });
     let empty = match query.outcome() {
         Some("rejected") => "No rejected deliveries.",
