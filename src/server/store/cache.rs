@@ -9,7 +9,9 @@
 //! made behind the application's back.
 
 use chrono::{DateTime, Utc};
+use std::borrow::Borrow;
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -21,7 +23,7 @@ use crate::domain::project::Project;
 use crate::domain::user::{ProjectUser, UserRef};
 
 const TIME_TO_LIVE: Duration = Duration::from_secs(60);
-/// Past this many remembered users the cache starts again (a bound, not an eviction policy).
+/// Past this many remembered users the cache starts again.
 const MAX_CACHED_USERS: usize = 100_000;
 const CHANNEL: &str = "inlet_cache";
 
@@ -79,19 +81,17 @@ impl Change {
     }
 }
 
-/// A value and when it was loaded.
-type Cached<T> = (Instant, T);
 /// A project slug and a listener key.
 type RouteKey = (String, String);
 
 #[derive(Debug, Default)]
 pub(crate) struct Caches {
     /// By (project slug, listener key).
-    routes: RwLock<HashMap<RouteKey, Cached<Arc<Route>>>>,
+    routes: Table<RouteKey, Arc<Route>>,
     /// By key prefix.
-    keys: RwLock<HashMap<String, Cached<ActiveKey>>>,
+    keys: Table<String, ActiveKey>,
     /// Project members by (project id, "e:<email>" or "u:<username>").
-    users: RwLock<HashMap<(i64, String), Cached<ProjectUser>>>,
+    users: Table<(i64, String), ProjectUser>,
     /// Requests per key not yet written: count and latest use.
     usage: Mutex<HashMap<i64, (i64, DateTime<Utc>)>>,
 }
@@ -105,24 +105,74 @@ impl Caches {
 
     fn forget(&self, change: Change) {
         match change {
-            Change::Listeners => self.routes.write().expect("cache lock").clear(),
-            Change::ApiKeys => self.keys.write().expect("cache lock").clear(),
-            Change::Users => self.users.write().expect("cache lock").clear(),
+            Change::Listeners => self.routes.forget(),
+            Change::ApiKeys => self.keys.forget(),
+            Change::Users => self.users.forget(),
         }
     }
 }
 
-fn fresh<T: Clone>(entry: Option<&(Instant, T)>) -> Option<T> {
-    entry.filter(|(at, _)| at.elapsed() < TIME_TO_LIVE).map(|(_, value)| value.clone())
+/// One kind of cached entry, each with when it was loaded. The generation counts how often the
+/// table was forgotten: a value read from the database is remembered only if nothing was
+/// forgotten while it was being read, or a revocation committed between that read and the
+/// insert would be undone for a whole minute.
+#[derive(Debug)]
+struct Table<K, V>(RwLock<Entries<K, V>>);
+
+#[derive(Debug)]
+struct Entries<K, V> {
+    generation: u64,
+    map: HashMap<K, (Instant, V)>,
+}
+
+impl<K, V> Default for Table<K, V> {
+    fn default() -> Self {
+        Table(RwLock::new(Entries { generation: 0, map: HashMap::new() }))
+    }
+}
+
+impl<K: Hash + Eq, V: Clone> Table<K, V> {
+    /// The entry when it is fresh; otherwise the generation to load it under (read before the
+    /// database is).
+    fn get<Q: Hash + Eq + ?Sized>(&self, key: &Q) -> std::result::Result<V, u64>
+    where
+        K: Borrow<Q>,
+    {
+        let entries = self.0.read().expect("cache lock");
+        match entries.map.get(key) {
+            Some((at, value)) if at.elapsed() < TIME_TO_LIVE => Ok(value.clone()),
+            _ => Err(entries.generation),
+        }
+    }
+
+    /// Remembers a value loaded under `generation`, unless the table was forgotten since.
+    /// Past `bound` entries the table starts again (a bound, not an eviction policy).
+    fn remember(&self, generation: u64, key: K, value: V, bound: usize) {
+        let mut entries = self.0.write().expect("cache lock");
+        if entries.generation != generation {
+            return;
+        }
+        if entries.map.len() >= bound {
+            entries.map.clear();
+        }
+        entries.map.insert(key, (Instant::now(), value));
+    }
+
+    fn forget(&self) {
+        let mut entries = self.0.write().expect("cache lock");
+        entries.generation += 1;
+        entries.map.clear();
+    }
 }
 
 impl Store {
     /// The project and listener an ingestion URL names, from memory when seen recently.
     pub async fn route(&self, project_slug: &str, listener_key: &str) -> Result<RouteLookup> {
         let cache_key = (project_slug.to_string(), listener_key.to_string());
-        if let Some(route) = fresh(self.caches.routes.read().expect("cache lock").get(&cache_key)) {
-            return Ok(RouteLookup::Found(route));
-        }
+        let generation = match self.caches.routes.get(&cache_key) {
+            Ok(route) => return Ok(RouteLookup::Found(route)),
+            Err(generation) => generation,
+        };
         let Some(project) = self.project_by_slug(project_slug).await? else {
             return Ok(RouteLookup::NoProject);
         };
@@ -141,7 +191,7 @@ impl Store {
             }
         };
         let route = Arc::new(Route { project, listener, signing_secret, gate });
-        self.caches.routes.write().expect("cache lock").insert(cache_key, (Instant::now(), route.clone()));
+        self.caches.routes.remember(generation, cache_key, route.clone(), usize::MAX);
         Ok(RouteLookup::Found(route))
     }
 
@@ -153,28 +203,26 @@ impl Store {
             UserRef::Username(username) => format!("u:{}", username.as_str()),
         };
         let cache_key = (project_id, name);
-        if let Some(found) = fresh(self.caches.users.read().expect("cache lock").get(&cache_key)) {
-            return Ok(Some(found));
-        }
+        let generation = match self.caches.users.get(&cache_key) {
+            Ok(found) => return Ok(Some(found)),
+            Err(generation) => generation,
+        };
         let Some(found) = self.find_project_user(project_id, user).await? else { return Ok(None) };
-        let mut users = self.caches.users.write().expect("cache lock");
-        if users.len() >= MAX_CACHED_USERS {
-            users.clear();
-        }
-        users.insert(cache_key, (Instant::now(), found.clone()));
+        self.caches.users.remember(generation, cache_key, found.clone(), MAX_CACHED_USERS);
         Ok(Some(found))
     }
 
     /// The active key with this prefix, from memory when seen recently.
     pub async fn active_api_key(&self, prefix: &str) -> Result<Option<ActiveKey>> {
-        if let Some(key) = fresh(self.caches.keys.read().expect("cache lock").get(prefix)) {
-            return Ok(Some(key));
-        }
+        let generation = match self.caches.keys.get(prefix) {
+            Ok(key) => return Ok(Some(key)),
+            Err(generation) => generation,
+        };
         let Some((id, hash, allowed)) = self.load_active_api_key(prefix).await? else {
             return Ok(None);
         };
         let key = ActiveKey { id, hash, allowed_addresses: AddressList::parse(&allowed, "allowed_addresses").ok() };
-        self.caches.keys.write().expect("cache lock").insert(prefix.to_string(), (Instant::now(), key.clone()));
+        self.caches.keys.remember(generation, prefix.to_string(), key.clone(), usize::MAX);
         Ok(Some(key))
     }
 
@@ -245,5 +293,37 @@ impl Store {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_read_before_a_change_is_not_remembered_after_it() {
+        let table: Table<String, i64> = Table::default();
+        let generation = table.get("key").unwrap_err();
+        // A revocation commits and forgets while the old value is being read.
+        table.forget();
+        table.remember(generation, "key".to_string(), 1, usize::MAX);
+        assert!(table.get("key").is_err(), "the stale value must not be served");
+
+        let generation = table.get("key").unwrap_err();
+        table.remember(generation, "key".to_string(), 2, usize::MAX);
+        assert_eq!(table.get("key"), Ok(2));
+        table.forget();
+        assert!(table.get("key").is_err());
+    }
+
+    #[test]
+    fn a_full_table_starts_again() {
+        let table: Table<i64, i64> = Table::default();
+        for n in 0..3 {
+            let generation = table.get(&n).unwrap_err();
+            table.remember(generation, n, n, 2);
+        }
+        assert!(table.get(&0).is_err() && table.get(&1).is_err());
+        assert_eq!(table.get(&2), Ok(2));
     }
 }
