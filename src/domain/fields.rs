@@ -1,7 +1,7 @@
 //! Data-group fields and their types, and the coercion of what a sender posts into a typed
 //! value: the rules of PRODUCT.md §4, in one place, for ingestion, filters and reports.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use std::fmt;
@@ -80,6 +80,10 @@ pub enum CoercionError {
     NotScalar(String),
     #[error("is longer than {MAX_STRING_CHARS} characters")]
     TooLong,
+    #[error("contains a NUL character (\\u0000), which text cannot hold")]
+    NulCharacter,
+    #[error("expected a date between the years 1 and 9999, got {0}")]
+    YearOutOfRange(String),
 }
 
 /// A short description of a JSON value for error messages (never the whole payload).
@@ -125,7 +129,17 @@ fn coerce_integer(value: &Json) -> Result<i64, CoercionError> {
     }
 }
 
+/// Years both backends store and read back alike (PostgreSQL's range is wider, RFC 3339's
+/// four-digit years are not).
 fn coerce_datetime(value: &Json) -> Result<DateTime<Utc>, CoercionError> {
+    let at = parse_datetime(value)?;
+    if !(1..=9999).contains(&at.year()) {
+        return Err(CoercionError::YearOutOfRange(describe(value)));
+    }
+    Ok(at)
+}
+
+fn parse_datetime(value: &Json) -> Result<DateTime<Utc>, CoercionError> {
     let invalid = || CoercionError::NotDateTime(describe(value));
     match value {
         Json::Number(n) => {
@@ -157,18 +171,28 @@ fn coerce_string(value: &Json) -> Result<String, CoercionError> {
     if text.chars().count() > MAX_STRING_CHARS {
         return Err(CoercionError::TooLong);
     }
+    // PostgreSQL's text cannot hold it, and SQLite's C strings end at it: refused on both.
+    if text.contains('\0') {
+        return Err(CoercionError::NulCharacter);
+    }
     Ok(text)
 }
 
 /// Finds a member by a dotted path (`account.plan`) in a JSON object. A member whose own
 /// name contains the dot wins over descending, so `{"a.b": 1}` is reachable as `a.b` too.
 pub fn lookup<'a>(object: &'a serde_json::Map<String, Json>, path: &str) -> Option<&'a Json> {
-    if let Some(value) = object.get(path) {
-        return Some(value);
+    lookup_with_member(object, path).map(|(_, value)| value)
+}
+
+/// [`lookup`], with the name of the top-level member the value was found through (so that
+/// members which fed no field can be listed as ignored).
+pub fn lookup_with_member<'a>(object: &'a serde_json::Map<String, Json>, path: &str) -> Option<(&'a str, &'a Json)> {
+    if let Some((name, value)) = object.get_key_value(path) {
+        return Some((name, value));
     }
     let (head, rest) = path.split_once('.')?;
-    match object.get(head)? {
-        Json::Object(inner) => lookup(inner, rest),
+    match object.get_key_value(head)? {
+        (name, Json::Object(inner)) => lookup(inner, rest).map(|value| (name.as_str(), value)),
         _ => None,
     }
 }
@@ -230,6 +254,23 @@ mod tests {
     }
 
     #[test]
+    fn times_stay_within_the_years_both_backends_store() {
+        let first = Utc.with_ymd_and_hms(1, 1, 1, 0, 0, 0).unwrap();
+        let last = Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).unwrap();
+        assert_eq!(coerce(FieldType::DateTime, &json!(first.timestamp())), Ok(Some(FieldValue::DateTime(first))));
+        assert_eq!(coerce(FieldType::DateTime, &json!(last.timestamp())), Ok(Some(FieldValue::DateTime(last))));
+        for bad in [json!(last.timestamp() + 1), json!(first.timestamp() - 1), json!(-300_000_000_000i64), json!("0000-12-31")] {
+            assert_eq!(coerce(FieldType::DateTime, &bad), Err(CoercionError::YearOutOfRange(bad.to_string())), "{bad}");
+        }
+    }
+
+    #[test]
+    fn strings_cannot_carry_nul() {
+        assert_eq!(coerce(FieldType::String, &json!("a\u{0}b")), Err(CoercionError::NulCharacter));
+        assert_eq!(coerce(FieldType::String, &json!("a\u{1}b")), Ok(Some(FieldValue::String("a\u{1}b".into()))));
+    }
+
+    #[test]
     fn null_clears_whatever_the_type() {
         for field_type in FieldType::ALL {
             assert_eq!(coerce(field_type, &Json::Null).unwrap(), None);
@@ -245,6 +286,8 @@ mod tests {
         assert_eq!(lookup(object, "a.b"), Some(&json!(1)));
         assert_eq!(lookup(object, "account.missing"), None);
         assert_eq!(lookup(object, "account.plan.x"), None);
+        assert_eq!(lookup_with_member(object, "account.seats.used"), Some(("account", &json!(3))));
+        assert_eq!(lookup_with_member(object, "a.b"), Some(("a.b", &json!(1))));
     }
 
     #[test]
@@ -317,7 +360,7 @@ mod tests {
                 any::<bool>().prop_map(FieldValue::Boolean),
                 any::<i64>().prop_map(FieldValue::Integer),
                 (-62_135_596_800i64..253_402_300_799i64).prop_map(|s| FieldValue::DateTime(Utc.timestamp_opt(s, 0).unwrap())),
-                ".{0,200}".prop_map(FieldValue::String),
+                "[^\\x00]{0,200}".prop_map(FieldValue::String),
             ]) {
                 let field_type = match &value {
                     FieldValue::Boolean(_) => FieldType::Boolean,
@@ -329,8 +372,14 @@ mod tests {
             }
 
             #[test]
-            fn strings_keep_every_character_up_to_the_bound(text in ".{0,300}") {
+            fn strings_keep_every_character_up_to_the_bound(text in "[^\\x00]{0,300}") {
                 prop_assert_eq!(coerce(FieldType::String, &json!(text.clone())), Ok(Some(FieldValue::String(text))));
+            }
+
+            #[test]
+            fn no_string_with_a_nul_is_kept(before in ".{0,20}", after in ".{0,20}") {
+                let text = format!("{before}\u{0}{after}");
+                prop_assert_eq!(coerce(FieldType::String, &json!(text)), Err(CoercionError::NulCharacter));
             }
         }
     }

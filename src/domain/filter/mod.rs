@@ -1,7 +1,7 @@
 //! Filters (PRODUCT.md §5): criteria as people and the management API write them, checked
 //! against a project's fields into typed tests, and evaluated against one user's values.
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, SecondsFormat, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, SecondsFormat, TimeDelta, Utc};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value as Json;
 
@@ -438,11 +438,11 @@ fn integer(value: Option<&Json>) -> Result<i64, String> {
     }
 }
 
-/// Years outside 1–9999 have no RFC 3339 spelling, so such a filter could not be shown back.
+/// Coercion keeps times within the years 1–9999, which RFC 3339 can spell, so every filter
+/// can be shown back.
 fn instant(value: Option<&Json>) -> Result<DateTime<Utc>, String> {
     match operand(FieldType::DateTime, value)? {
-        FieldValue::DateTime(at) if (1..=9999).contains(&at.year()) => Ok(at),
-        FieldValue::DateTime(_) => Err("needs a date between the years 1 and 9999".into()),
+        FieldValue::DateTime(at) => Ok(at),
         other => unreachable!("a date-time field coerced to {other:?}"),
     }
 }

@@ -124,7 +124,7 @@ fn operands_must_fit_the_qualifier() {
         ("Seats", "between", json!([1, 2, 3]), "needs two values [from, to]"),
         ("Seats", "between", json!([1, "x"]), "to: expected a whole number"),
         ("Renewal", "before", json!("tomorrow"), "expected an RFC 3339 date-time"),
-        ("Renewal", "on", json!(253_402_300_800i64), "needs a date between the years 1 and 9999"),
+        ("Renewal", "on", json!(253_402_300_800i64), "expected a date between the years 1 and 9999"),
         ("Renewal", "between", json!(["2026-02-01", "2026-01-31T23:59:59Z"]), "needs from ≤ to"),
         ("Renewal", "in_last_days", json!(0), "needs a whole number of days, 1 to 36500"),
         ("Renewal", "in_last_days", json!(36_501), "needs a whole number of days, 1 to 36500"),
