@@ -10,6 +10,7 @@ mod health;
 mod helpers;
 mod import;
 mod ingest;
+mod ingest_edges;
 mod key_addresses;
 mod listener_edit;
 mod listener_gate_page;

@@ -2,12 +2,13 @@
 //! `POST /api/v1/projects/{project}/listeners/{key}/users/{VALUE}`.
 
 use axum::body::{to_bytes, Body};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 
+use super::url::{Path, Query};
 use crate::server::auth::{api_key, ClientAddress};
 use crate::server::error::AppError;
 use crate::server::service::ingest::{ingest, signature, IngestRequest, SignatureHeaders};
@@ -52,7 +53,7 @@ pub async fn receive(
         user: &user,
         api_key: key,
         content_type: text(header::CONTENT_TYPE.as_str()).unwrap_or(""),
-        idempotency_key: text("idempotency-key").map(str::trim).filter(|k| !k.is_empty() && k.len() <= 200),
+        idempotency_key: text("idempotency-key").map(str::trim).filter(|k| !k.is_empty()),
         body: bytes.as_deref(),
         signature: SignatureHeaders {
             timestamp: text(signature::TIMESTAMP_HEADER),

@@ -1,6 +1,6 @@
 //! `/api/v1/projects/{project}/listeners`: managing external listeners and their deliveries.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::body::JsonBody;
+use super::url::{Path, Query};
 use crate::domain::fields::FieldType;
 use crate::domain::filter::Filter;
 use crate::domain::listener::{outcome_name, Delivery, DeliveryQuery};

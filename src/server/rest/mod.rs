@@ -7,6 +7,7 @@ mod listeners;
 mod openapi;
 mod projects;
 mod signing;
+mod url;
 mod users;
 
 use axum::extract::{DefaultBodyLimit, State};

@@ -1,13 +1,14 @@
 //! `/api/v1/projects/{project}/listeners/{key}/signing-secret`: make a listener require signed
 //! requests (with a chosen or a generated secret), or stop requiring them.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::body::JsonBody;
+use super::url::Path;
 use crate::server::auth::ApiCaller;
 use crate::server::error::AppResult;
 use crate::server::service::{listeners, signing};

@@ -1,6 +1,6 @@
 //! `/api/v1/projects/{project}/users`.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::body::{CsvBody, JsonBody};
+use super::url::{Path, Query};
 use crate::domain::import::ImportReport;
 use crate::domain::user::{ProjectUser, UserListQuery, UserRef, UserSort};
 use crate::domain::PageRequest;

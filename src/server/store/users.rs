@@ -6,7 +6,7 @@ use super::cache::Change;
 use super::{contains_pattern, on_pool, BeginWrite, Error, Result, Store};
 use crate::domain::project::MembershipStatus;
 use crate::domain::user::{ProjectUser, UserForCreate, UserListQuery, UserRef, UserSort};
-use crate::domain::Page;
+use crate::domain::{Email, Page};
 
 #[derive(sqlx::FromRow)]
 struct ProjectUserRow {
@@ -128,6 +128,27 @@ impl Store {
             .fetch_optional(pool)
             .await)?;
         Ok(row.map(Into::into))
+    }
+
+    /// The community user with this email, as they would be on joining a project now
+    /// (active, joined today): for a listener that adds users it does not know in its project.
+    pub async fn user_by_email(&self, email: &Email) -> Result<Option<ProjectUser>> {
+        let row: Option<(i64, String, String, String, DateTime<Utc>)> = on_pool!(self, |pool| sqlx::query_as(
+            "SELECT id, email, username, display_name, created_at FROM users WHERE email = $1"
+        )
+        .bind(email.as_str())
+        .fetch_optional(pool)
+        .await)?;
+        let now = Utc::now();
+        Ok(row.map(|(id, email, username, display_name, created_at)| ProjectUser {
+            id,
+            email,
+            username,
+            display_name,
+            created_at,
+            status: MembershipStatus::Active,
+            joined_at: now,
+        }))
     }
 
     /// A project member named by email or username.

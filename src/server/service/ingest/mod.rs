@@ -6,13 +6,14 @@
 use axum::http::StatusCode;
 use serde_json::{json, Map, Value as Json};
 
-use crate::domain::fields::{coerce, lookup};
+use crate::domain::fields::{coerce, lookup_with_member};
 use crate::domain::listener::Listener;
 use crate::domain::project::Project;
 use crate::server::auth::api_key::{self, KeyCheck};
 use crate::server::secrets::SecretKey;
 use crate::server::startup::AppState;
 use crate::server::store::{self, DeliveryForRecord, Recorded, Route, RouteLookup, ValueChange};
+use std::collections::HashSet;
 use std::net::IpAddr;
 
 pub mod signature;
@@ -79,18 +80,13 @@ pub async fn ingest(state: &AppState, request: &IngestRequest<'_>) -> Result<Ing
         KeyCheck::Valid(id) => Some(id),
         _ => None,
     };
-    if let (Some(key), Some(_)) = (request.idempotency_key, api_key_id) {
-        if let Some(first) = state.store.delivery_by_idempotency_key(listener.id, key).await? {
-            return Ok(replayed(&first));
-        }
-    }
     let delivery = DeliveryForRecord {
         listener_id: listener.id,
-        user_ref: request.user.to_string(),
+        user_ref: recorded_user_ref(request.user),
         api_key_id,
         content_type: request.content_type.to_string(),
         payload: request.body.unwrap_or_default().to_vec(),
-        idempotency_key: request.idempotency_key.filter(|_| api_key_id.is_some()).map(str::to_string),
+        idempotency_key: request.idempotency_key.filter(|key| key.len() <= MAX_IDEMPOTENCY_KEY_BYTES).map(str::to_string),
         ..Default::default()
     };
     let outcome = match key_check {
@@ -109,10 +105,35 @@ pub async fn ingest(state: &AppState, request: &IngestRequest<'_>) -> Result<Ing
                 limited.retry_after_secs = Some(retry_after);
                 Err(limited)
             }
-            Ok(()) => evaluate(state, &route, request, true).await?,
+            Ok(()) => match admit(state, &route, request, true) {
+                Err(rejection) => Err(rejection),
+                Ok(body) => match request.idempotency_key {
+                    Some(key) if key.len() > MAX_IDEMPOTENCY_KEY_BYTES => Err(IngestResponse::error(
+                        StatusCode::BAD_REQUEST,
+                        "bad_request",
+                        format!("the Idempotency-Key header is longer than {MAX_IDEMPOTENCY_KEY_BYTES} bytes"),
+                    )),
+                    // Only after the signature: an answer is the sender's to see.
+                    Some(key) => match state.store.delivery_by_idempotency_key(listener.id, key).await? {
+                        Some(first) => return Ok(replayed(&first)),
+                        None => evaluate(state, &route, request, body).await?,
+                    },
+                    None => evaluate(state, &route, request, body).await?,
+                },
+            },
         },
     };
     settle(state, delivery, outcome).await
+}
+
+/// The longest `Idempotency-Key` taken; a longer one is refused rather than ignored, so a
+/// sender relying on it never writes twice unknowingly.
+const MAX_IDEMPOTENCY_KEY_BYTES: usize = 200;
+
+/// The URL's user as recorded. PostgreSQL's text cannot hold NUL, which no email or username
+/// contains anyway (such a request names nobody and is refused).
+fn recorded_user_ref(value: &str) -> String {
+    value.replace('\0', "\u{FFFD}")
 }
 
 /// Replays a recorded delivery against the listener as it is now (after a fix, say).
@@ -146,7 +167,10 @@ pub async fn replay(
     };
     let RouteLookup::Found(route) = state.store.route(&project.slug, &listener.key).await? else { return Ok(None) };
     // Staff replay what was recorded: the signature was the sender's to prove, at the time.
-    let outcome = evaluate(state, &route, &request, false).await?;
+    let outcome = match admit(state, &route, &request, false) {
+        Ok(body) => evaluate(state, &route, &request, body).await?,
+        Err(rejection) => Err(rejection),
+    };
     Ok(Some(settle(state, delivery, outcome).await?))
 }
 
@@ -160,10 +184,13 @@ async fn settle(
 ) -> Result<IngestResponse, store::Error> {
     let (answer, record) = match outcome {
         Err(rejection) => {
+            // A refusal claims no idempotency key: the sender may retry with the same key
+            // once the cause is gone (after a 429's Retry-After, a fixed listener, a new user).
             let record = DeliveryForRecord {
                 status: rejection.status.as_u16(),
                 error_code: rejection.code(),
                 response: rejection.body.to_string(),
+                idempotency_key: None,
                 ..delivery
             };
             (rejection, record)
@@ -197,26 +224,26 @@ struct Accepted {
     body: Json,
 }
 
-/// Everything between "the key is good" and "write": the listener's state, the body, the
-/// user, the values. `Err` is the answer to send (and record) instead of writing.
-async fn evaluate(
+/// Whether the listener takes this request at all: enabled, a body within the limit, and
+/// signed when it must be. `Ok` is the body; `Err` the answer to send (and record).
+fn admit<'r>(
     state: &AppState,
     route: &Route,
-    request: &IngestRequest<'_>,
+    request: &IngestRequest<'r>,
     check_signature: bool,
-) -> Result<Result<Accepted, IngestResponse>, store::Error> {
+) -> Result<&'r [u8], IngestResponse> {
     use IngestResponse as R;
-    let (project, listener) = (&route.project, &route.listener);
+    let listener = &route.listener;
     if !listener.enabled {
-        return Ok(Err(R::error(StatusCode::CONFLICT, "listener_disabled", format!("listener '{}' is disabled", listener.key))));
+        return Err(R::error(StatusCode::CONFLICT, "listener_disabled", format!("listener '{}' is disabled", listener.key)));
     }
     let Some(body) = request.body else {
         let limit = state.ingest_max_body_bytes;
-        return Ok(Err(R::error(
+        return Err(R::error(
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload_too_large",
             format!("the body is larger than {limit} bytes"),
-        )));
+        ));
     };
     if let Some(sealed) = route.signing_secret.as_deref().filter(|_| check_signature) {
         let secret = match SecretKey::open_with(state.secret_key.as_ref(), sealed) {
@@ -224,14 +251,27 @@ async fn evaluate(
             Err(error) => {
                 tracing::error!(listener = %listener.key, %error, "a listener requires signatures that cannot be checked");
                 let message = "signed requests cannot be checked right now";
-                return Ok(Err(R::error(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)));
+                return Err(R::error(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message));
             }
         };
         let now = chrono::Utc::now().timestamp();
         if let Err(reason) = signature::verify(&secret, request.signature, body, now, state.signature_tolerance_secs) {
-            return Ok(Err(R::error(StatusCode::UNAUTHORIZED, "bad_signature", reason.to_string())));
+            return Err(R::error(StatusCode::UNAUTHORIZED, "bad_signature", reason.to_string()));
         }
     }
+    Ok(body)
+}
+
+/// Everything between "the listener takes it" and "write": the body, the user, the gate, the
+/// values. `Err` is the answer to send (and record) instead of writing.
+async fn evaluate(
+    state: &AppState,
+    route: &Route,
+    request: &IngestRequest<'_>,
+    body: &[u8],
+) -> Result<Result<Accepted, IngestResponse>, store::Error> {
+    use IngestResponse as R;
+    let (project, listener) = (&route.project, &route.listener);
     if !is_json(request.content_type) {
         return Ok(Err(R::error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -265,10 +305,12 @@ async fn evaluate(
     let mut values = Vec::new();
     let mut updated = Vec::new();
     let mut problems = Vec::new();
+    let mut used = HashSet::new();
     for field in &listener.fields {
-        let Some(raw) = lookup(&object, &field.parameter) else {
+        let Some((member, raw)) = lookup_with_member(&object, &field.parameter) else {
             continue;
         };
+        used.insert(member);
         match coerce(field.field_type, raw) {
             Ok(value) => {
                 values.push((field.field_id, field.field_type, value));
@@ -284,12 +326,9 @@ async fn evaluate(
             json!({ "error": { "code": "invalid_values", "message": message, "fields": problems } }),
         )));
     }
-    let ignored: Vec<&String> = object
-        .keys()
-        .filter(|member| {
-            !listener.fields.iter().any(|f| f.parameter == **member || f.parameter.split('.').next() == Some(member.as_str()))
-        })
-        .collect();
+    // A member is ignored when no field's value came through it: `{"account": "pro"}` feeds
+    // no `account.plan`.
+    let ignored: Vec<&String> = object.keys().filter(|member| !used.contains(member.as_str())).collect();
     let body = json!({ "status": "accepted", "user": request.user, "updated": updated, "ignored": ignored });
     let user_id = subject::user_id(state, project, subject).await?;
     Ok(Ok(Accepted { user_id, values, body }))

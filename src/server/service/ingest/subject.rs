@@ -17,8 +17,11 @@ use crate::server::store::{self, Gate};
 
 pub(super) enum Subject {
     Existing(ProjectUser),
-    /// Not in the project yet; the listener creates users. `preview` is the user as they
-    /// will be, for the gate.
+    /// A community user (from another project) not in this one yet; the listener adds users.
+    /// As they will be on joining, for the gate.
+    ToJoin(ProjectUser),
+    /// Nobody in the community has this email; the listener creates users. `preview` is the
+    /// user as they will be, for the gate.
     ToCreate {
         email: Email,
         preview: ProjectUser,
@@ -48,6 +51,9 @@ pub(super) async fn resolve(
     }
     match (listener.unknown_user, user_ref) {
         (UnknownUserPolicy::Create, UserRef::Email(email)) => {
+            if let Some(user) = state.store.user_by_email(&email).await? {
+                return Ok(Ok(Subject::ToJoin(user)));
+            }
             let now = Utc::now();
             let preview = ProjectUser {
                 id: 0,
@@ -67,7 +73,7 @@ pub(super) async fn resolve(
 /// Whether the subject matches the gate, judged on the values stored before this delivery.
 pub(super) async fn passes(state: &AppState, gate: &Gate, subject: &Subject) -> Result<bool, store::Error> {
     let (user, values) = match subject {
-        Subject::Existing(user) => (user, state.store.user_values(user.id).await?),
+        Subject::Existing(user) | Subject::ToJoin(user) => (user, state.store.user_values(user.id).await?),
         Subject::ToCreate { preview, .. } => (preview, Vec::new()),
     };
     let value_of = |data_group: &str, field: &str| {
@@ -79,12 +85,29 @@ pub(super) async fn passes(state: &AppState, gate: &Gate, subject: &Subject) -> 
     Ok(gate.filter.matches(value_of, Utc::now()))
 }
 
-/// The subject's user id, adding them to the project first when they are new.
+/// The subject's user id, adding them to the project first when they are new to it.
 pub(super) async fn user_id(state: &AppState, project: &Project, subject: Subject) -> Result<i64, store::Error> {
     match subject {
         Subject::Existing(user) => Ok(user.id),
+        Subject::ToJoin(user) => join(state, project, &user).await,
         Subject::ToCreate { email, .. } => create_user(state, project, &email).await,
     }
+}
+
+/// Adds a community user to the project as they are.
+async fn join(state: &AppState, project: &Project, user: &ProjectUser) -> Result<i64, store::Error> {
+    let member = UserForCreate::parse(&user.email, &user.username, &user.display_name)
+        .map_err(|_| store::Error::Conflict(format!("user '{}' cannot be added to the project", user.username)))?;
+    match state.store.add_project_user(project.id, &member).await {
+        Ok(joined) => Ok(joined.id),
+        // A concurrent delivery added them first.
+        Err(store::Error::Conflict(_)) if joined_meanwhile(state, project, &member.email).await? => Ok(user.id),
+        Err(error) => Err(error),
+    }
+}
+
+async fn joined_meanwhile(state: &AppState, project: &Project, email: &Email) -> Result<bool, store::Error> {
+    Ok(state.store.find_project_user(project.id, &UserRef::Email(email.clone())).await?.is_some())
 }
 
 fn local_part(email: &Email) -> &str {
@@ -96,7 +119,7 @@ fn username_base(email: &Email) -> String {
     let base: String = local_part(email)
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '-' })
-        .take(56)
+        .take(52)
         .collect();
     if base.len() < 2 || !base.starts_with(|c: char| c.is_ascii_alphanumeric()) {
         format!("u{base}x")
@@ -106,18 +129,27 @@ fn username_base(email: &Email) -> String {
 }
 
 /// Adds a user named only by an email: the username comes from the local part, with a
-/// number appended when it is taken.
+/// number appended when it is taken, and then a random one (local parts such as `info` are
+/// common to many domains).
 async fn create_user(state: &AppState, project: &Project, email: &Email) -> Result<i64, store::Error> {
     let base = username_base(email);
-    for attempt in 0..20 {
-        let username = if attempt == 0 { base.clone() } else { format!("{base}-{attempt}") };
+    for attempt in 0..20u32 {
+        let username = match attempt {
+            0 => base.clone(),
+            1..=4 => format!("{base}-{}", attempt + 1),
+            _ => format!("{base}-{:08x}", rand::random::<u32>()),
+        };
         let Ok(new) = UserForCreate::parse(email.as_str(), &username, local_part(email)) else { break };
         match state.store.add_project_user(project.id, &new).await {
             Ok(user) => return Ok(user.id),
             Err(store::Error::Conflict(_)) => {
-                // Either the username is taken, or the email exists outside this project.
+                // The username is taken, or a concurrent delivery added this email first, to
+                // this project or to another one.
                 if let Some(user) = state.store.find_project_user(project.id, &UserRef::Email(email.clone())).await? {
                     return Ok(user.id);
+                }
+                if let Some(user) = state.store.user_by_email(email).await? {
+                    return join(state, project, &user).await;
                 }
             }
             Err(error) => return Err(error),
