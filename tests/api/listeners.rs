@@ -62,6 +62,44 @@ async fn invalid_listeners_are_refused_with_every_reason() {
     assert_eq!(listed["listeners"], json!([]), "nothing was half-created");
 }
 
+/// `account` would resolve to the object `account.plan` lives in, and no payload could fill
+/// both, so every delivery would be refused.
+#[tokio::test]
+async fn a_parameter_reaching_inside_another_is_refused() {
+    let app = spawn_app().await;
+    app.create_project("Aurora beta", "aurora").await;
+    let fields = json!([
+        {"label": "Account", "parameter": "account", "type": "string"},
+        {"label": "Plan", "parameter": "account.plan", "type": "string"}
+    ]);
+    let error = error_body(
+        app.post_json("/api/v1/projects/aurora/listeners", &body("crm", fields)).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(error_fields(&error), ["fields[1].parameter"]);
+    let reason = error["fields"][0]["reason"].as_str().unwrap();
+    assert!(reason.contains("'account.plan' reaches inside 'account'"), "{reason}");
+    let listed: Value = app.get("/api/v1/projects/aurora/listeners").await.json().await.unwrap();
+    assert_eq!(listed["listeners"], json!([]), "nothing was created");
+    let project = app.project("aurora").await;
+    assert_eq!(app.store.project_fields(project.id).await.unwrap(), [], "no field either");
+
+    // An edit is held to the same rule for the list it leaves.
+    let plan = json!([{"label": "Plan", "parameter": "account.plan", "type": "string"}]);
+    let created: Value = app.post_json("/api/v1/projects/aurora/listeners", &body("crm", plan)).await.json().await.unwrap();
+    let plan_id = created["fields"][0]["field_id"].clone();
+    let edit = json!({"fields": [
+        {"field_id": plan_id, "label": "Plan", "parameter": "account.plan"},
+        {"label": "Account", "parameter": "account", "type": "string"}
+    ]});
+    let error =
+        error_body(app.patch_json("/api/v1/projects/aurora/listeners/crm", &edit).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(error_fields(&error), ["fields[1].parameter"]);
+    let shown: Value = app.get("/api/v1/projects/aurora/listeners/crm").await.json().await.unwrap();
+    assert_eq!(shown["fields"], created["fields"], "the listener is as it was");
+}
+
 #[tokio::test]
 async fn keys_are_unique_per_project_and_groups_are_shared() {
     let app = spawn_app().await;

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::fields::{FieldType, FieldValue};
 use super::filter::{builtin_fields, Filter, SchemaField};
@@ -124,7 +124,9 @@ fn parse_listener_name(input: &str) -> Result<String, ValidationError> {
 pub const MAX_FIELDS: usize = 100;
 
 /// Checks a set of mappings: each has a label and a parameter, labels and parameters are
-/// unique (ignoring case for labels), and a parameter is a JSON member name or a dotted path.
+/// unique (ignoring case for labels), a parameter is a JSON member name or a dotted path, and
+/// no parameter reaches inside another: with `account` and `account.plan` both mapped, the
+/// first needs a plain value where the second needs an object, so every payload is refused.
 pub fn validate_mappings(mappings: &[FieldMapping]) -> Vec<ValidationError> {
     let mut errors = Vec::new();
     if mappings.is_empty() {
@@ -135,6 +137,9 @@ pub fn validate_mappings(mappings: &[FieldMapping]) -> Vec<ValidationError> {
     }
     let mut labels = HashSet::new();
     let mut parameters = HashSet::new();
+    // Every proper prefix of the parameters so far (`account` for `account.plan`), with the
+    // first parameter that has it, so a later outer parameter is caught without a rescan.
+    let mut prefixes: HashMap<&str, &str> = HashMap::new();
     for (index, mapping) in mappings.iter().enumerate() {
         let at = format!("fields[{index}]");
         let label = mapping.label.trim();
@@ -150,11 +155,31 @@ pub fn validate_mappings(mappings: &[FieldMapping]) -> Vec<ValidationError> {
                 &format!("{at}.parameter"),
                 "is required: a member name or a dotted path such as account.plan, without spaces",
             ));
-        } else if !parameters.insert(parameter.to_string()) {
+        } else if !parameters.insert(parameter) {
             errors.push(ValidationError::new(&format!("{at}.parameter"), format!("'{parameter}' is used twice")));
+        } else if let Some(outer) = path_prefixes(parameter).find(|prefix| parameters.contains(prefix)) {
+            errors.push(ValidationError::new(
+                &format!("{at}.parameter"),
+                format!("'{parameter}' reaches inside '{outer}', which is a field of its own"),
+            ));
+        } else if let Some(inner) = prefixes.get(parameter) {
+            errors.push(ValidationError::new(
+                &format!("{at}.parameter"),
+                format!("'{parameter}' holds '{inner}', which is a field of its own"),
+            ));
+        }
+        if parameters.contains(parameter) {
+            for prefix in path_prefixes(parameter) {
+                prefixes.entry(prefix).or_insert(parameter);
+            }
         }
     }
     errors
+}
+
+/// The members a dotted path passes through: `a.b.c` → `a`, `a.b`.
+fn path_prefixes(path: &str) -> impl Iterator<Item = &str> {
+    path.match_indices('.').map(|(at, _)| &path[..at])
 }
 
 /// A field as a listener feeds it.
@@ -307,6 +332,10 @@ mod tests {
         FieldMapping { label: label.into(), parameter: parameter.into(), field_type: FieldType::String }
     }
 
+    fn error_paths(errors: &[ValidationError]) -> Vec<&str> {
+        errors.iter().map(|e| e.field.as_str()).collect()
+    }
+
     #[test]
     fn keys_are_short_slugs() {
         assert_eq!(parse_listener_key(" appdata ").unwrap(), "appdata");
@@ -325,6 +354,18 @@ mod tests {
         assert_eq!(validate_mappings(&[])[0].field, "fields");
         assert_eq!(validate_mappings(&[mapping("A", "a..b")])[0].field, "fields[0].parameter");
         assert_eq!(validate_mappings(&[mapping("A", "has space")])[0].field, "fields[0].parameter");
+    }
+
+    #[test]
+    fn a_parameter_may_not_reach_inside_another() {
+        let inner_later = validate_mappings(&[mapping("Account", "account"), mapping("Plan", "account.plan")]);
+        assert_eq!(error_paths(&inner_later), ["fields[1].parameter"]);
+        assert_eq!(inner_later[0].message, "'account.plan' reaches inside 'account', which is a field of its own");
+        let outer_later = validate_mappings(&[mapping("Tier", "account.plan.tier"), mapping("Account", "account")]);
+        assert_eq!(error_paths(&outer_later), ["fields[1].parameter"]);
+        assert_eq!(outer_later[0].message, "'account' holds 'account.plan.tier', which is a field of its own");
+        let siblings = [mapping("Plan", "account.plan"), mapping("Seats", "account.seats"), mapping("Accounts", "accounts")];
+        assert!(validate_mappings(&siblings).is_empty(), "members side by side, and names that merely start alike");
     }
 
     #[test]

@@ -379,6 +379,24 @@ mod tests {
     }
 
     #[test]
+    fn the_edited_list_may_not_map_a_parameter_inside_another() {
+        // A new field reaches inside Plan (10)'s parameter, another inside the one Seats (11)
+        // is remapped to: the rule holds for the list as the edit leaves it.
+        let changes = ListenerChanges {
+            fields: Some(vec![
+                change(Some(10), "Plan", "plan", None),
+                change(Some(11), "Seats", "churn", None),
+                change(None, "Tier", "plan.tier", Some(FieldType::String)),
+                change(None, "Churned at", "churn.at", Some(FieldType::DateTime)),
+            ]),
+            ..Default::default()
+        };
+        let errors = ListenerForUpdate::parse(&crm(), changes).unwrap_err();
+        assert_eq!(error_paths(&errors), ["fields[2].parameter", "fields[3].parameter"]);
+        assert!(errors[0].message.contains("'plan.tier' reaches inside 'plan'"), "{}", errors[0].message);
+    }
+
+    #[test]
     fn key_identification_and_data_group_stay_fixed() {
         let unchanged = ListenerChanges {
             key: Some("crm".into()),

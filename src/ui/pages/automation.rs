@@ -413,10 +413,13 @@ fn example_body(fields: &[(&str, FieldType)]) -> String {
     serde_json::Value::Object(body).to_string()
 }
 
+/// Sets the member a dotted path names, creating the objects on the way. A member already set
+/// stays: `validate_mappings` keeps a parameter from reaching inside another, so only a
+/// listener saved before that rule has such a pair, and its example then shows the first.
 fn insert_path(object: &mut serde_json::Map<String, serde_json::Value>, path: &str, value: serde_json::Value) {
     match path.split_once('.') {
         None => {
-            object.insert(path.to_string(), value);
+            object.entry(path.to_string()).or_insert(value);
         }
         Some((head, rest)) => {
             let inner = object.entry(head.to_string()).or_insert_with(|| serde_json::json!({}));
@@ -439,6 +442,14 @@ mod tests {
             ("beta", FieldType::Boolean),
         ]);
         assert_eq!(body, r#"{"account":{"plan":"text","seats":42},"beta":true}"#);
+    }
+
+    #[test]
+    fn examples_keep_the_first_of_a_parameter_and_one_inside_it() {
+        let outer_first = example_body(&[("account", FieldType::Integer), ("account.plan", FieldType::String)]);
+        assert_eq!(outer_first, r#"{"account":42}"#);
+        let inner_first = example_body(&[("account.plan", FieldType::String), ("account", FieldType::Integer)]);
+        assert_eq!(inner_first, r#"{"account":{"plan":"text"}}"#);
     }
 
     #[test]
