@@ -9,7 +9,7 @@ use crate::api::listeners::{
     list_listeners, load_filter_schema, load_listener_page, CreateListener, DeleteListener, ReplayDelivery, SetListenerEnabled,
 };
 use crate::domain::fields::FieldType;
-use crate::domain::listener::{Delivery, DeliveryQuery};
+use crate::domain::listener::{Delivery, DeliveryQuery, IdentifyBy};
 use crate::ui::components::{outcome, ActionOutcome, ErrorNote, FieldError, When};
 use crate::ui::frame::project_slug;
 use crate::ui::pages::listener_gate::{CriterionInputs, GatePanels};
@@ -228,10 +228,10 @@ pub fn ListenerDetailPage() -> impl IntoView {
                 match page.await {
                     Ok(data) => {
                         let listener = data.listener;
-                        let curl = format!(
-                            "curl -X POST '{}' \\\n  -H 'X-Api-Key: YOUR_API_KEY' \\\n  -H 'Content-Type: application/json' \\\n  -d '{}'",
-                            data.endpoint_url.replace("VALUE", "ada@example.com"),
-                            example_body(&listener.fields.iter().map(|f| (f.parameter.as_str(), f.field_type)).collect::<Vec<_>>()),
+                        let curl = curl_example(
+                            &data.endpoint_url,
+                            listener.identify_by,
+                            &listener.fields.iter().map(|f| (f.parameter.as_str(), f.field_type)).collect::<Vec<_>>(),
                         );
                         let enabled = listener.enabled;
                         let listener_key = listener.key.clone();
@@ -398,6 +398,26 @@ fn error_message(response: &str) -> String {
     message
 }
 
+/// A curl command posting a body that fits the listener's fields for an example user, named
+/// the way the listener identifies users (an email would be a 404 for a username listener).
+fn curl_example(endpoint_url: &str, identify_by: IdentifyBy, fields: &[(&str, FieldType)]) -> String {
+    let user = match identify_by {
+        IdentifyBy::Email => "ada@example.com",
+        IdentifyBy::Username => "ada",
+    };
+    format!(
+        "curl -X POST {} \\\n  -H 'X-Api-Key: YOUR_API_KEY' \\\n  -H 'Content-Type: application/json' \\\n  -d {}",
+        shell_quoted(&endpoint_url.replace("VALUE", user)),
+        shell_quoted(&example_body(fields)),
+    )
+}
+
+/// `text` as one shell word in single quotes: a parameter may hold a `'`, which would end the
+/// quoting, so each one closes the quotes, adds an escaped quote and opens them again.
+fn shell_quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
 /// A JSON body that fits the listener's fields, for the curl example.
 fn example_body(fields: &[(&str, FieldType)]) -> String {
     let mut body = serde_json::Map::new();
@@ -450,6 +470,25 @@ mod tests {
         assert_eq!(outer_first, r#"{"account":42}"#);
         let inner_first = example_body(&[("account.plan", FieldType::String), ("account", FieldType::Integer)]);
         assert_eq!(inner_first, r#"{"account":{"plan":"text"}}"#);
+    }
+
+    #[test]
+    fn the_curl_example_names_a_user_the_way_the_listener_does() {
+        let (url, fields) = ("http://x/listeners/crm/users/VALUE", [("plan", FieldType::String)]);
+        let first_line = |curl: String| curl.lines().next().unwrap().to_string();
+        assert_eq!(
+            first_line(curl_example(url, IdentifyBy::Email, &fields)),
+            r"curl -X POST 'http://x/listeners/crm/users/ada@example.com' \"
+        );
+        let by_username = curl_example(url, IdentifyBy::Username, &fields);
+        assert!(by_username.ends_with(r#"-d '{"plan":"text"}'"#), "{by_username}");
+        assert_eq!(first_line(by_username), r"curl -X POST 'http://x/listeners/crm/users/ada' \");
+    }
+
+    #[test]
+    fn the_curl_example_quotes_the_body_for_the_shell() {
+        let curl = curl_example("http://x/users/VALUE", IdentifyBy::Email, &[("o'brien", FieldType::Boolean)]);
+        assert!(curl.ends_with(r#"-d '{"o'\''brien":true}'"#), "{curl}");
     }
 
     #[test]
