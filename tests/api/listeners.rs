@@ -100,6 +100,23 @@ async fn a_parameter_reaching_inside_another_is_refused() {
     assert_eq!(shown["fields"], created["fields"], "the listener is as it was");
 }
 
+/// A filter finds the built-in groups first, so a group of the same name could never be
+/// filtered on.
+#[tokio::test]
+async fn a_data_group_may_not_take_a_built_in_name() {
+    let app = spawn_app().await;
+    app.create_project("Aurora beta", "aurora").await;
+    for builtin in ["User account", "PARTICIPATION"] {
+        let mut named = body("crm", json!([{"label": "Plan", "parameter": "plan", "type": "string"}]));
+        named["data_group"] = json!(builtin);
+        let error =
+            error_body(app.post_json("/api/v1/projects/aurora/listeners", &named).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(error_fields(&error), ["data_group"], "{builtin}");
+    }
+    let listed: Value = app.get("/api/v1/projects/aurora/listeners").await.json().await.unwrap();
+    assert_eq!(listed["listeners"], json!([]), "nothing was created");
+}
+
 #[tokio::test]
 async fn keys_are_unique_per_project_and_groups_are_shared() {
     let app = spawn_app().await;

@@ -40,6 +40,13 @@ pub fn builtin_fields() -> Vec<SchemaField> {
     ]
 }
 
+/// The built-in data group `label` names, if it names one, compared as a criterion names
+/// groups (`same_name`). A criterion finds the built-in groups first, so a project's own
+/// group of that name could never be filtered on.
+pub fn builtin_group(label: &str) -> Option<&'static str> {
+    [USER_ACCOUNT, PARTICIPATION].into_iter().find(|group| same_name(group, label))
+}
+
 /// A user's value of a built-in field (`None` for any other field).
 pub fn builtin_value(user: &ProjectUser, data_group: &str, field: &str) -> Option<FieldValue> {
     let text = |s: &str| Some(FieldValue::String(s.to_string()));

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
 use super::fields::{FieldType, FieldValue};
-use super::filter::{builtin_fields, Filter, SchemaField};
+use super::filter::{builtin_fields, builtin_group, Filter, SchemaField};
 use super::identity::collapse_spaces;
 use super::ValidationError;
 
@@ -283,6 +283,11 @@ impl ListenerForCreate {
         let data_group = collapse_spaces(data_group);
         if data_group.is_empty() || data_group.chars().count() > 100 {
             errors.push(ValidationError::new("data_group", "is required and at most 100 characters"));
+        } else if let Some(builtin) = builtin_group(&data_group) {
+            errors.push(ValidationError::new(
+                "data_group",
+                format!("'{builtin}' is a built-in data group of every project; choose another label"),
+            ));
         }
         if unknown_user == UnknownUserPolicy::Create && identify_by != IdentifyBy::Email {
             errors.push(ValidationError::new("unknown_user", "users can only be created when they are identified by email"));
@@ -366,6 +371,26 @@ mod tests {
         assert_eq!(outer_later[0].message, "'account' holds 'account.plan.tier', which is a field of its own");
         let siblings = [mapping("Plan", "account.plan"), mapping("Seats", "account.seats"), mapping("Accounts", "accounts")];
         assert!(validate_mappings(&siblings).is_empty(), "members side by side, and names that merely start alike");
+    }
+
+    #[test]
+    fn a_data_group_may_not_take_a_built_in_name() {
+        let create = |data_group: &str| {
+            ListenerForCreate::parse(
+                "App",
+                "appdata",
+                data_group,
+                IdentifyBy::Email,
+                UnknownUserPolicy::Reject,
+                vec![mapping("A", "a")],
+            )
+        };
+        for builtin in ["User account", " user  ACCOUNT ", "participation"] {
+            let errors = create(builtin).unwrap_err();
+            assert_eq!(error_paths(&errors), ["data_group"], "{builtin}");
+            assert!(errors[0].message.contains("built-in"), "{}", errors[0].message);
+        }
+        assert!(create("User accounts").is_ok() && create("Participation data").is_ok());
     }
 
     #[test]
