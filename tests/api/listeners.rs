@@ -117,6 +117,34 @@ async fn a_data_group_may_not_take_a_built_in_name() {
     assert_eq!(listed["listeners"], json!([]), "nothing was created");
 }
 
+/// PostgreSQL's TEXT cannot store NUL: refused as input, not failed on as a 500.
+#[tokio::test]
+async fn control_characters_in_names_and_labels_are_refused() {
+    let app = spawn_app().await;
+    app.create_project("Aurora beta", "aurora").await;
+    let mut bad = body("crm", json!([{"label": "Pl\u{0}an", "parameter": "plan", "type": "string"}]));
+    bad["name"] = json!("CRM\u{0}");
+    bad["data_group"] = json!("CRM\u{0}data");
+    let error =
+        error_body(app.post_json("/api/v1/projects/aurora/listeners", &bad).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(error_fields(&error), ["name", "data_group", "fields[0].label"]);
+    let only_label = body("crm", json!([{"label": "Pl\u{0}an", "parameter": "plan", "type": "string"}]));
+    let error =
+        error_body(app.post_json("/api/v1/projects/aurora/listeners", &only_label).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(error_fields(&error), ["fields[0].label"]);
+    let listed: Value = app.get("/api/v1/projects/aurora/listeners").await.json().await.unwrap();
+    assert_eq!(listed["listeners"], json!([]), "nothing was created");
+
+    // Nor can an edit bring one in.
+    let plan = json!([{"label": "Plan", "parameter": "plan", "type": "string"}]);
+    let created: Value = app.post_json("/api/v1/projects/aurora/listeners", &body("crm", plan)).await.json().await.unwrap();
+    let edit = json!({"name": "CRM\u{0}", "fields": [
+        {"field_id": created["fields"][0]["field_id"], "label": "Pl\u{0}an", "parameter": "plan"}]});
+    let error =
+        error_body(app.patch_json("/api/v1/projects/aurora/listeners/crm", &edit).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(error_fields(&error), ["name", "fields[0].label"]);
+}
+
 #[tokio::test]
 async fn keys_are_unique_per_project_and_groups_are_shared() {
     let app = spawn_app().await;

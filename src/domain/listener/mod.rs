@@ -118,8 +118,20 @@ fn parse_listener_name(input: &str) -> Result<String, ValidationError> {
     if name.is_empty() || name.chars().count() > 120 {
         return Err(ValidationError::new("name", "is required and at most 120 characters"));
     }
+    if has_control_characters(&name) {
+        return Err(ValidationError::new("name", CONTROL_CHARACTERS));
+    }
     Ok(name)
 }
+
+/// Names and labels are read by people, in lists, filters and exports, where a control
+/// character shows as nothing or breaks the line; and PostgreSQL's TEXT cannot store NUL at
+/// all. Checked after spaces are collapsed, so a tab or line break there is just a space.
+fn has_control_characters(text: &str) -> bool {
+    text.chars().any(char::is_control)
+}
+
+const CONTROL_CHARACTERS: &str = "may not contain control characters such as NUL, tabs or line breaks";
 
 pub const MAX_FIELDS: usize = 100;
 
@@ -146,6 +158,8 @@ pub fn validate_mappings(mappings: &[FieldMapping]) -> Vec<ValidationError> {
         let parameter = mapping.parameter.trim();
         if label.is_empty() || label.chars().count() > 100 {
             errors.push(ValidationError::new(&format!("{at}.label"), "is required and at most 100 characters"));
+        } else if has_control_characters(label) {
+            errors.push(ValidationError::new(&format!("{at}.label"), CONTROL_CHARACTERS));
         } else if !labels.insert(label.to_lowercase()) {
             errors.push(ValidationError::new(&format!("{at}.label"), format!("'{label}' is used twice")));
         }
@@ -283,6 +297,8 @@ impl ListenerForCreate {
         let data_group = collapse_spaces(data_group);
         if data_group.is_empty() || data_group.chars().count() > 100 {
             errors.push(ValidationError::new("data_group", "is required and at most 100 characters"));
+        } else if has_control_characters(&data_group) {
+            errors.push(ValidationError::new("data_group", CONTROL_CHARACTERS));
         } else if let Some(builtin) = builtin_group(&data_group) {
             errors.push(ValidationError::new(
                 "data_group",
@@ -391,6 +407,27 @@ mod tests {
             assert!(errors[0].message.contains("built-in"), "{}", errors[0].message);
         }
         assert!(create("User accounts").is_ok() && create("Participation data").is_ok());
+    }
+
+    #[test]
+    fn names_and_labels_refuse_control_characters() {
+        let create = |name: &str, data_group: &str, label: &str| {
+            ListenerForCreate::parse(
+                name,
+                "appdata",
+                data_group,
+                IdentifyBy::Email,
+                UnknownUserPolicy::Reject,
+                vec![mapping(label, "a")],
+            )
+        };
+        let errors = create("App\0", "App\u{1b}data", "Pl\0an").unwrap_err();
+        assert_eq!(error_paths(&errors), ["name", "data_group", "fields[0].label"]);
+        assert!(errors.iter().all(|e| e.message.contains("control characters")), "{errors:?}");
+        assert_eq!(error_paths(&create("App", "App data", "Plan\ttier").unwrap_err()), ["fields[0].label"]);
+        let spaced = create("App\n sync", "App\tdata", "Plan").unwrap();
+        assert_eq!((spaced.name.as_str(), spaced.data_group.as_str()), ("App sync", "App data"), "collapsed, as before");
+        assert!(create("Café ☕", "Équipe", "Ünïcode").is_ok());
     }
 
     #[test]

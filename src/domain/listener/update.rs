@@ -397,6 +397,20 @@ mod tests {
     }
 
     #[test]
+    fn an_edit_refuses_control_characters_in_the_name_and_labels() {
+        let changes = ListenerChanges {
+            name: Some("CRM\0".into()),
+            fields: Some(vec![
+                change(Some(10), "Pl\0an", "plan", None),
+                change(None, "Churn\u{7}", "churn", Some(FieldType::Boolean)),
+            ]),
+            ..Default::default()
+        };
+        let errors = ListenerForUpdate::parse(&crm(), changes).unwrap_err();
+        assert_eq!(error_paths(&errors), ["name", "fields[0].label", "fields[1].label"]);
+    }
+
+    #[test]
     fn key_identification_and_data_group_stay_fixed() {
         let unchanged = ListenerChanges {
             key: Some("crm".into()),

@@ -318,7 +318,8 @@ impl Store {
                     .await?;
                 let renames = renamed_fields(&group_fields, edits, &group_label)?;
                 // Two steps, so that two fields may swap labels without the unique index
-                // seeing a duplicate half-way. The interim label cannot be typed in a form.
+                // seeing a duplicate half-way. The interim label holds a control character,
+                // which no submitted label may.
                 for (field_id, _) in &renames {
                     sqlx::query("UPDATE fields SET label = $1 WHERE id = $2")
                         .bind(format!("\u{1}renaming {field_id}"))
