@@ -192,6 +192,28 @@ async fn keys_are_unique_per_project_and_groups_are_shared() {
     assert_eq!(values, [(crm.fields[0].field_id, inlet::domain::fields::FieldValue::String("gold".into()))]);
 }
 
+/// Labels match ignoring case in every script, on both backends alike (SQL `LOWER()` folds
+/// only ASCII on SQLite).
+#[tokio::test]
+async fn groups_and_fields_match_labels_in_any_case_of_any_script() {
+    let app = spawn_app().await;
+    app.create_project("Aurora beta", "aurora").await;
+    let mut first = body("crm", json!([{"label": "Étage", "parameter": "floor", "type": "integer"}]));
+    first["data_group"] = json!("Équipe");
+    let first: Value = app.post_json("/api/v1/projects/aurora/listeners", &first).await.json().await.unwrap();
+    let mut second = body("hr", json!([{"label": "étage", "parameter": "level", "type": "integer"}]));
+    second["data_group"] = json!("équipe");
+    let response = app.post_json("/api/v1/projects/aurora/listeners", &second).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let shown: Value = app.get("/api/v1/projects/aurora/listeners/hr").await.json().await.unwrap();
+    assert_eq!(shown["data_group"], "Équipe", "the existing group is reused ({})", app.backend_name());
+    assert_eq!(shown["fields"][0]["field_id"], first["fields"][0]["field_id"], "and so is its field");
+    assert_eq!(shown["fields"][0]["label"], "Étage");
+    let project = app.project("aurora").await;
+    let groups: Vec<String> = app.store.project_fields(project.id).await.unwrap().into_iter().map(|f| f.data_group).collect();
+    assert_eq!(groups, ["Équipe"], "one group of one field");
+}
+
 #[tokio::test]
 async fn deleting_a_listener_keeps_the_data() {
     let app = spawn_app().await;

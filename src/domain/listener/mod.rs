@@ -133,6 +133,12 @@ fn has_control_characters(text: &str) -> bool {
 
 const CONTROL_CHARACTERS: &str = "may not contain control characters such as NUL, tabs or line breaks";
 
+/// Whether two data group or field labels name the same one: case does not count, in any
+/// script ("Équipe" is "équipe"), as `validate_mappings` and the edit checks see it.
+pub fn same_label(a: &str, b: &str) -> bool {
+    a.to_lowercase() == b.to_lowercase()
+}
+
 pub const MAX_FIELDS: usize = 100;
 
 /// Checks a set of mappings: each has a label and a parameter, labels and parameters are
@@ -428,6 +434,12 @@ mod tests {
         let spaced = create("App\n sync", "App\tdata", "Plan").unwrap();
         assert_eq!((spaced.name.as_str(), spaced.data_group.as_str()), ("App sync", "App data"), "collapsed, as before");
         assert!(create("Café ☕", "Équipe", "Ünïcode").is_ok());
+    }
+
+    #[test]
+    fn labels_match_in_any_case_of_any_script() {
+        assert!(same_label("Équipe", "équipe") && same_label("ÆRØ", "ærø") && same_label("Plan", "PLAN"));
+        assert!(!same_label("Equipe", "Équipe"), "accents count");
     }
 
     #[test]

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
 use super::{
-    parse_listener_name, project_schema, validate_mappings, FieldMapping, GroupField, IdentifyBy, Listener, UnknownUserPolicy,
+    parse_listener_name, project_schema, same_label, validate_mappings, FieldMapping, GroupField, IdentifyBy, Listener,
+    UnknownUserPolicy,
 };
 use crate::domain::fields::FieldType;
 use crate::domain::filter::{Filter, SchemaField};
@@ -148,7 +149,7 @@ fn fixed_settings_unchanged(current: &Listener, changes: &ListenerChanges) -> Ve
             ),
         ));
     }
-    let same_group = |group: &str| collapse_spaces(group).to_lowercase() == current.data_group.to_lowercase();
+    let same_group = |group: &str| same_label(&collapse_spaces(group), &current.data_group);
     if changes.data_group.as_deref().is_some_and(|group| !same_group(group)) {
         errors.push(ValidationError::new(
             "data_group",

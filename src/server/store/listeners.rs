@@ -7,8 +7,8 @@ use super::{conflict_on_unique, on_pool, BeginWrite, Error, Result, Store};
 use crate::domain::fields::FieldType;
 use crate::domain::filter::{Criterion, Filter, Qualifier};
 use crate::domain::listener::{
-    FieldEdit, FieldMapping, GroupField, IdentifyBy, Listener, ListenerField, ListenerForCreate, ListenerForUpdate, ListenerType,
-    UnknownUserPolicy,
+    same_label, FieldEdit, FieldMapping, GroupField, IdentifyBy, Listener, ListenerField, ListenerForCreate, ListenerForUpdate,
+    ListenerType, UnknownUserPolicy,
 };
 
 #[derive(sqlx::FromRow)]
@@ -94,23 +94,26 @@ const LISTENER_SELECT: &str = "SELECT l.id, l.project_id, l.key, l.name, l.data_
 const FIELD_SELECT: &str = "SELECT lf.listener_id, f.id AS field_id, f.label, lf.parameter, f.field_type
     FROM listener_fields lf JOIN fields f ON f.id = lf.field_id JOIN listeners l ON l.id = lf.listener_id";
 
-/// The id of the field labelled `$mapping.label` (any case) in data group `$group_id`,
-/// created at the end of the group when missing. An existing field must have the mapping's
-/// type: its stored values have it. Shared by create and update; expands inside `on_pool!`
-/// against the open transaction `$tx` of either backend, to a `Result<i64>`.
+/// The id of the field labelled `$mapping.label` (any case, see [`same_label`]) in data group
+/// `$group_id`, created at the end of the group when missing. An existing field must have the
+/// mapping's type: its stored values have it. Shared by create and update; expands inside
+/// `on_pool!` against the open transaction `$tx` of either backend, to a `Result<i64>`.
 macro_rules! find_or_create_field {
     ($tx:ident, $group_id:expr, $group_label:expr, $mapping:expr, $now:expr) => {
         async {
             let mapping: &FieldMapping = $mapping;
-            let existing: Option<(i64, String)> =
-                sqlx::query_as("SELECT id, field_type FROM fields WHERE data_group_id = $1 AND LOWER(label) = LOWER($2)")
+            let group_fields: Vec<(i64, String, String)> =
+                sqlx::query_as("SELECT id, label, field_type FROM fields WHERE data_group_id = $1")
                     .bind($group_id)
-                    .bind(&mapping.label)
-                    .fetch_optional(&mut *$tx)
+                    .fetch_all(&mut *$tx)
                     .await?;
+            let existing = group_fields
+                .iter()
+                .find(|(_, label, _)| same_label(label, &mapping.label))
+                .map(|(id, _, field_type)| (*id, field_type.as_str()));
             match existing {
                 Some((_, field_type)) if field_type != mapping.field_type.as_str() => {
-                    let existing_type = FieldType::parse(&field_type).map_or("another type", |t| t.label());
+                    let existing_type = FieldType::parse(field_type).map_or("another type", |t| t.label());
                     Err(Error::Conflict(format!(
                         "field '{}' already exists in data group '{}' as {existing_type}",
                         mapping.label, $group_label
@@ -118,10 +121,7 @@ macro_rules! find_or_create_field {
                 }
                 Some((id, _)) => Ok(id),
                 None => {
-                    let next_position: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM fields WHERE data_group_id = $1")
-                        .bind($group_id)
-                        .fetch_one(&mut *$tx)
-                        .await?;
+                    let next_position = group_fields.len() as i64;
                     let id: i64 = sqlx::query_scalar(
                         "INSERT INTO fields (data_group_id, label, field_type, position, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
                     )
@@ -141,8 +141,11 @@ macro_rules! find_or_create_field {
 }
 
 impl Store {
-    /// Creates a listener, its data group when new, and the fields it feeds when new. A field
-    /// that already exists in the group (same label, any case) is reused and must keep its type.
+    /// Creates a listener, its data group when new, and the fields it feeds when new. A group
+    /// or a field that already exists (same label, any case) is reused; a field must keep its
+    /// type. Labels are compared in Rust ([`same_label`]), not with SQL `LOWER()`: SQLite's
+    /// folds only ASCII, PostgreSQL's depends on the database's locale, and the domain's own
+    /// checks fold all of Unicode, so "Équipe" and "équipe" are one group on either backend.
     pub async fn create_listener(
         &self,
         project_id: i64,
@@ -152,12 +155,11 @@ impl Store {
         let now = Utc::now();
         let listener_id: i64 = on_pool!(self, |pool| {
             let mut tx = pool.begin_write().await?;
-            let existing_group: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM data_groups WHERE project_id = $1 AND LOWER(label) = LOWER($2)")
-                    .bind(project_id)
-                    .bind(&new.data_group)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            let groups: Vec<(i64, String)> = sqlx::query_as("SELECT id, label FROM data_groups WHERE project_id = $1")
+                .bind(project_id)
+                .fetch_all(&mut *tx)
+                .await?;
+            let existing_group = groups.iter().find(|(_, label)| same_label(label, &new.data_group)).map(|(id, _)| *id);
             let group_id: i64 = match existing_group {
                 Some(id) => id,
                 None => {
@@ -434,7 +436,7 @@ fn renamed_fields<'a>(
             .iter()
             .filter(|(id, _)| id != field_id)
             .map(|(id, current)| label_after(*id, current))
-            .find(|other| other.to_lowercase() == label.to_lowercase());
+            .find(|other| same_label(other, label));
         if let Some(clash) = clash {
             let old = group_fields.iter().find(|(id, _)| id == field_id).map_or("", |(_, l)| l.as_str());
             return Err(Error::Conflict(format!(
