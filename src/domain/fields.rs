@@ -178,6 +178,13 @@ fn coerce_string(value: &Json) -> Result<String, CoercionError> {
     Ok(text)
 }
 
+/// Whether two data group or field labels name the same one: surrounding spaces and case do
+/// not count, in any script ("Équipe" is "équipe"). The one rule for the store's lookups, the
+/// listeners' checks and filters' criteria, so that all three find the same field.
+pub fn same_label(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
 /// Finds a member by a dotted path (`account.plan`) in a JSON object. A member whose own
 /// name contains the dot wins over descending, so `{"a.b": 1}` is reachable as `a.b` too.
 pub fn lookup<'a>(object: &'a serde_json::Map<String, Json>, path: &str) -> Option<&'a Json> {

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, SecondsFormat, TimeDelta, Utc};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value as Json;
 
-use super::fields::{coerce, FieldType, FieldValue};
+use super::fields::{coerce, same_label, FieldType, FieldValue};
 use super::user::ProjectUser;
 use super::ValidationError;
 
@@ -41,10 +41,10 @@ pub fn builtin_fields() -> Vec<SchemaField> {
 }
 
 /// The built-in data group `label` names, if it names one, compared as a criterion names
-/// groups (`same_name`). A criterion finds the built-in groups first, so a project's own
+/// groups (`same_label`). A criterion finds the built-in groups first, so a project's own
 /// group of that name could never be filtered on.
 pub fn builtin_group(label: &str) -> Option<&'static str> {
-    [USER_ACCOUNT, PARTICIPATION].into_iter().find(|group| same_name(group, label))
+    [USER_ACCOUNT, PARTICIPATION].into_iter().find(|group| same_label(group, label))
 }
 
 /// A user's value of a built-in field (`None` for any other field).
@@ -219,12 +219,6 @@ pub struct CheckedFilter {
     criteria: Vec<CheckedCriterion>,
 }
 
-/// Whether two data group or field names are the same name: filters match them ignoring case
-/// and surrounding spaces.
-fn same_name(a: &str, b: &str) -> bool {
-    a.trim().eq_ignore_ascii_case(b.trim())
-}
-
 impl Filter {
     /// Checks every criterion against `schema` (normally `builtin_fields()` followed by the
     /// project's own fields) and reports every problem at once.
@@ -253,8 +247,8 @@ impl Filter {
     /// `check`. Returns whether any criterion changed.
     pub fn rename_fields(&mut self, data_group: &str, renames: &[(&str, &str)]) -> bool {
         let mut changed = false;
-        for criterion in self.criteria.iter_mut().filter(|c| same_name(&c.data_group, data_group)) {
-            if let Some((_, new)) = renames.iter().find(|(old, _)| same_name(&criterion.field, old)) {
+        for criterion in self.criteria.iter_mut().filter(|c| same_label(&c.data_group, data_group)) {
+            if let Some((_, new)) = renames.iter().find(|(old, _)| same_label(&criterion.field, old)) {
                 criterion.field = new.to_string();
                 changed = true;
             }
@@ -275,10 +269,10 @@ impl Criterion {
         if field.is_empty() {
             return Err(error("field", "choose a field".into()));
         }
-        let Some(in_group) = schema.iter().find(|f| same_name(&f.data_group, group)) else {
+        let Some(in_group) = schema.iter().find(|f| same_label(&f.data_group, group)) else {
             return Err(error("data_group", format!("there is no data group '{group}'")));
         };
-        let Some(found) = schema.iter().find(|f| same_name(&f.data_group, group) && same_name(&f.field, field)) else {
+        let Some(found) = schema.iter().find(|f| same_label(&f.data_group, group) && same_label(&f.field, field)) else {
             return Err(error("field", format!("data group '{}' has no field '{field}'", in_group.data_group.trim())));
         };
         let offered = Qualifier::for_type(found.field_type);

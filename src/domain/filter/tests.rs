@@ -80,6 +80,14 @@ fn names_match_ignoring_case_and_spaces_and_keep_the_schemas_spelling() {
 }
 
 #[test]
+fn names_match_ignoring_case_in_any_script_as_the_store_does() {
+    let schema = [SchemaField { data_group: "Équipe".into(), field: "État".into(), field_type: FieldType::String }];
+    let criterion = json!({"criteria": [{"data_group": "équipe", "field": "ÉTAT", "qualifier": "is", "value": "ok"}]});
+    let filter = serde_json::from_value::<Filter>(criterion).unwrap().check(&schema).unwrap();
+    assert_eq!(filter.fields().collect::<Vec<_>>(), [("Équipe", "État")]);
+}
+
+#[test]
 fn every_problem_is_reported_at_once_at_its_path() {
     let errors = check(json!({"criteria": [
         {"data_group": "Nope", "field": "Plan", "qualifier": "is", "value": "x"},

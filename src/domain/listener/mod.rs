@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
+pub use super::fields::same_label;
 use super::fields::{FieldType, FieldValue};
 use super::filter::{builtin_fields, builtin_group, Filter, SchemaField};
 use super::identity::collapse_spaces;
@@ -132,12 +133,6 @@ fn has_control_characters(text: &str) -> bool {
 }
 
 const CONTROL_CHARACTERS: &str = "may not contain control characters such as NUL, tabs or line breaks";
-
-/// Whether two data group or field labels name the same one: case does not count, in any
-/// script ("Équipe" is "équipe"), as `validate_mappings` and the edit checks see it.
-pub fn same_label(a: &str, b: &str) -> bool {
-    a.to_lowercase() == b.to_lowercase()
-}
 
 pub const MAX_FIELDS: usize = 100;
 
