@@ -221,3 +221,16 @@ async fn urls_that_do_not_parse_get_the_json_error_shape() {
     let not_utf8 = app.post_raw(&format!("{ENDPOINT}/ada%FF@example.com"), "application/json", "{}").await;
     assert_eq!(error_body(not_utf8, StatusCode::BAD_REQUEST).await["code"], "bad_request");
 }
+
+#[tokio::test]
+async fn a_replay_sends_the_bytes_the_sender_sent() {
+    let app = app_with_listener().await;
+    let not_utf8 = b"{\"account\": {\"plan\": \"caf\xe9\"}}".to_vec();
+    let refused = app.post_raw(&format!("{ENDPOINT}/ada@example.com"), "application/json", not_utf8).await;
+    assert_eq!(error_body(refused, StatusCode::BAD_REQUEST).await["code"], "bad_request");
+    let id = deliveries(&app).await[0]["id"].as_i64().unwrap();
+    let replay = app.post_json(&format!("{LISTENERS}/appdata/deliveries/{id}/replay"), &json!({})).await;
+    let error = error_body(replay, StatusCode::BAD_REQUEST).await;
+    assert!(error["message"].as_str().unwrap().contains("malformed JSON"), "still not UTF-8, not 'caf\u{FFFD}': {error}");
+    assert_eq!(values_of(&app, "ada@example.com").await, json!({}));
+}

@@ -143,7 +143,7 @@ pub async fn replay(
     listener: &Listener,
     delivery_id: i64,
 ) -> Result<Option<IngestResponse>, store::Error> {
-    let Some(original) = state.store.delivery(listener.id, delivery_id).await? else {
+    let Some((original, payload)) = state.store.delivery(listener.id, delivery_id).await? else {
         return Ok(None);
     };
     let request = IngestRequest {
@@ -153,7 +153,7 @@ pub async fn replay(
         api_key: None,
         content_type: &original.content_type,
         idempotency_key: None,
-        body: Some(original.payload.as_bytes()),
+        body: Some(&payload),
         signature: SignatureHeaders::default(),
         client: IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED),
     };
@@ -161,7 +161,7 @@ pub async fn replay(
         listener_id: listener.id,
         user_ref: original.user_ref.clone(),
         content_type: original.content_type.clone(),
-        payload: original.payload.as_bytes().to_vec(),
+        payload: payload.clone(),
         replay_of: Some(original.id),
         ..Default::default()
     };

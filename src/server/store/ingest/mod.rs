@@ -126,11 +126,16 @@ impl Store {
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
-    pub async fn delivery(&self, listener_id: i64, id: i64) -> Result<Option<Delivery>> {
+    /// A delivery, with the exact bytes it carried (its `payload` is for showing: invalid
+    /// UTF-8 there is replaced, and a replay must send what the sender sent).
+    pub async fn delivery(&self, listener_id: i64, id: i64) -> Result<Option<(Delivery, Vec<u8>)>> {
         let sql = format!("SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE listener_id = $1 AND id = $2");
         let row =
             on_pool!(self, |pool| sqlx::query_as::<_, DeliveryRow>(&sql).bind(listener_id).bind(id).fetch_optional(pool).await)?;
-        Ok(row.map(Into::into))
+        Ok(row.map(|row| {
+            let payload = row.payload.clone();
+            (row.into(), payload)
+        }))
     }
 
     /// The delivery first made with an idempotency key, if any.
