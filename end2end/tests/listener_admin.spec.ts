@@ -1,6 +1,6 @@
 // Looking after a listener in the browser: a key limited to the sender's address, editing the
 // fields, gating the listener with a filter, replaying a refused delivery once the gate is
-// lifted, and requiring signed requests.
+// lifted, and requiring signed requests; and a key made with JavaScript off.
 import { createHmac } from "node:crypto";
 import { act, admin, expect, test } from "./fixtures/inlet";
 
@@ -97,4 +97,28 @@ test("a listener is edited, gated, replayed and signed in the browser", async ({
     data: body,
   });
   expect(signed.status()).toBe(200);
+});
+
+test("with JavaScript off, a new API key's secret is shown once and works", async ({ browser, baseURL, request }) => {
+  const context = await browser.newContext({ baseURL, javaScriptEnabled: false });
+  try {
+    const page = await context.newPage();
+    const noJs = { hydrate: false };
+    const name = `Plain form ${Date.now().toString(36)}`;
+    await act.logIn(page, admin, noJs);
+    await act.open(page, "/api-keys", noJs);
+    await page.getByLabel("Key name").fill(name);
+    await page.getByRole("button", { name: "Create key" }).click();
+
+    await expect(page.getByText(`Key “${name}” created.`)).toBeVisible();
+    const apiKey = await page.getByLabel("New API key").inputValue();
+    expect(apiKey).toMatch(/^inlet_[a-z0-9]{8}_[a-z0-9]{32}$/);
+    expect((await request.get("/api/v1/projects", { headers: { "X-Api-Key": apiKey } })).status()).toBe(200);
+
+    await page.reload();
+    await expect(page.locator("table.grid tbody tr", { hasText: name })).toBeVisible();
+    await expect(page.getByLabel("New API key")).toHaveCount(0);
+  } finally {
+    await context.close();
+  }
 });

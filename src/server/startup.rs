@@ -50,6 +50,8 @@ pub struct Shared {
     pub writer: DeliveryWriter,
     pub secret_key: Option<SecretKey>,
     pub signature_tolerance_secs: u64,
+    /// Cookies only over HTTPS (`INLET_SECURE_COOKIES`).
+    pub secure_cookies: bool,
     pub trusted_proxies: Arc<AddressList>,
 }
 
@@ -129,6 +131,7 @@ pub fn router(settings: &Settings, store: Store, address: SocketAddr) -> Router 
         writer: DeliveryWriter::start(store.clone(), settings.ingest_writers),
         secret_key: settings.secret_key.clone(),
         signature_tolerance_secs: settings.signature_tolerance_secs,
+        secure_cookies: settings.secure_cookies(),
         trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
     }));
     let sessions = SessionManagerLayer::new(SqlSessionStore::new(store))

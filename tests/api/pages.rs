@@ -4,6 +4,7 @@
 use reqwest::StatusCode;
 
 use crate::helpers::{location, spawn_app, TestApp};
+use crate::listener_edit::{form_action, post_form};
 
 async fn app_with_two_projects() -> TestApp {
     let app = spawn_app().await;
@@ -127,4 +128,26 @@ async fn an_unknown_page_is_404() {
 
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert!(page.body.contains("Page not found"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn with_javascript_off_a_new_api_keys_secret_is_shown_once() {
+    let app = spawn_app().await;
+    app.login_as_admin().await;
+    let action = form_action(&app.get_page("/api-keys").await.body, "create_api_key");
+    let form = [("name", "Plain form".to_string()), ("description", String::new()), ("allowed_addresses", String::new())];
+    let created = post_form(&app, &action, "/api-keys", &form).await;
+    assert!(created.status().is_redirection(), "a plain form post is answered by a redirect: {}", created.status());
+    assert!(location(&created).trim_end_matches('?').ends_with("/api-keys"), "{}", location(&created));
+
+    let page = app.get_page("/api-keys").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Key “Plain form” created."), "{}", page.body);
+    let start = page.body.find("value=\"inlet_").expect("the secret in the page") + "value=\"".len();
+    let secret = &page.body[start..start + page.body[start..].find('"').unwrap()];
+    assert_eq!(app.get_with_key("/api/v1/projects", Some(secret)).await.status(), StatusCode::OK, "the key shown works");
+
+    let again = app.get_page("/api-keys").await;
+    assert!(!again.body.contains(secret), "shown once only");
+    assert!(again.body.contains("Plain form"), "the key is listed");
 }

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use crate::server::auth::ClientAddress;
 use crate::server::error::AppError;
 use crate::server::startup::AppState;
-use crate::server::store::{self, Store};
+use crate::server::store::{self, ActiveKey, Store};
 use std::net::IpAddr;
 
 pub const HEADER: &str = "x-api-key";
@@ -88,16 +88,19 @@ pub enum KeyCheck {
 /// Checks a presented key, used from `client`, against the store; counts the request when the
 /// key is valid.
 pub async fn verify(store: &Store, key: &str, client: IpAddr) -> store::Result<KeyCheck> {
-    let Some(prefix) = prefix_of(key) else { return Ok(KeyCheck::Unknown) };
-    let Some(active) = store.active_api_key(prefix).await? else { return Ok(KeyCheck::Unknown) };
-    if !same_digest(&hash_key(key), &active.hash) {
-        return Ok(KeyCheck::Unknown);
-    }
+    let Some(active) = identify(store, key).await? else { return Ok(KeyCheck::Unknown) };
     if !active.allowed_addresses.as_ref().is_some_and(|allowed| allowed.allows(client)) {
         return Ok(KeyCheck::AddressNotAllowed(client));
     }
     store.count_key_use(active.id);
     Ok(KeyCheck::Valid(active.id))
+}
+
+/// The active key `key` is, checked against its stored hash; not a use of it.
+pub async fn identify(store: &Store, key: &str) -> store::Result<Option<ActiveKey>> {
+    let Some(prefix) = prefix_of(key) else { return Ok(None) };
+    let Some(active) = store.active_api_key(prefix).await? else { return Ok(None) };
+    Ok(same_digest(&hash_key(key), &active.hash).then_some(active))
 }
 
 #[cfg(test)]

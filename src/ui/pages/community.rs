@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::keys::{list_api_keys, CreateApiKey, RevokeApiKey};
+use crate::api::keys::{list_api_keys, take_new_api_key, CreateApiKey, NewApiKey, RevokeApiKey};
 use crate::api::staff::{list_staff, CreateStaff};
 use crate::ui::components::{outcome, ActionOutcome, ErrorNote, FieldError, NotYet, When};
 
@@ -78,19 +78,21 @@ pub fn ApiKeysPage() -> impl IntoView {
     let revoke = ServerAction::<RevokeApiKey>::new();
     let keys = Resource::new(move || (create.version().get(), revoke.version().get()), |_| list_api_keys());
     let value = outcome(create);
+    // With JavaScript off the form's answer is a redirect back here, and the new key comes
+    // with it (once) instead of in the action's value.
+    let created_without_script = Resource::new(|| (), |_| take_new_api_key());
     view! {
         <Title text="API keys" />
         <header class="page-header">
             <h1>"API keys"</h1>
             <p class="muted">"Keys let other systems call Inlet's HTTP API. One key can serve many integrations."</p>
         </header>
-        {move || value.get().and_then(Result::ok).map(|key| view! {
-            <div class="note note-ok secret" role="status">
-                <p><strong>{format!("Key “{}” created.", key.name)}</strong>" Copy it now: it is stored only as a hash and will not be shown again."</p>
-                <label for="new-key">"New API key"</label>
-                <input id="new-key" readonly value=key.secret class="mono" />
-            </div>
-        })}
+        {move || value.get().and_then(Result::ok).map(|key| view! { <NewKeyNote key /> })}
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                created_without_script.await.ok().flatten().map(|key| view! { <NewKeyNote key /> })
+            })}
+        </Suspense>
         <Suspense fallback=|| view! { <p class="loading">"Loading keys…"</p> }>
             {move || Suspend::new(async move {
                 match keys.await {
@@ -158,6 +160,18 @@ pub fn ApiKeysPage() -> impl IntoView {
                 <button type="submit" class="button-primary">"Create key"</button>
             </ActionForm>
         </section>
+    }
+}
+
+/// A key just created: its secret, shown this once.
+#[component]
+fn NewKeyNote(key: NewApiKey) -> impl IntoView {
+    view! {
+        <div class="note note-ok secret" role="status">
+            <p><strong>{format!("Key “{}” created.", key.name)}</strong>" Copy it now: it is stored only as a hash and will not be shown again."</p>
+            <label for="new-key">"New API key"</label>
+            <input id="new-key" readonly value=key.secret class="mono" />
+        </div>
     }
 }
 
