@@ -60,6 +60,11 @@ pub struct Settings {
     #[arg(long, env = "INLET_INGEST_BURST", default_value_t = 400, global = true)]
     pub ingest_burst: u32,
 
+    /// Ingestion requests per second allowed per client address without a valid API key (more
+    /// get 429 and are not recorded, so a stranger cannot fill the database).
+    #[arg(long, env = "INLET_INGEST_UNAUTHENTICATED_RATE", default_value_t = 10, global = true)]
+    pub ingest_unauthenticated_rate: u32,
+
     /// PostgreSQL delivery writer tasks, each committing a batch of deliveries at a time. One
     /// suits 2 cores; more may pay on a bigger PostgreSQL server. SQLite has one write lock,
     /// so it always has one writer (a thread of its own), whatever this says.
@@ -109,6 +114,7 @@ impl Settings {
             ingest_max_body_bytes: 1024 * 1024,
             ingest_rate: 200,
             ingest_burst: 400,
+            ingest_unauthenticated_rate: 10,
             ingest_writers: 1,
             secret_key: None,
             trusted_proxies: AddressList::default(),

@@ -15,7 +15,7 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::session_store::ExpiredDeletion;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
-use super::auth::rate_limit::{KeyRateLimiter, LoginLimiter};
+use super::auth::rate_limit::{AddressRateLimiter, KeyRateLimiter, LoginLimiter};
 use super::auth::{csrf, login, viewer};
 use super::config::Settings;
 use super::secrets::SecretKey;
@@ -47,6 +47,8 @@ pub struct Shared {
     pub max_body_bytes: usize,
     pub ingest_max_body_bytes: usize,
     pub ingest_limiter: Arc<KeyRateLimiter>,
+    /// For ingestion requests without a valid key, per client address.
+    pub stranger_limiter: Arc<AddressRateLimiter>,
     pub writer: DeliveryWriter,
     pub secret_key: Option<SecretKey>,
     pub signature_tolerance_secs: u64,
@@ -128,6 +130,10 @@ pub fn router(settings: &Settings, store: Store, address: SocketAddr) -> Router 
         max_body_bytes: settings.max_body_bytes,
         ingest_max_body_bytes: settings.ingest_max_body_bytes,
         ingest_limiter: Arc::new(KeyRateLimiter::new(settings.ingest_rate, settings.ingest_burst)),
+        stranger_limiter: Arc::new(AddressRateLimiter::new(
+            settings.ingest_unauthenticated_rate,
+            settings.ingest_unauthenticated_rate.saturating_mul(2),
+        )),
         writer: DeliveryWriter::start(store.clone(), settings.ingest_writers),
         secret_key: settings.secret_key.clone(),
         signature_tolerance_secs: settings.signature_tolerance_secs,

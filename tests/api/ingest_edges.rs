@@ -234,3 +234,29 @@ async fn a_replay_sends_the_bytes_the_sender_sent() {
     assert!(error["message"].as_str().unwrap().contains("malformed JSON"), "still not UTF-8, not 'caf\u{FFFD}': {error}");
     assert_eq!(values_of(&app, "ada@example.com").await, json!({}));
 }
+
+#[tokio::test]
+async fn strangers_without_a_valid_key_are_limited_per_address_and_not_recorded_past_it() {
+    let app = spawn_app_with(|settings| settings.ingest_unauthenticated_rate = 1).await;
+    prepare(&app).await;
+    let url = app.url(&format!("{ENDPOINT}/ada@example.com"));
+    let stranger = || {
+        app.client
+            .post(&url)
+            .header("X-Api-Key", "inlet_aaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")
+            .json(&json!({"sessions": 1}))
+            .send()
+    };
+    for _ in 0..2 {
+        assert_eq!(stranger().await.unwrap().status(), StatusCode::UNAUTHORIZED, "the burst: refused and recorded");
+    }
+    let limited = stranger().await.unwrap();
+    assert!(limited.headers().contains_key("retry-after"));
+    assert_eq!(error_body(limited, StatusCode::TOO_MANY_REQUESTS).await["code"], "rate_limited");
+    assert_eq!(deliveries(&app).await.len(), 2, "the flood past the burst is not recorded");
+    assert_eq!(
+        send(&app, "ada@example.com", &json!({"sessions": 3})).await.status(),
+        StatusCode::OK,
+        "a valid key is not limited by it"
+    );
+}

@@ -1,8 +1,10 @@
 //! Rate limits, kept in memory (so each instance limits on its own, as the README says):
 //! failed logins in a sliding window per email and client address, and ingestion requests
-//! per API key in a token bucket.
+//! in a token bucket per API key (and per client address for those without a valid key).
 
 use std::collections::{HashMap, VecDeque};
+use std::hash::Hash;
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -52,23 +54,36 @@ impl LoginLimiter {
 }
 
 /// A token bucket per API key: `burst` requests at once, refilled at `per_second`.
+pub type KeyRateLimiter = RateLimiter<i64>;
+
+/// A token bucket per client address, for ingestion requests without a valid key.
+pub type AddressRateLimiter = RateLimiter<IpAddr>;
+
+/// Past this many buckets, the full ones (of senders quiet long enough to have refilled) are
+/// dropped: a flood from many addresses cannot grow the map without bound.
+const PRUNE_AT: usize = 10_000;
+
+/// A token bucket per `K`: `burst` requests at once, refilled at `per_second`.
 #[derive(Debug)]
-pub struct KeyRateLimiter {
+pub struct RateLimiter<K> {
     per_second: f64,
     burst: f64,
-    buckets: Mutex<HashMap<i64, (f64, Instant)>>,
+    buckets: Mutex<HashMap<K, (f64, Instant)>>,
 }
 
-impl KeyRateLimiter {
+impl<K: Hash + Eq> RateLimiter<K> {
     pub fn new(per_second: u32, burst: u32) -> Self {
         Self { per_second: f64::from(per_second.max(1)), burst: f64::from(burst.max(1)), buckets: Mutex::new(HashMap::new()) }
     }
 
     /// Takes one token for `key`, or says how long until one is available.
-    pub fn take(&self, key: i64, now: Instant) -> Result<(), Duration> {
+    pub fn take(&self, key: K, now: Instant) -> Result<(), Duration> {
         let mut buckets = self.buckets.lock().expect("limiter lock");
+        if buckets.len() >= PRUNE_AT {
+            buckets.retain(|_, (tokens, last)| self.refilled(*tokens, *last, now) < self.burst);
+        }
         let (tokens, last) = buckets.entry(key).or_insert((self.burst, now));
-        let refilled = (*tokens + now.saturating_duration_since(*last).as_secs_f64() * self.per_second).min(self.burst);
+        let refilled = self.refilled(*tokens, *last, now);
         *last = now;
         if refilled >= 1.0 {
             *tokens = refilled - 1.0;
@@ -77,6 +92,10 @@ impl KeyRateLimiter {
             *tokens = refilled;
             Err(Duration::from_secs_f64((1.0 - refilled) / self.per_second))
         }
+    }
+
+    fn refilled(&self, tokens: f64, last: Instant, now: Instant) -> f64 {
+        (tokens + now.saturating_duration_since(last).as_secs_f64() * self.per_second).min(self.burst)
     }
 }
 
@@ -109,6 +128,20 @@ mod tests {
         assert_eq!(limiter.take(8, start), Ok(()), "keys have their own buckets");
         assert_eq!(limiter.take(7, start + Duration::from_millis(500)), Ok(()));
         assert!(limiter.take(7, start + Duration::from_millis(500)).is_err());
+    }
+
+    #[test]
+    fn quiet_senders_are_forgotten_once_there_are_many() {
+        let limiter = AddressRateLimiter::new(1, 1);
+        let start = Instant::now();
+        let address = |n: u32| IpAddr::from(std::net::Ipv4Addr::from(n));
+        for n in 0..PRUNE_AT as u32 {
+            assert_eq!(limiter.take(address(n), start), Ok(()));
+        }
+        assert!(limiter.take(address(0), start).is_err(), "still limited");
+        let later = start + Duration::from_secs(2);
+        assert_eq!(limiter.take(address(PRUNE_AT as u32), later), Ok(()));
+        assert_eq!(limiter.buckets.lock().unwrap().len(), 1, "every refilled bucket was dropped");
     }
 
     #[test]

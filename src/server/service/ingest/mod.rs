@@ -15,6 +15,7 @@ use crate::server::startup::AppState;
 use crate::server::store::{self, DeliveryForRecord, Recorded, Route, RouteLookup, ValueChange};
 use std::collections::HashSet;
 use std::net::IpAddr;
+use std::time::{Duration, Instant};
 
 pub mod signature;
 mod subject;
@@ -80,6 +81,12 @@ pub async fn ingest(state: &AppState, request: &IngestRequest<'_>) -> Result<Ing
         KeyCheck::Valid(id) => Some(id),
         _ => None,
     };
+    if api_key_id.is_none() {
+        if let Err(wait) = state.stranger_limiter.take(request.client, Instant::now()) {
+            // Not recorded: whoever holds no key may not fill the database with refusals.
+            return Ok(rate_limited(wait, "too many requests without a valid API key from this address"));
+        }
+    }
     let delivery = DeliveryForRecord {
         listener_id: listener.id,
         user_ref: recorded_user_ref(request.user),
@@ -94,17 +101,8 @@ pub async fn ingest(state: &AppState, request: &IngestRequest<'_>) -> Result<Ing
         KeyCheck::AddressNotAllowed(_) => {
             Err(IngestResponse::error(StatusCode::FORBIDDEN, "address_not_allowed", key_check.to_string()))
         }
-        KeyCheck::Valid(key_id) => match state.ingest_limiter.take(key_id, std::time::Instant::now()) {
-            Err(wait) => {
-                let retry_after = wait.as_secs_f64().ceil().max(1.0) as u64;
-                let mut limited = IngestResponse::error(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "rate_limited",
-                    format!("too many requests with this API key; retry in {retry_after} s"),
-                );
-                limited.retry_after_secs = Some(retry_after);
-                Err(limited)
-            }
+        KeyCheck::Valid(key_id) => match state.ingest_limiter.take(key_id, Instant::now()) {
+            Err(wait) => Err(rate_limited(wait, "too many requests with this API key")),
             Ok(()) => match admit(state, &route, request, true) {
                 Err(rejection) => Err(rejection),
                 Ok(body) => match request.idempotency_key {
@@ -124,6 +122,15 @@ pub async fn ingest(state: &AppState, request: &IngestRequest<'_>) -> Result<Ing
         },
     };
     settle(state, delivery, outcome).await
+}
+
+/// A 429 saying when to try again.
+fn rate_limited(wait: Duration, what: &str) -> IngestResponse {
+    let retry_after = wait.as_secs_f64().ceil().max(1.0) as u64;
+    let mut limited =
+        IngestResponse::error(StatusCode::TOO_MANY_REQUESTS, "rate_limited", format!("{what}; retry in {retry_after} s"));
+    limited.retry_after_secs = Some(retry_after);
+    limited
 }
 
 /// The longest `Idempotency-Key` taken; a longer one is refused rather than ignored, so a
