@@ -36,6 +36,17 @@ pub fn errors_at_rows(errors: Vec<ValidationError>, from: &str, to: &str, rows: 
         .collect()
 }
 
+/// Whether text holds a control character. Names and labels are read by people, in lists,
+/// filters and exports, where a control character shows as nothing or breaks the line; and
+/// PostgreSQL's text cannot store NUL at all. (Names whose spaces are collapsed first keep a
+/// tab or line break as a space.)
+pub fn has_control_characters(text: &str) -> bool {
+    text.chars().any(char::is_control)
+}
+
+/// What a name or label with a control character is told.
+pub const CONTROL_CHARACTERS: &str = "may not contain control characters such as NUL, tabs or line breaks";
+
 /// Trims text and collapses every inner run of whitespace to one space (names and labels).
 pub fn collapse_spaces(input: &str) -> String {
     input.split_whitespace().collect::<Vec<_>>().join(" ")

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 pub use super::fields::same_label;
 use super::fields::{FieldType, FieldValue};
 use super::filter::{builtin_fields, builtin_group, Filter, SchemaField};
-use super::identity::collapse_spaces;
+use super::identity::{collapse_spaces, has_control_characters, CONTROL_CHARACTERS};
 use super::ValidationError;
 
 mod deliveries;
@@ -124,15 +124,6 @@ fn parse_listener_name(input: &str) -> Result<String, ValidationError> {
     }
     Ok(name)
 }
-
-/// Names and labels are read by people, in lists, filters and exports, where a control
-/// character shows as nothing or breaks the line; and PostgreSQL's TEXT cannot store NUL at
-/// all. Checked after spaces are collapsed, so a tab or line break there is just a space.
-fn has_control_characters(text: &str) -> bool {
-    text.chars().any(char::is_control)
-}
-
-const CONTROL_CHARACTERS: &str = "may not contain control characters such as NUL, tabs or line breaks";
 
 pub const MAX_FIELDS: usize = 100;
 

@@ -1,5 +1,6 @@
 //! Creating and revoking community API keys, and showing a new key's secret once.
 
+use crate::domain::identity::{has_control_characters, CONTROL_CHARACTERS};
 use crate::domain::network::AddressList;
 use crate::server::auth::api_key::{generate, identify};
 use crate::server::error::{AppError, AppResult};
@@ -25,15 +26,15 @@ pub async fn create_api_key(
     if name.is_empty() || name.chars().count() > 100 {
         return Err(AppError::invalid("name", "is required and at most 100 characters"));
     }
-    if name.chars().any(char::is_control) {
-        return Err(AppError::invalid("name", "may not contain control characters such as NUL, tabs or line breaks"));
+    if has_control_characters(name) {
+        return Err(AppError::invalid("name", CONTROL_CHARACTERS));
     }
     let description = description.trim();
     if description.chars().count() > 500 {
         return Err(AppError::invalid("description", "is at most 500 characters"));
     }
-    if description.chars().any(char::is_control) {
-        return Err(AppError::invalid("description", "may not contain control characters such as NUL, tabs or line breaks"));
+    if has_control_characters(description) {
+        return Err(AppError::invalid("description", CONTROL_CHARACTERS));
     }
     let allowed_addresses = AddressList::parse(allowed_addresses, "allowed_addresses")?;
     let key = generate();
