@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use serde_json::{json, Map, Value as Json};
 
 use crate::domain::fields::{coerce, lookup_with_member};
-use crate::domain::listener::Listener;
+use crate::domain::listener::{Delivery, Listener};
 use crate::domain::project::Project;
 use crate::server::auth::api_key::{self, KeyCheck};
 use crate::server::secrets::SecretKey;
@@ -101,27 +101,49 @@ pub async fn ingest(state: &AppState, request: &IngestRequest<'_>) -> Result<Ing
         KeyCheck::AddressNotAllowed(_) => {
             Err(IngestResponse::error(StatusCode::FORBIDDEN, "address_not_allowed", key_check.to_string()))
         }
-        KeyCheck::Valid(key_id) => match state.ingest_limiter.take(key_id, Instant::now()) {
-            Err(wait) => Err(rate_limited(wait, "too many requests with this API key")),
-            Ok(()) => match admit(state, &route, request, true) {
-                Err(rejection) => Err(rejection),
-                Ok(body) => match request.idempotency_key {
-                    Some(key) if key.len() > MAX_IDEMPOTENCY_KEY_BYTES => Err(IngestResponse::error(
-                        StatusCode::BAD_REQUEST,
-                        "bad_request",
-                        format!("the Idempotency-Key header is longer than {MAX_IDEMPOTENCY_KEY_BYTES} bytes"),
-                    )),
-                    // Only after the signature: an answer is the sender's to see.
-                    Some(key) => match state.store.delivery_by_idempotency_key(listener.id, key).await? {
-                        Some(first) => return Ok(replayed(&first)),
-                        None => evaluate(state, &route, request, body).await?,
-                    },
-                    None => evaluate(state, &route, request, body).await?,
-                },
-            },
+        KeyCheck::Valid(key_id) => match admit_with_key(state, &route, request, key_id).await? {
+            Admitted::New(body) => evaluate(state, &route, request, body).await?,
+            Admitted::Repeat(first) => return Ok(replayed(&first)),
+            Admitted::Refused(rejection) => Err(rejection),
         },
     };
     settle(state, delivery, outcome).await
+}
+
+/// A request with a valid key, once its key's rate, the listener's own checks and its
+/// idempotency key have been looked at.
+enum Admitted<'r> {
+    /// To evaluate: the body.
+    New(&'r [u8]),
+    /// A repeat of an accepted request: its first answer is the answer, and nothing is written.
+    Repeat(Delivery),
+    /// The answer to record and send instead.
+    Refused(IngestResponse),
+}
+
+async fn admit_with_key<'r>(
+    state: &AppState,
+    route: &Route,
+    request: &IngestRequest<'r>,
+    key_id: i64,
+) -> Result<Admitted<'r>, store::Error> {
+    if let Err(wait) = state.ingest_limiter.take(key_id, Instant::now()) {
+        return Ok(Admitted::Refused(rate_limited(wait, "too many requests with this API key")));
+    }
+    let body = match admit(state, route, request, true) {
+        Ok(body) => body,
+        Err(rejection) => return Ok(Admitted::Refused(rejection)),
+    };
+    let Some(key) = request.idempotency_key else { return Ok(Admitted::New(body)) };
+    if key.len() > MAX_IDEMPOTENCY_KEY_BYTES {
+        let message = format!("the Idempotency-Key header is longer than {MAX_IDEMPOTENCY_KEY_BYTES} bytes");
+        return Ok(Admitted::Refused(IngestResponse::error(StatusCode::BAD_REQUEST, "bad_request", message)));
+    }
+    // Only after the signature: a saved answer is the sender's to see.
+    Ok(match state.store.delivery_by_idempotency_key(route.listener.id, key).await? {
+        Some(first) => Admitted::Repeat(first),
+        None => Admitted::New(body),
+    })
 }
 
 /// A 429 saying when to try again.
@@ -346,7 +368,7 @@ fn is_json(content_type: &str) -> bool {
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
-fn replayed(first: &crate::domain::listener::Delivery) -> IngestResponse {
+fn replayed(first: &Delivery) -> IngestResponse {
     IngestResponse::new(
         StatusCode::from_u16(first.status).unwrap_or(StatusCode::OK),
         serde_json::from_str(&first.response).unwrap_or(Json::Null),
