@@ -93,7 +93,8 @@ pub async fn ingest(state: &AppState, request: &IngestRequest<'_>) -> Result<Ing
         api_key_id,
         content_type: request.content_type.to_string(),
         payload: request.body.unwrap_or_default().to_vec(),
-        idempotency_key: request.idempotency_key.filter(|key| key.len() <= MAX_IDEMPOTENCY_KEY_BYTES).map(str::to_string),
+        // Kept by accepted deliveries only (`settle`), and a longer key is refused.
+        idempotency_key: request.idempotency_key.map(str::to_string),
         ..Default::default()
     };
     let outcome = match key_check {

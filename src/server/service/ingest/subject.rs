@@ -101,13 +101,17 @@ async fn join(state: &AppState, project: &Project, user: &ProjectUser) -> Result
     match state.store.add_project_user(project.id, &member).await {
         Ok(joined) => Ok(joined.id),
         // A concurrent delivery added them first.
-        Err(store::Error::Conflict(_)) if joined_meanwhile(state, project, &member.email).await? => Ok(user.id),
+        Err(store::Error::Conflict(reason)) => {
+            member_id(state, project, &member.email).await?.ok_or(store::Error::Conflict(reason))
+        }
         Err(error) => Err(error),
     }
 }
 
-async fn joined_meanwhile(state: &AppState, project: &Project, email: &Email) -> Result<bool, store::Error> {
-    Ok(state.store.find_project_user(project.id, &UserRef::Email(email.clone())).await?.is_some())
+/// The id of the project's member with this email, if they are one (after a conflict: a
+/// concurrent delivery may have added them).
+async fn member_id(state: &AppState, project: &Project, email: &Email) -> Result<Option<i64>, store::Error> {
+    Ok(state.store.find_project_user(project.id, &UserRef::Email(email.clone())).await?.map(|user| user.id))
 }
 
 fn local_part(email: &Email) -> &str {
@@ -145,8 +149,8 @@ async fn create_user(state: &AppState, project: &Project, email: &Email) -> Resu
             Err(store::Error::Conflict(_)) => {
                 // The username is taken, or a concurrent delivery added this email first, to
                 // this project or to another one.
-                if let Some(user) = state.store.find_project_user(project.id, &UserRef::Email(email.clone())).await? {
-                    return Ok(user.id);
+                if let Some(id) = member_id(state, project, email).await? {
+                    return Ok(id);
                 }
                 if let Some(user) = state.store.user_by_email(email).await? {
                     return join(state, project, &user).await;
