@@ -1,7 +1,11 @@
-//! Small pieces shared by pages: error notes, field errors, pager, "coming next" panels, dates.
+//! Small pieces shared by pages: loading a page's data, error notes, field errors, pager,
+//! "coming next" panels, dates.
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::sync::Arc;
 
 use crate::api::UiError;
 
@@ -34,6 +38,54 @@ fn local_time(at: DateTime<Utc>) -> Option<String> {
 #[cfg(not(feature = "hydrate"))]
 fn local_time(_at: DateTime<Utc>) -> Option<String> {
     None
+}
+
+/// What a page loads, shown the one way every page shows it: `loading` (a short line such as
+/// "Loading users…") while the resource loads, the view `children` makes of the value once it
+/// has, or an [`ErrorNote`] when loading failed. The value's view is given with `let:`:
+///
+/// ```ignore
+/// let users = Resource::new(move || (slug(), page()), |(slug, page)| list_users(slug, page));
+/// view! {
+///     <Loaded resource=users loading="Loading users…" let:page>
+///         <p class="count">{page.total}" users"</p>
+///     </Loaded>
+/// }
+/// ```
+///
+/// The view is built again whenever the resource loads again (its inputs changed), so
+/// `children` is called with an owned value each time and must be `Fn`: clone inside it what
+/// it moves out. It renders inside a `Suspense`, so the server's HTML (with JavaScript off
+/// too) already holds the loaded view. Pages with no loading text pass none.
+#[component]
+pub fn Loaded<T, V, F>(
+    /// The page's data, as a server function returns it.
+    resource: Resource<Result<T, UiError>>,
+    /// Shown while loading; nothing when left out.
+    #[prop(optional)]
+    loading: Option<&'static str>,
+    /// The view of the loaded value.
+    children: F,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    V: IntoView + 'static,
+    F: Fn(T) -> V + Send + Sync + 'static,
+{
+    let children = Arc::new(children);
+    view! {
+        <Suspense fallback=move || loading.map(|text| view! { <p class="loading">{text}</p> })>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(value) => children(value).into_any(),
+                        Err(error) => view! { <ErrorNote error /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
 }
 
 /// An error box for a failed load or action.

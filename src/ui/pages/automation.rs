@@ -10,7 +10,7 @@ use crate::api::listeners::{
 };
 use crate::domain::fields::FieldType;
 use crate::domain::listener::{Delivery, DeliveryQuery, IdentifyBy};
-use crate::ui::components::{outcome, ActionOutcome, ErrorNote, FieldError, When};
+use crate::ui::components::{outcome, ActionOutcome, FieldError, Loaded, When};
 use crate::ui::frame::project_slug;
 use crate::ui::pages::listener_gate::{CriterionInputs, GatePanels};
 
@@ -28,32 +28,30 @@ pub fn UserAutomationPage() -> impl IntoView {
                 <a class="button button-primary" href=move || format!("/p/{}/automation/new", slug())>"Create an external listener"</a>
             </div>
         </header>
-        <Suspense fallback=|| view! { <p class="loading">"Loading listeners…"</p> }>
-            {move || Suspend::new(async move {
-                match listeners.await {
-                    Ok(list) if list.is_empty() => view! { <p class="empty">"No external listeners yet."</p> }.into_any(),
-                    Ok(list) => view! {
-                        <table class="grid">
-                            <thead><tr><th>"Name"</th><th>"Key"</th><th>"Type"</th><th>"Data group"</th>
-                                <th class="num">"Fields"</th><th>"State"</th></tr></thead>
-                            <tbody>
-                                {list.into_iter().map(|l| view! {
-                                    <tr>
-                                        <td><a href=format!("/p/{}/automation/{}", slug(), l.key)>{l.name}</a></td>
-                                        <td><code>{l.key}</code></td>
-                                        <td>{l.listener_type.label()}</td>
-                                        <td>{l.data_group}</td>
-                                        <td class="num">{l.fields.len()}</td>
-                                        <td>{if l.enabled { "Enabled" } else { "Disabled" }}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any(),
-                    Err(error) => view! { <ErrorNote error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=listeners loading="Loading listeners…" let:list>
+            {if list.is_empty() {
+                view! { <p class="empty">"No external listeners yet."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="grid">
+                        <thead><tr><th>"Name"</th><th>"Key"</th><th>"Type"</th><th>"Data group"</th>
+                            <th class="num">"Fields"</th><th>"State"</th></tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|l| view! {
+                                <tr>
+                                    <td><a href=format!("/p/{}/automation/{}", slug(), l.key)>{l.name}</a></td>
+                                    <td><code>{l.key}</code></td>
+                                    <td>{l.listener_type.label()}</td>
+                                    <td>{l.data_group}</td>
+                                    <td class="num">{l.fields.len()}</td>
+                                    <td>{if l.enabled { "Enabled" } else { "Disabled" }}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </Loaded>
     }
 }
 
@@ -140,26 +138,21 @@ pub fn NewListenerPage() -> impl IntoView {
                             <option value="any">"any"</option>
                         </select>
                         " of these criteria"</label>
-                    <Suspense fallback=|| view! { <p class="loading">"Loading fields…"</p> }>
-                        {move || Suspend::new(async move {
-                            match schema.await {
-                                Ok(fields) => {
-                                    let fields = StoredValue::new(fields);
-                                    view! {
-                                        <table class="grid compact gate">
-                                            <thead><tr><th>"Field"</th><th>"Comparison"</th><th>"Value"</th><th>"…and (between)"</th></tr></thead>
-                                            <tbody>
-                                                {move || (0..criteria.get()).map(|index| view! {
-                                                    <CriterionInputs index schema=fields.get_value() criterion=None value />
-                                                }).collect_view()}
-                                            </tbody>
-                                        </table>
-                                    }.into_any()
-                                }
-                                Err(error) => view! { <ErrorNote error /> }.into_any(),
-                            }
-                        })}
-                    </Suspense>
+                    <Loaded resource=schema loading="Loading fields…" let:fields>
+                        {
+                            let fields = StoredValue::new(fields);
+                            view! {
+                                <table class="grid compact gate">
+                                    <thead><tr><th>"Field"</th><th>"Comparison"</th><th>"Value"</th><th>"…and (between)"</th></tr></thead>
+                                    <tbody>
+                                        {move || (0..criteria.get()).map(|index| view! {
+                                            <CriterionInputs index schema=fields.get_value() criterion=None value />
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            }.into_any()
+                        }
+                    </Loaded>
                     <button type="button" class="button-quiet" on:click=move |_| set_criteria.update(|n| *n += 1)>"+ Add criterion"</button>
                     <p class="help">"Leave it blank to update every user. To filter on the fields this listener adds, set the filter on its page once it exists."</p>
                 </fieldset>
@@ -223,79 +216,74 @@ pub fn ListenerDetailPage() -> impl IntoView {
     );
     view! {
         <Title text="External listener" />
-        <Suspense fallback=|| view! { <p class="loading">"Loading listener…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(data) => {
-                        let listener = data.listener;
-                        let curl = curl_example(
-                            &data.endpoint_url,
-                            listener.identify_by,
-                            &listener.fields.iter().map(|f| (f.parameter.as_str(), f.field_type)).collect::<Vec<_>>(),
-                        );
-                        let enabled = listener.enabled;
-                        let listener_key = listener.key.clone();
-                        view! {
-                            <header class="page-header">
-                                <p class="crumbs"><a href=format!("/p/{}/automation", slug())>"User automation"</a>" › "{listener.key.clone()}</p>
-                                <h1>{listener.name.clone()}</h1>
-                                <p class="muted">{format!("{} listener feeding data group “{}”, identifying users by {}.",
-                                    listener.listener_type.label(), listener.data_group, listener.identify_by.as_str())}</p>
-                                <div class="actions">
-                                    <a class="button" href=format!("/p/{}/automation/{}/edit", slug(), listener.key)>"Edit"</a>
-                                </div>
-                            </header>
-                            <section class="panel">
-                                <h2>"Endpoint"</h2>
-                                <label for="endpoint-url">"Endpoint URL"</label>
-                                <div class="copy-row">
-                                    <input id="endpoint-url" readonly class="mono" value=data.endpoint_url.clone() />
-                                    <button type="button" data-copy="endpoint-url">"Copy"</button>
-                                </div>
-                                <p class="help">"Replace VALUE with the user's "{listener.identify_by.as_str()}". Send the API key in the X-Api-Key header."</p>
-                                <label for="curl-example">"Example"</label>
-                                <pre id="curl-example" class="code">{curl}</pre>
-                                <div class="actions">
-                                    <ActionForm action=toggle>
-                                        <input type="hidden" name="slug" value=slug() />
-                                        <input type="hidden" name="key" value=listener.key.clone() />
-                                        <input type="hidden" name="enabled" value=(!enabled).to_string() />
-                                        <span class=if enabled { "badge badge-active" } else { "badge" }>{if enabled { "Enabled" } else { "Disabled" }}</span>
-                                        " "
-                                        <button type="submit">{if enabled { "Disable" } else { "Enable" }}</button>
-                                    </ActionForm>
-                                </div>
-                            </section>
-                            <section class="panel">
-                                <h2>"Fields"</h2>
-                                <table class="grid compact">
-                                    <thead><tr><th>"Label"</th><th>"Parameter"</th><th>"Type"</th></tr></thead>
-                                    <tbody>
-                                        {listener.fields.iter().map(|f| view! {
-                                            <tr><td>{f.label.clone()}</td><td><code>{f.parameter.clone()}</code></td><td>{f.field_type.label()}</td></tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </section>
-                            <GatePanels slug=slug() key=listener_key.clone() gate set_filter set_signing />
-                            <Deliveries deliveries=data.deliveries query=data.query problem=data.query_problem slug=slug() key=listener_key.clone() replay />
-                            <section class="panel">
-                                <h2>"Delete this listener"</h2>
-                                <p class="muted">"Its deliveries are deleted with it; the data group, its fields and every stored value stay."</p>
-                                <ActionForm action=delete>
-                                    <input type="hidden" name="slug" value=slug() />
-                                    <input type="hidden" name="key" value=listener_key />
-                                    <label class="confirm"><input type="checkbox" required />"I understand the deliveries are deleted"</label>
-                                    " "
-                                    <button type="submit" class="button-danger">"Delete listener"</button>
-                                </ActionForm>
-                            </section>
-                        }.into_any()
-                    }
-                    Err(error) => view! { <ErrorNote error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=page loading="Loading listener…" let:data>
+            {
+                let listener = data.listener;
+                let curl = curl_example(
+                    &data.endpoint_url,
+                    listener.identify_by,
+                    &listener.fields.iter().map(|f| (f.parameter.as_str(), f.field_type)).collect::<Vec<_>>(),
+                );
+                let enabled = listener.enabled;
+                let listener_key = listener.key.clone();
+                view! {
+                    <header class="page-header">
+                        <p class="crumbs"><a href=format!("/p/{}/automation", slug())>"User automation"</a>" › "{listener.key.clone()}</p>
+                        <h1>{listener.name.clone()}</h1>
+                        <p class="muted">{format!("{} listener feeding data group “{}”, identifying users by {}.",
+                            listener.listener_type.label(), listener.data_group, listener.identify_by.as_str())}</p>
+                        <div class="actions">
+                            <a class="button" href=format!("/p/{}/automation/{}/edit", slug(), listener.key)>"Edit"</a>
+                        </div>
+                    </header>
+                    <section class="panel">
+                        <h2>"Endpoint"</h2>
+                        <label for="endpoint-url">"Endpoint URL"</label>
+                        <div class="copy-row">
+                            <input id="endpoint-url" readonly class="mono" value=data.endpoint_url.clone() />
+                            <button type="button" data-copy="endpoint-url">"Copy"</button>
+                        </div>
+                        <p class="help">"Replace VALUE with the user's "{listener.identify_by.as_str()}". Send the API key in the X-Api-Key header."</p>
+                        <label for="curl-example">"Example"</label>
+                        <pre id="curl-example" class="code">{curl}</pre>
+                        <div class="actions">
+                            <ActionForm action=toggle>
+                                <input type="hidden" name="slug" value=slug() />
+                                <input type="hidden" name="key" value=listener.key.clone() />
+                                <input type="hidden" name="enabled" value=(!enabled).to_string() />
+                                <span class=if enabled { "badge badge-active" } else { "badge" }>{if enabled { "Enabled" } else { "Disabled" }}</span>
+                                " "
+                                <button type="submit">{if enabled { "Disable" } else { "Enable" }}</button>
+                            </ActionForm>
+                        </div>
+                    </section>
+                    <section class="panel">
+                        <h2>"Fields"</h2>
+                        <table class="grid compact">
+                            <thead><tr><th>"Label"</th><th>"Parameter"</th><th>"Type"</th></tr></thead>
+                            <tbody>
+                                {listener.fields.iter().map(|f| view! {
+                                    <tr><td>{f.label.clone()}</td><td><code>{f.parameter.clone()}</code></td><td>{f.field_type.label()}</td></tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </section>
+                    <GatePanels slug=slug() key=listener_key.clone() gate set_filter set_signing />
+                    <Deliveries deliveries=data.deliveries query=data.query problem=data.query_problem slug=slug() key=listener_key.clone() replay />
+                    <section class="panel">
+                        <h2>"Delete this listener"</h2>
+                        <p class="muted">"Its deliveries are deleted with it; the data group, its fields and every stored value stay."</p>
+                        <ActionForm action=delete>
+                            <input type="hidden" name="slug" value=slug() />
+                            <input type="hidden" name="key" value=listener_key />
+                            <label class="confirm"><input type="checkbox" required />"I understand the deliveries are deleted"</label>
+                            " "
+                            <button type="submit" class="button-danger">"Delete listener"</button>
+                        </ActionForm>
+                    </section>
+                }.into_any()
+            }
+        </Loaded>
     }
 }
 

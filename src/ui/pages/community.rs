@@ -5,7 +5,7 @@ use leptos_meta::Title;
 
 use crate::api::keys::{list_api_keys, take_new_api_key, CreateApiKey, NewApiKey, RevokeApiKey};
 use crate::api::staff::{list_staff, CreateStaff};
-use crate::ui::components::{outcome, ActionOutcome, ErrorNote, FieldError, NotYet, When};
+use crate::ui::components::{outcome, ActionOutcome, FieldError, Loaded, NotYet, When};
 
 #[component]
 pub fn StaffPage() -> impl IntoView {
@@ -18,23 +18,16 @@ pub fn StaffPage() -> impl IntoView {
             <h1>"Staff"</h1>
             <p class="muted">"Community managers see everything; project managers see the projects whose team they are on."</p>
         </header>
-        <Suspense fallback=|| view! { <p class="loading">"Loading staff…"</p> }>
-            {move || Suspend::new(async move {
-                match staff.await {
-                    Ok(list) => view! {
-                        <table class="grid">
-                            <thead><tr><th>"Name"</th><th>"Email"</th><th>"Role"</th></tr></thead>
-                            <tbody>
-                                {list.into_iter().map(|s| view! {
-                                    <tr><td>{s.name}</td><td>{s.email}</td><td>{s.role.label()}</td></tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any(),
-                    Err(error) => view! { <ErrorNote error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=staff loading="Loading staff…" let:list>
+            <table class="grid">
+                <thead><tr><th>"Name"</th><th>"Email"</th><th>"Role"</th></tr></thead>
+                <tbody>
+                    {list.into_iter().map(|s| view! {
+                        <tr><td>{s.name}</td><td>{s.email}</td><td>{s.role.label()}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </Loaded>
         <section class="panel">
             <h2>"Add a staff member"</h2>
             <ActionForm action=create>
@@ -93,47 +86,45 @@ pub fn ApiKeysPage() -> impl IntoView {
                 created_without_script.await.ok().flatten().map(|key| view! { <NewKeyNote key /> })
             })}
         </Suspense>
-        <Suspense fallback=|| view! { <p class="loading">"Loading keys…"</p> }>
-            {move || Suspend::new(async move {
-                match keys.await {
-                    Ok(list) if list.is_empty() => view! { <p class="empty">"No API keys yet."</p> }.into_any(),
-                    Ok(list) => view! {
-                        <table class="grid">
-                            <thead><tr><th>"Name"</th><th>"Description"</th><th>"Prefix"</th><th>"Allowed from"</th>
-                                <th>"Created"</th><th>"Last used"</th><th class="num">"Requests"</th><th>"Status"</th><th></th></tr></thead>
-                            <tbody>
-                                {list.into_iter().map(|k| {
-                                    let revoked = k.revoked_at.is_some();
-                                    view! {
-                                        <tr class:revoked=revoked>
-                                            <td>{k.name}</td>
-                                            <td class="muted">{k.description}</td>
-                                            <td><code>{format!("inlet_{}_…", k.prefix)}</code></td>
-                                            <td>{if k.allowed_addresses.is_empty() {
-                                                view! { <span class="muted">"anywhere"</span> }.into_any()
-                                            } else {
-                                                view! { <code>{k.allowed_addresses.to_string()}</code> }.into_any()
-                                            }}</td>
-                                            <td><When at=k.created_at />" "<span class="muted">{k.created_by.unwrap_or_else(|| "command line".into())}</span></td>
-                                            <td>{match k.last_used_at { Some(at) => view! { <When at /> }.into_any(), None => "never".into_any() }}</td>
-                                            <td class="num">{k.request_count}</td>
-                                            <td>{if revoked { "Revoked" } else { "Active" }}</td>
-                                            <td>{(!revoked).then(|| view! {
-                                                <ActionForm action=revoke>
-                                                    <input type="hidden" name="id" value=k.id />
-                                                    <button type="submit" class="button-danger">"Revoke"</button>
-                                                </ActionForm>
-                                            })}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any(),
-                    Err(error) => view! { <ErrorNote error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=keys loading="Loading keys…" let:list>
+            {if list.is_empty() {
+                view! { <p class="empty">"No API keys yet."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="grid">
+                        <thead><tr><th>"Name"</th><th>"Description"</th><th>"Prefix"</th><th>"Allowed from"</th>
+                            <th>"Created"</th><th>"Last used"</th><th class="num">"Requests"</th><th>"Status"</th><th></th></tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|k| {
+                                let revoked = k.revoked_at.is_some();
+                                view! {
+                                    <tr class:revoked=revoked>
+                                        <td>{k.name}</td>
+                                        <td class="muted">{k.description}</td>
+                                        <td><code>{format!("inlet_{}_…", k.prefix)}</code></td>
+                                        <td>{if k.allowed_addresses.is_empty() {
+                                            view! { <span class="muted">"anywhere"</span> }.into_any()
+                                        } else {
+                                            view! { <code>{k.allowed_addresses.to_string()}</code> }.into_any()
+                                        }}</td>
+                                        <td><When at=k.created_at />" "<span class="muted">{k.created_by.unwrap_or_else(|| "command line".into())}</span></td>
+                                        <td>{match k.last_used_at { Some(at) => view! { <When at /> }.into_any(), None => "never".into_any() }}</td>
+                                        <td class="num">{k.request_count}</td>
+                                        <td>{if revoked { "Revoked" } else { "Active" }}</td>
+                                        <td>{(!revoked).then(|| view! {
+                                            <ActionForm action=revoke>
+                                                <input type="hidden" name="id" value=k.id />
+                                                <button type="submit" class="button-danger">"Revoke"</button>
+                                            </ActionForm>
+                                        })}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </Loaded>
         <section class="panel">
             <h2>"Create an API key"</h2>
             <ActionForm action=create>

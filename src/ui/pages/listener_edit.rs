@@ -9,7 +9,7 @@ use crate::api::listeners::{load_listener, UpdateListener};
 use crate::api::UiError;
 use crate::domain::fields::FieldType;
 use crate::domain::listener::{Listener, ListenerField, UnknownUserPolicy};
-use crate::ui::components::{outcome, ActionOutcome, ErrorNote, FieldError};
+use crate::ui::components::{outcome, ActionOutcome, FieldError, Loaded};
 use crate::ui::frame::project_slug;
 
 /// The last result of the edit form.
@@ -25,14 +25,9 @@ pub fn EditListenerPage() -> impl IntoView {
     let listener = Resource::new(move || (slug(), key()), |(slug, key)| load_listener(slug, key));
     view! {
         <Title text="Edit external listener" />
-        <Suspense fallback=|| view! { <p class="loading">"Loading listener…"</p> }>
-            {move || Suspend::new(async move {
-                match listener.await {
-                    Ok(listener) => view! { <EditListenerForm slug=slug() listener update value /> }.into_any(),
-                    Err(error) => view! { <ErrorNote error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=listener loading="Loading listener…" let:listener>
+            <EditListenerForm slug=slug() listener update value />
+        </Loaded>
     }
 }
 

@@ -7,7 +7,7 @@ use serde_json::Value as Json;
 use crate::api::gates::{GateView, SetListenerFilter, SetListenerSigning};
 use crate::api::UiError;
 use crate::domain::filter::{field_choice, Criterion, Qualifier, SchemaField};
-use crate::ui::components::{outcome, ActionOutcome, ErrorNote};
+use crate::ui::components::{outcome, ActionOutcome, Loaded};
 
 /// Every qualifier, text ones first, in the order the domain lists them per type, each once.
 fn qualifiers() -> Vec<Qualifier> {
@@ -45,21 +45,10 @@ pub fn GatePanels(
     set_signing: ServerAction<SetListenerSigning>,
 ) -> impl IntoView {
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading filter and signing…"</p> }>
-            {move || {
-                let (slug, key) = (slug.clone(), key.clone());
-                Suspend::new(async move {
-                    match gate.await {
-                        Ok(view) => view! {
-                            <FilterPanel slug=slug.clone() key=key.clone() view=view.clone() action=set_filter />
-                            <SigningPanel slug key view action=set_signing />
-                        }
-                        .into_any(),
-                        Err(error) => view! { <ErrorNote error /> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+        <Loaded resource=gate loading="Loading filter and signing…" let:view>
+            <FilterPanel slug=slug.clone() key=key.clone() view=view.clone() action=set_filter />
+            <SigningPanel slug=slug.clone() key=key.clone() view action=set_signing />
+        </Loaded>
     }
 }
 

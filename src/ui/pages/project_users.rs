@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::users::{list_users, recent_imports, AddUser, ImportEntry};
 use crate::domain::url::encode_component;
 use crate::domain::user::UserSort;
-use crate::ui::components::{outcome, plural, ActionOutcome, ErrorNote, FieldError, Pager, When};
+use crate::ui::components::{outcome, plural, ActionOutcome, FieldError, Loaded, Pager, When};
 use crate::ui::frame::{project_slug, ProjectName};
 
 #[component]
@@ -61,46 +61,41 @@ pub fn ProjectUsersPage() -> impl IntoView {
             <button type="submit">"Search"</button>
             {move || search().map(|_| view! { <a href=format!("/p/{}/users", slug())>"Clear"</a> })}
         </form>
-        <Suspense fallback=|| view! { <p class="loading">"Loading users…"</p> }>
-            {move || Suspend::new(async move {
-                match users.await {
-                    Ok(page) => {
-                        let count = plural(page.total, "user", "users");
-                        let pages = page.pages();
-                        let current = page.page;
-                        let rows = page.items.into_iter().map(|u| {
-                            let summary = format!("/p/{}/u/{}", slug(), u.username);
-                            view! {
-                            <tr>
-                                <td>{u.email}</td>
-                                <td><a href=summary>{u.username}</a></td>
-                                <td>{u.display_name}</td>
-                                <td><span class=format!("badge badge-{}", u.status.as_str())>{u.status.label()}</span></td>
-                                <td><When at=u.joined_at /></td>
-                            </tr>
-                            }
-                        }).collect_view();
-                        view! {
-                            <p class="count" role="status">{count}</p>
-                            <table class="grid">
-                                <thead>
-                                    <tr>
-                                        {header("Email", UserSort::Email)}
-                                        {header("Username", UserSort::Username)}
-                                        {header("Name", UserSort::Name)}
-                                        {header("Status", UserSort::Status)}
-                                        {header("Joined", UserSort::Joined)}
-                                    </tr>
-                                </thead>
-                                <tbody>{rows}</tbody>
-                            </table>
-                            <Pager page=current pages href=move |p| href(p, sort(), descending()) />
-                        }.into_any()
+        <Loaded resource=users loading="Loading users…" let:page>
+            {
+                let count = plural(page.total, "user", "users");
+                let pages = page.pages();
+                let current = page.page;
+                let rows = page.items.into_iter().map(|u| {
+                    let summary = format!("/p/{}/u/{}", slug(), u.username);
+                    view! {
+                    <tr>
+                        <td>{u.email}</td>
+                        <td><a href=summary>{u.username}</a></td>
+                        <td>{u.display_name}</td>
+                        <td><span class=format!("badge badge-{}", u.status.as_str())>{u.status.label()}</span></td>
+                        <td><When at=u.joined_at /></td>
+                    </tr>
                     }
-                    Err(error) => view! { <ErrorNote error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+                }).collect_view();
+                view! {
+                    <p class="count" role="status">{count}</p>
+                    <table class="grid">
+                        <thead>
+                            <tr>
+                                {header("Email", UserSort::Email)}
+                                {header("Username", UserSort::Username)}
+                                {header("Name", UserSort::Name)}
+                                {header("Status", UserSort::Status)}
+                                {header("Joined", UserSort::Joined)}
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                    <Pager page=current pages href=move |p| href(p, sort(), descending()) />
+                }.into_any()
+            }
+        </Loaded>
     }
 }
 
@@ -174,20 +169,15 @@ pub fn ImportUsersPage() -> impl IntoView {
                 </button>
             </form>
         </section>
-        <Suspense fallback=|| view! { <p class="loading">"Loading imports…"</p> }>
-            {move || Suspend::new(async move {
-                match imports.await {
-                    Ok(list) => {
-                        let shown = shown_import().and_then(|id| list.iter().find(|e| e.report.id == id).cloned());
-                        view! {
-                            {shown.map(|entry| view! { <ImportResult entry /> })}
-                            <ImportHistory list />
-                        }.into_any()
-                    }
-                    Err(error) => view! { <ErrorNote error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=imports loading="Loading imports…" let:list>
+            {
+                let shown = shown_import().and_then(|id| list.iter().find(|e| e.report.id == id).cloned());
+                view! {
+                    {shown.map(|entry| view! { <ImportResult entry /> })}
+                    <ImportHistory list />
+                }.into_any()
+            }
+        </Loaded>
     }
 }
 

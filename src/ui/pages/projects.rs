@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
 use crate::api::projects::{list_projects, CreateProject};
-use crate::ui::components::{outcome, ActionOutcome, ErrorNote, FieldError, NotYet, When};
+use crate::ui::components::{outcome, ActionOutcome, FieldError, Loaded, NotYet, When};
 use crate::ui::frame::{project_slug, CommunityManagerOnly};
 
 #[component]
@@ -20,31 +20,27 @@ pub fn ProjectsPage() -> impl IntoView {
             <h1>"Projects"</h1>
             <p class="muted">"Beta programs in this community."</p>
         </header>
-        <Suspense fallback=|| view! { <p class="loading">"Loading projects…"</p> }>
-            {move || Suspend::new(async move {
-                match projects.await {
-                    Ok(list) if list.is_empty() => view! {
-                        <p class="empty">"No projects yet."</p>
-                    }.into_any(),
-                    Ok(list) => view! {
-                        <table class="grid">
-                            <thead><tr><th>"Name"</th><th>"Slug"</th><th class="num">"Users"</th><th>"Created"</th></tr></thead>
-                            <tbody>
-                                {list.into_iter().map(|p| view! {
-                                    <tr>
-                                        <td><a href=format!("/p/{}/users", p.slug)>{p.name}</a></td>
-                                        <td><code>{p.slug}</code></td>
-                                        <td class="num">{p.member_count}</td>
-                                        <td><When at=p.created_at /></td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any(),
-                    Err(error) => view! { <ErrorNote error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=projects loading="Loading projects…" let:list>
+            {if list.is_empty() {
+                view! { <p class="empty">"No projects yet."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="grid">
+                        <thead><tr><th>"Name"</th><th>"Slug"</th><th class="num">"Users"</th><th>"Created"</th></tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|p| view! {
+                                <tr>
+                                    <td><a href=format!("/p/{}/users", p.slug)>{p.name}</a></td>
+                                    <td><code>{p.slug}</code></td>
+                                    <td class="num">{p.member_count}</td>
+                                    <td><When at=p.created_at /></td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </Loaded>
         <CommunityManagerOnly>
             <section class="panel">
                 <h2>"New project"</h2>
