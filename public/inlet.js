@@ -21,3 +21,16 @@
     }
   });
 })();
+
+// The viewer's time zone, for the server to write times in (server/timezone.rs). Pages
+// rendered before this cookie exists show UTC and say so; the next page is in this zone.
+(function () {
+  let zone;
+  try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (error) { return; }
+  // IANA names (Europe/Paris, America/Argentina/Buenos_Aires, Etc/GMT+5) are valid cookie text.
+  if (!zone || !/^[A-Za-z0-9_+\-\/]+$/.test(zone)) return;
+  const current = document.cookie.split("; ").find(function (pair) { return pair.indexOf("inlet_tz=") === 0; });
+  if (current !== "inlet_tz=" + zone) {
+    document.cookie = "inlet_tz=" + zone + "; path=/; max-age=31536000; samesite=lax";
+  }
+})();

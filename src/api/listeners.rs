@@ -1,13 +1,11 @@
-//! User automation: external listeners of a project, their deliveries, and a user's data.
+//! User automation: external listeners of a project and their deliveries.
 
-use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::UiError;
 use crate::domain::fields::FieldType;
 use crate::domain::listener::{Delivery, DeliveryQuery, FieldChange, Listener};
-use crate::domain::user::ProjectUser;
 
 /// One row of the field table in the create form; blank rows are ignored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -69,35 +67,6 @@ pub struct ListenerPage {
 
 /// How many deliveries the listener page shows at a time.
 pub const DELIVERIES_PER_PAGE: u32 = 25;
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ValueRow {
-    pub label: String,
-    pub field_type: FieldType,
-    pub value: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GroupValues {
-    pub data_group: String,
-    pub values: Vec<ValueRow>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ChangeRow {
-    pub label: String,
-    pub old_value: Option<String>,
-    pub new_value: Option<String>,
-    pub changed_at: DateTime<Utc>,
-    pub delivery_id: Option<i64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UserSummary {
-    pub user: ProjectUser,
-    pub groups: Vec<GroupValues>,
-    pub history: Vec<ChangeRow>,
-}
 
 #[server(prefix = "/fn")]
 pub async fn list_listeners(slug: String) -> Result<Vec<Listener>, UiError> {
@@ -279,44 +248,6 @@ pub async fn set_listener_enabled(slug: String, key: String, enabled: bool) -> R
     let project = access::project_for(&state.store, &staff, &slug).await?;
     let listener = listeners::existing_listener(&state.store, &project, &key).await?;
     Ok(state.store.set_listener_enabled(listener.id, enabled).await?)
-}
-
-#[server(prefix = "/fn")]
-pub async fn load_user_summary(slug: String, user: String) -> Result<UserSummary, UiError> {
-    use crate::domain::user::UserRef;
-    use crate::server::service::access;
-    let state = super::context::state();
-    let staff = super::context::staff().await?;
-    let project = access::project_for(&state.store, &staff, &slug).await?;
-    let not_found = || UiError::NotFound(format!("there is no user '{user}' in this project"));
-    let user_ref = UserRef::parse(&user).map_err(|_| not_found())?;
-    let found = state.store.find_project_user(project.id, &user_ref).await?.ok_or_else(not_found)?;
-    let fields = state.store.project_fields(project.id).await?;
-    let values = state.store.user_values(found.id).await?;
-    let mut groups: Vec<GroupValues> = Vec::new();
-    for field in &fields {
-        let value = values.iter().find(|(id, _)| *id == field.field_id).map(|(_, v)| v.to_string());
-        let row = ValueRow { label: field.label.clone(), field_type: field.field_type, value };
-        match groups.last_mut() {
-            Some(group) if group.data_group == field.data_group => group.values.push(row),
-            _ => groups.push(GroupValues { data_group: field.data_group.clone(), values: vec![row] }),
-        }
-    }
-    let label_of = |id: i64| fields.iter().find(|f| f.field_id == id).map(|f| f.label.clone()).unwrap_or_default();
-    let history = state
-        .store
-        .value_history(found.id)
-        .await?
-        .into_iter()
-        .map(|h| ChangeRow {
-            label: label_of(h.field_id),
-            old_value: h.old_value.map(|v| v.to_string()),
-            new_value: h.new_value.map(|v| v.to_string()),
-            changed_at: h.changed_at,
-            delivery_id: h.delivery_id,
-        })
-        .collect();
-    Ok(UserSummary { user: found, groups, history })
 }
 
 #[cfg(test)]

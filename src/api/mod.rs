@@ -8,6 +8,7 @@ pub mod listeners;
 pub mod projects;
 pub mod session;
 pub mod staff;
+pub mod summary;
 pub mod users;
 
 pub use error::UiError;

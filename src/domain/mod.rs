@@ -11,6 +11,7 @@ pub mod network;
 pub mod paging;
 pub mod project;
 pub mod staff;
+pub mod summary;
 pub mod table;
 pub mod url;
 pub mod user;

@@ -20,4 +20,5 @@ mod pages;
 mod projects;
 mod signing;
 mod upload;
+mod user_summary;
 mod users;

@@ -27,6 +27,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/projects/{project}/users", get(users::list).post(users::create))
         .route("/projects/{project}/users/import", axum::routing::post(users::import))
         .route("/projects/{project}/users/{user}", get(users::show))
+        .route("/projects/{project}/users/{user}/history", get(users::history))
         .route("/projects/{project}/listeners", get(listeners::list).post(listeners::create))
         .route("/projects/{project}/listeners/{key}", get(listeners::show).patch(listeners::update).delete(listeners::delete))
         .route("/projects/{project}/listeners/{key}/deliveries", get(listeners::deliveries))

@@ -10,7 +10,8 @@ use utoipa::{IntoParams, ToSchema};
 use super::body::{CsvBody, JsonBody};
 use super::url::{Path, Query};
 use crate::domain::import::ImportReport;
-use crate::domain::user::{ProjectUser, UserListQuery, UserRef, UserSort};
+use crate::domain::summary::{SummaryChange, SummaryGroup};
+use crate::domain::user::{ProjectUser, UserListQuery, UserSort};
 use crate::domain::PageRequest;
 use crate::server::auth::ApiCaller;
 use crate::server::error::{AppError, AppResult};
@@ -69,6 +70,95 @@ pub struct ListParams {
     sort: Option<String>,
     /// asc or desc.
     order: Option<String>,
+}
+
+/// A user with every data group of the project and their values in it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserDetail {
+    #[serde(flatten)]
+    pub user: UserBody,
+    /// User account and Participation first, then the project's data groups.
+    pub data_groups: Vec<DataGroupBody>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DataGroupBody {
+    pub data_group: String,
+    pub values: Vec<FieldValueBody>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldValueBody {
+    pub field: String,
+    /// boolean, datetime, integer or string.
+    #[serde(rename = "type")]
+    pub field_type: String,
+    /// Typed: a boolean, an integer, an RFC 3339 UTC time or a string; null when empty.
+    #[schema(value_type = Object, nullable = true)]
+    pub value: serde_json::Value,
+    /// When the value was last stored; null when empty and for built-in fields.
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+impl From<SummaryGroup> for DataGroupBody {
+    fn from(group: SummaryGroup) -> Self {
+        Self {
+            data_group: group.data_group,
+            values: group
+                .values
+                .into_iter()
+                .map(|v| FieldValueBody {
+                    field: v.field,
+                    field_type: v.field_type.as_str().into(),
+                    value: v.value.to_json(),
+                    updated_at: v.updated_at,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct HistoryParams {
+    /// 1-based page number.
+    page: Option<u32>,
+    /// Page size, at most 200 (default 50).
+    per_page: Option<u32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryList {
+    pub changes: Vec<ChangeBody>,
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// One change of a value; `old` and `new` are typed like the values (null when empty).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangeBody {
+    pub data_group: String,
+    pub field: String,
+    #[schema(value_type = Object, nullable = true)]
+    pub old: serde_json::Value,
+    #[schema(value_type = Object, nullable = true)]
+    pub new: serde_json::Value,
+    pub changed_at: DateTime<Utc>,
+    /// The delivery that made the change; null once that delivery is deleted.
+    pub delivery_id: Option<i64>,
+}
+
+impl From<SummaryChange> for ChangeBody {
+    fn from(change: SummaryChange) -> Self {
+        Self {
+            data_group: change.data_group,
+            field: change.field,
+            old: change.old.to_json(),
+            new: change.new.to_json(),
+            changed_at: change.changed_at,
+            delivery_id: change.delivery_id,
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -144,20 +234,45 @@ pub async fn list(
     }))
 }
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}/users/{user}", tag = "users",
+#[utoipa::path(get, path = "/api/v1/projects/{project}/users/{user}", tag = "users", operation_id = "showUser",
     params(("project" = String, Path, description = "project slug"), ("user" = String, Path, description = "email or username")),
     security(("api_key" = [])),
-    responses((status = 200, body = UserBody), (status = 404, body = super::openapi::ErrorBody)))]
+    responses((status = 200, body = UserDetail, description = "the user, with every data group of the project and their values"),
+        (status = 401, body = super::openapi::ErrorBody), (status = 404, body = super::openapi::ErrorBody)))]
 pub async fn show(
     State(state): State<AppState>,
     _caller: ApiCaller,
     Path((slug, user)): Path<(String, String)>,
-) -> AppResult<Json<UserBody>> {
+) -> AppResult<Json<UserDetail>> {
     let project = access::existing_project(&state.store, &slug).await?;
-    let not_found = || AppError::NotFound(format!("there is no user '{user}' in project '{slug}'"));
-    let user_ref = UserRef::parse(&user).map_err(|_| not_found())?;
-    let found = state.store.find_project_user(project.id, &user_ref).await?.ok_or_else(not_found)?;
-    Ok(Json(found.into()))
+    let found = users::existing_user(&state.store, &project, &user).await?;
+    let groups = users::data_groups(&state.store, &project, &found).await?;
+    Ok(Json(UserDetail { user: found.into(), data_groups: groups.into_iter().map(Into::into).collect() }))
+}
+
+#[utoipa::path(get, path = "/api/v1/projects/{project}/users/{user}/history", tag = "users", operation_id = "listUserHistory",
+    params(("project" = String, Path, description = "project slug"), ("user" = String, Path, description = "email or username"),
+        HistoryParams),
+    security(("api_key" = [])),
+    responses((status = 200, body = HistoryList, description = "changes to the user's values in this project, newest first"),
+        (status = 400, body = super::openapi::ErrorBody, description = "page or per_page is not a positive whole number"),
+        (status = 401, body = super::openapi::ErrorBody), (status = 404, body = super::openapi::ErrorBody)))]
+pub async fn history(
+    State(state): State<AppState>,
+    _caller: ApiCaller,
+    Path((slug, user)): Path<(String, String)>,
+    Query(params): Query<HistoryParams>,
+) -> AppResult<Json<HistoryList>> {
+    let project = access::existing_project(&state.store, &slug).await?;
+    let found = users::existing_user(&state.store, &project, &user).await?;
+    let page = PageRequest::new(params.page, params.per_page);
+    let changes = users::history(&state.store, &project, &found, None, page).await?;
+    Ok(Json(HistoryList {
+        total: changes.total,
+        page: changes.page,
+        per_page: changes.per_page,
+        changes: changes.items.into_iter().map(Into::into).collect(),
+    }))
 }
 
 #[utoipa::path(post, path = "/api/v1/projects/{project}/users/import", tag = "users",

@@ -6,6 +6,9 @@ use std::sync::Arc;
 use super::{on_pool, Pool, Result, Store};
 use crate::domain::fields::{FieldType, FieldValue};
 use crate::domain::listener::{outcome_name, Delivery, DeliveryQuery, HistoryEntry};
+use crate::domain::summary::{CurrentValue, SummaryChange};
+use crate::domain::table::Cell;
+use crate::domain::{Page, PageRequest};
 
 mod plan;
 mod postgres;
@@ -146,7 +149,8 @@ impl Store {
         Ok(row.map(Into::into))
     }
 
-    /// Every recorded change of a user's values, newest first (at most 500).
+    /// The latest changes of a user's values in every project, newest first (at most 500; pages
+    /// read `user_history`).
     pub async fn value_history(&self, user_id: i64) -> Result<Vec<HistoryEntry>> {
         type HistoryRow = (i64, Option<String>, Option<String>, DateTime<Utc>, Option<i64>);
         let rows: Vec<HistoryRow> = on_pool!(self, |pool| sqlx::query_as(
@@ -165,6 +169,77 @@ impl Store {
                 new_value: parse(new),
                 changed_at,
                 delivery_id,
+            })
+            .collect())
+    }
+
+    /// A page of the changes to a user's values of `project_id`'s fields (or of one of them,
+    /// `field_id`), newest first, with the total. The history of one user is read through its
+    /// `(user_id, id)` index; joining the fields keeps other projects' changes out.
+    pub async fn user_history(
+        &self,
+        project_id: i64,
+        user_id: i64,
+        field_id: Option<i64>,
+        page: PageRequest,
+    ) -> Result<Page<SummaryChange>> {
+        type ChangeRow = (String, String, Option<String>, Option<String>, DateTime<Utc>, Option<i64>);
+        let from = "FROM value_history h JOIN fields f ON f.id = h.field_id JOIN data_groups g ON g.id = f.data_group_id
+             WHERE h.user_id = $1 AND g.project_id = $2 AND ($3 IS NULL OR h.field_id = $3)";
+        let count_sql = format!("SELECT COUNT(*) {from}");
+        let page_sql = format!(
+            "SELECT g.label, f.label, h.old_value, h.new_value, h.changed_at, h.delivery_id {from} ORDER BY h.id DESC LIMIT $4 OFFSET $5"
+        );
+        let (total, rows) = on_pool!(self, |pool| {
+            let total: i64 = sqlx::query_scalar(&count_sql).bind(user_id).bind(project_id).bind(field_id).fetch_one(pool).await?;
+            let rows: Vec<ChangeRow> = sqlx::query_as(&page_sql)
+                .bind(user_id)
+                .bind(project_id)
+                .bind(field_id)
+                .bind(page.limit())
+                .bind(page.offset())
+                .fetch_all(pool)
+                .await?;
+            (total, rows)
+        });
+        let cell = |text: Option<String>| Cell::from(text.and_then(|t| serde_json::from_str::<FieldValue>(&t).ok()));
+        Ok(Page {
+            items: rows
+                .into_iter()
+                .map(|(data_group, field, old, new, changed_at, delivery_id)| SummaryChange {
+                    data_group,
+                    field,
+                    old: cell(old),
+                    new: cell(new),
+                    changed_at,
+                    delivery_id,
+                })
+                .collect(),
+            total: total as u64,
+            page: page.page,
+            per_page: page.per_page,
+        })
+    }
+
+    /// A user's current values of `project_id`'s fields, with when each was stored.
+    pub async fn current_values(&self, project_id: i64, user_id: i64) -> Result<Vec<CurrentValue>> {
+        type TypedRow = (i64, String, Option<bool>, Option<i64>, Option<String>, Option<DateTime<Utc>>, DateTime<Utc>);
+        let rows: Vec<TypedRow> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT v.field_id, f.field_type, v.v_bool, v.v_int, v.v_text, v.v_time, v.updated_at
+                 FROM user_values v JOIN fields f ON f.id = v.field_id JOIN data_groups g ON g.id = f.data_group_id
+                 WHERE v.user_id = $1 AND g.project_id = $2",
+            )
+            .bind(user_id)
+            .bind(project_id)
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(field_id, field_type, b, i, t, at, updated_at)| {
+                let value = plan::typed(FieldType::parse(&field_type)?, (b, i, t, at))?;
+                Some(CurrentValue { field_id, value, updated_at })
             })
             .collect())
     }
