@@ -36,7 +36,8 @@ pub enum Command {
         #[command(subcommand)]
         command: ApiKeyCommand,
     },
-    /// Load a demo community (2 projects, 500 users, a project manager); does nothing if loaded.
+    /// Load a demo community (2 projects, 500 users, a project manager, listeners with data);
+    /// does nothing if loaded.
     Demo,
 }
 
@@ -102,7 +103,7 @@ pub async fn run() -> anyhow::Result<()> {
         }
         Command::Demo => {
             let store = connect(&cli.settings).await?;
-            super::demo::load(&store, &cli.settings.base_url()).await
+            super::demo::load(&cli.settings, &store).await
         }
     }
 }

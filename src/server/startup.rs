@@ -120,8 +120,11 @@ fn leptos_options(settings: &Settings, address: SocketAddr) -> LeptosOptions {
         .build()
 }
 
-pub fn router(settings: &Settings, store: Store, address: SocketAddr) -> Router {
-    let state = AppState(Arc::new(Shared {
+/// What the application's handlers share, for `settings` and `store`. Starts the delivery
+/// writer, so it must be called within the Tokio runtime. `router` builds one; `inlet demo`
+/// builds one to send its data through the ingestion service as a real sender's would go.
+pub fn app_state(settings: &Settings, store: Store, address: SocketAddr) -> AppState {
+    AppState(Arc::new(Shared {
         store: store.clone(),
         leptos_options: leptos_options(settings, address),
         base_url: settings.base_url(),
@@ -139,7 +142,11 @@ pub fn router(settings: &Settings, store: Store, address: SocketAddr) -> Router 
         signature_tolerance_secs: settings.signature_tolerance_secs,
         secure_cookies: settings.secure_cookies(),
         trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
-    }));
+    }))
+}
+
+pub fn router(settings: &Settings, store: Store, address: SocketAddr) -> Router {
+    let state = app_state(settings, store.clone(), address);
     let sessions = SessionManagerLayer::new(SqlSessionStore::new(store))
         .with_name("inlet_session")
         .with_http_only(true)

