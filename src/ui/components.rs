@@ -3,8 +3,6 @@
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 use std::sync::Arc;
 
 use crate::api::UiError;
@@ -68,7 +66,7 @@ pub fn Loaded<T, V, F>(
     children: F,
 ) -> impl IntoView
 where
-    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    T: Clone + Send + Sync + 'static,
     V: IntoView + 'static,
     F: Fn(T) -> V + Send + Sync + 'static,
 {
