@@ -13,7 +13,7 @@ use super::ValidationError;
 
 mod deliveries;
 mod update;
-pub use deliveries::{outcome_name, DeliveryQuery};
+pub use deliveries::{outcome_name, DeliveryQuery, MAX_DELIVERY_PAGE};
 pub use update::{errors_at_rows, FieldChange, FieldEdit, ListenerChanges, ListenerForUpdate};
 
 /// How the `{VALUE}` in the endpoint URL names a user.
