@@ -97,7 +97,7 @@ fn reject() -> String {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(examples(json!({"name": "Mobile app (v2)", "enabled": true,
-    "fields": [{"field_id": 12, "label": "Plan name", "parameter": "account.plan"},
+    "fields": [{"field_id": 1, "label": "Plan name", "parameter": "account.plan"},
                {"label": "Country", "parameter": "country", "type": "string"}]})))]
 pub struct ListenerPatch {
     pub enabled: Option<bool>,

@@ -166,14 +166,17 @@ impl PartialSchema for FilterSchema {
             .required("data_group")
             .property("field", printable(100).examples(["Email"]))
             .required("field")
-            .property("qualifier", one_of(&qualifiers()))
+            .property("qualifier", one_of(&qualifiers()).examples(["contains"]))
             .required("qualifier")
             .property(
                 "value",
-                ObjectBuilder::new().description(Some(
-                    "The operand: text, a number, an RFC 3339 time, [low, high] for between, days for in_last_days; \
+                ObjectBuilder::new()
+                    .schema_type(SchemaType::from_iter([Type::String, Type::Number, Type::Boolean, Type::Array, Type::Null]))
+                    .description(Some(
+                        "The operand: text, a number, an RFC 3339 time, [low, high] for between, days for in_last_days; \
                      none for is_empty, is_not_empty, is_true, is_false.",
-                )),
+                    ))
+                    .examples(["@example.com"]),
             )
             .additional_properties(Some(AdditionalProperties::FreeForm(false)));
         ObjectBuilder::new()

@@ -97,6 +97,20 @@ fn order_schema() -> utoipa::openapi::schema::Object {
     schemas::one_of(&["asc", "desc"]).build()
 }
 
+/// The CSV body's schema: text that starts with a users header.
+struct CsvUsers;
+
+impl utoipa::PartialSchema for CsvUsers {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(r"^email,username,name(?:\r?\n[^\r\n]*)*$"))
+            .into()
+    }
+}
+
+impl ToSchema for CsvUsers {}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RejectedRowBody {
     pub line: u64,
@@ -193,8 +207,9 @@ pub async fn show(
 
 #[utoipa::path(post, path = "/api/v1/projects/{project}/users/import", operation_id = "importUsers", tag = "Project users",
     params(("project" = String, Path, description = "project slug")),
-    request_body(content = String, content_type = "text/csv", description = "A header naming the columns email, username and name \
-        (in any order), then one user per line. Also taken as application/csv or text/plain.",
+    request_body(content = inline(CsvUsers), content_type = "text/csv", description = "A header naming the columns email, username and name \
+        (in any order, other columns ignored; the schema's pattern shows the plainest), then one user per line; a row that does not \
+        make a user is listed in `rejected`. Also taken as application/csv or text/plain.",
         example = "email,username,name\nada@example.com,ada,Ada Lovelace\n"),
     security(("api_key" = [])),
     responses(KeyedBodyErrors, NotFound,
