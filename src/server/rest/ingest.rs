@@ -35,6 +35,7 @@ pub struct IngestReply {
     pub ignored: Vec<String>,
 }
 
+/// Post a user's data to a listener.
 #[utoipa::path(post, path = "/api/v1/projects/{project}/listeners/{key}/users/{value}", operation_id = "ingestUserData",
     tag = "Ingestion",
     description = "Stores the values of the listener's fields found in the body for one user. A repeat of an \

@@ -312,6 +312,7 @@ fn limit_schema() -> utoipa::openapi::schema::Object {
     schemas::bounded(1, MAX_DELIVERY_PAGE.into()).build()
 }
 
+/// Create an external listener.
 #[utoipa::path(post, path = "/api/v1/projects/{project}/listeners", operation_id = "createListener", request_body = NewListener,
     tag = "User automation", params(("project" = String, Path, description = "project slug")), security(("api_key" = [])),
     responses(KeyedBodyErrors, NotFound, (status = 201, body = ListenerBody),
@@ -356,6 +357,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(ListenerBody::new(&state.base_url, &project, listener))))
 }
 
+/// List a project's listeners.
 #[utoipa::path(get, path = "/api/v1/projects/{project}/listeners", operation_id = "listListeners", tag = "User automation",
     params(("project" = String, Path, description = "project slug")), security(("api_key" = [])),
     responses(KeyedErrors, NotFound, (status = 200, body = ListenerList)))]
@@ -365,6 +367,7 @@ pub async fn list(State(state): State<AppState>, _caller: ApiCaller, Path(slug):
     Ok(Json(ListenerList { listeners: found.into_iter().map(|l| ListenerBody::new(&state.base_url, &project, l)).collect() }))
 }
 
+/// Show a listener.
 #[utoipa::path(get, path = "/api/v1/projects/{project}/listeners/{key}", operation_id = "showListener", tag = "User automation",
     params(("project" = String, Path, description = "project slug"), ("key" = String, Path, description = "listener key")), security(("api_key" = [])),
     responses(KeyedErrors, NotFound, (status = 200, body = ListenerBody)))]
@@ -377,6 +380,7 @@ pub async fn show(
     Ok(Json(ListenerBody::new(&state.base_url, &project, listener)))
 }
 
+/// Change a listener.
 #[utoipa::path(patch, path = "/api/v1/projects/{project}/listeners/{key}", operation_id = "updateListener", request_body = ListenerPatch,
     tag = "User automation",
     description = "Renames, re-maps, adds or unmaps fields, changes the name or the unknown-user policy, enables or disables. \
@@ -397,6 +401,7 @@ pub async fn update(
     Ok(Json(ListenerBody::new(&state.base_url, &project, listener)))
 }
 
+/// Delete a listener.
 #[utoipa::path(delete, path = "/api/v1/projects/{project}/listeners/{key}", operation_id = "deleteListener", tag = "User automation",
     params(("project" = String, Path, description = "project slug"), ("key" = String, Path, description = "listener key")), security(("api_key" = [])),
     responses(KeyedErrors, NotFound, (status = 204, description = "deleted; the data group and stored values stay")))]
@@ -410,6 +415,7 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// List a listener's deliveries, newest first.
 #[utoipa::path(get, path = "/api/v1/projects/{project}/listeners/{key}/deliveries", operation_id = "listDeliveries",
     tag = "User automation", params(("project" = String, Path, description = "project slug"),
         ("key" = String, Path, description = "listener key"), DeliveryParams), security(("api_key" = [])),
@@ -427,6 +433,7 @@ pub async fn deliveries(
     Ok(Json(DeliveryList { deliveries: found.into_iter().map(Into::into).collect(), next_before }))
 }
 
+/// Replay a recorded delivery.
 #[utoipa::path(post, path = "/api/v1/projects/{project}/listeners/{key}/deliveries/{id}/replay", operation_id = "replayDelivery",
     tag = "User automation", params(("project" = String, Path, description = "project slug"),
         ("key" = String, Path, description = "listener key"), ("id" = i64, Path, description = "delivery id")),

@@ -1,11 +1,13 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations, and the API reference
 //! page that shows it (`/api/docs`).
 //!
-//! An operation added to the API: a `#[utoipa::path]` with a unique camelCase `operation_id`,
-//! one of the tags below, `security(("api_key" = []))`, its responses starting with the shared
-//! bundle (`KeyedErrors`, or `KeyedBodyErrors` when it takes a body; see `responses`), an
-//! example on its request body, and its path listed in `ApiDoc`. The tests at the end check
-//! all of that for every operation; `scripts/api-contract` then drives each one.
+//! An operation added to the API: a `///` line above the handler (its summary), a
+//! `#[utoipa::path]` with a unique camelCase `operation_id`, one of the tags below,
+//! `security(("api_key" = []))`, its responses starting with the shared bundle (`KeyedErrors`,
+//! or `KeyedBodyErrors` when it takes a body; see `responses`), request schemas that state the
+//! rules the server checks (`schemas`), an example on its request body, and its path listed in
+//! `ApiDoc`. The tests at the end check all of that for every operation; `scripts/api-contract`
+//! (in `make test`) then drives each one with generated requests.
 
 use axum::http::header;
 use axum::response::{Html, IntoResponse};
@@ -59,7 +61,6 @@ impl Modify for SharedComponents {
         (name = "Project users", description = "A project's users: added, imported from CSV, listed and looked up."),
         (name = "User automation", description = "External listeners: endpoints that map posted JSON to typed fields, and their deliveries."),
         (name = "Ingestion", description = "The endpoint other systems post user data to."),
-        (name = "Custom reports", description = "A project's reports."),
     ),
     paths(super::projects::create, super::projects::list, super::users::create, super::users::list,
           super::users::show, super::users::import, super::listeners::create, super::listeners::list,
@@ -132,6 +133,7 @@ mod tests {
             let id = operation.operation_id.unwrap_or_else(|| panic!("{method} {path} has no operationId"));
             assert!(id.chars().next().unwrap().is_ascii_lowercase() && id.chars().all(|c| c.is_ascii_alphanumeric()), "{id}");
             assert!(seen.insert(id.clone()), "operationId {id} is used twice");
+            assert!(operation.summary.is_some_and(|s| !s.is_empty()), "{method} {path} has no summary (a /// line)");
         }
     }
 

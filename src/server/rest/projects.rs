@@ -49,6 +49,7 @@ pub struct ProjectList {
     pub projects: Vec<ProjectBody>,
 }
 
+/// Create a project.
 #[utoipa::path(post, path = "/api/v1/projects", operation_id = "createProject", request_body = NewProject, tag = "Projects",
     security(("api_key" = [])),
     responses(KeyedBodyErrors, Invalid, Conflict, (status = 201, body = ProjectBody),
@@ -62,6 +63,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(project.into())))
 }
 
+/// List the community's projects.
 #[utoipa::path(get, path = "/api/v1/projects", operation_id = "listProjects", tag = "Projects", security(("api_key" = [])),
     responses(KeyedErrors, (status = 200, body = ProjectList)))]
 pub async fn list(State(state): State<AppState>, _caller: ApiCaller) -> AppResult<Json<ProjectList>> {

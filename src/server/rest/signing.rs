@@ -33,6 +33,7 @@ pub struct SigningSecretBody {
     pub signing_secret: String,
 }
 
+/// Require signed requests.
 #[utoipa::path(post, path = "/api/v1/projects/{project}/listeners/{key}/signing-secret", operation_id = "setSigningSecret",
     request_body = SigningSecretRequest, tag = "User automation",
     params(("project" = String, Path, description = "project slug"), ("key" = String, Path, description = "listener key")),
@@ -52,6 +53,7 @@ pub async fn set(
     Ok(Json(SigningSecretBody { signing_secret: secret }))
 }
 
+/// Stop requiring signed requests.
 #[utoipa::path(delete, path = "/api/v1/projects/{project}/listeners/{key}/signing-secret", operation_id = "removeSigningSecret",
     tag = "User automation",
     params(("project" = String, Path, description = "project slug"), ("key" = String, Path, description = "listener key")),

@@ -138,6 +138,7 @@ impl From<ImportReport> for ImportBody {
     }
 }
 
+/// Add a user to a project.
 #[utoipa::path(post, path = "/api/v1/projects/{project}/users", operation_id = "createUser", request_body = NewUser,
     tag = "Project users", params(("project" = String, Path, description = "project slug")), security(("api_key" = [])),
     responses(KeyedBodyErrors, NotFound, Invalid, Conflict, (status = 201, body = UserBody),
@@ -153,6 +154,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(user.into())))
 }
 
+/// List a project's users, searched, sorted and paged.
 #[utoipa::path(get, path = "/api/v1/projects/{project}/users", operation_id = "listUsers", tag = "Project users",
     params(("project" = String, Path, description = "project slug"), ListParams, PageParams), security(("api_key" = [])),
     responses(KeyedErrors, NotFound, Invalid, (status = 200, body = UserList)))]
@@ -189,6 +191,7 @@ pub async fn list(
     }))
 }
 
+/// Show one user of a project, by email or username.
 #[utoipa::path(get, path = "/api/v1/projects/{project}/users/{user}", operation_id = "showUser", tag = "Project users",
     params(("project" = String, Path, description = "project slug"), ("user" = String, Path, description = "email or username")),
     security(("api_key" = [])),
@@ -205,6 +208,7 @@ pub async fn show(
     Ok(Json(found.into()))
 }
 
+/// Import users from a CSV file.
 #[utoipa::path(post, path = "/api/v1/projects/{project}/users/import", operation_id = "importUsers", tag = "Project users",
     params(("project" = String, Path, description = "project slug")),
     request_body(content = inline(CsvUsers), content_type = "text/csv", description = "A header naming the columns email, username and name \
