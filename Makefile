@@ -15,7 +15,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 BIN := $(abspath $(TARGET_DIR)/release/inlet)
 export INLET_SITE_ROOT ?= target/site
 
-.PHONY: run test tools tools-test build unit integration e2e check fmt clean-data
+.PHONY: run test tools tools-test build unit integration contract e2e check fmt clean-data
 
 run: ## Build, migrate, load the demo community (first run only) and serve on http://127.0.0.1:3000
 	scripts/ensure-tools run
@@ -23,11 +23,12 @@ run: ## Build, migrate, load the demo community (first run only) and serve on ht
 	$(BIN) demo
 	$(BIN) serve
 
-test: ## Everything: unit, integration on SQLite and PostgreSQL, Playwright in Debian chromium
+test: ## Everything: unit, integration on SQLite and PostgreSQL, the API contract, Playwright in Debian chromium
 	scripts/ensure-tools test
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory integration
 	$(MAKE) --no-print-directory build
+	$(MAKE) --no-print-directory contract
 	$(MAKE) --no-print-directory e2e
 
 tools:
@@ -44,6 +45,9 @@ unit:
 
 integration: ## The HTTP suite on SQLite, then on PostgreSQL at 127.0.0.1:5432
 	scripts/test-integration
+
+contract: ## The API's OpenAPI document validated, then every operation driven by schemathesis (run `make build` first)
+	scripts/api-contract "$(BIN)"
 
 e2e: ## Playwright journeys against the release binary (run `make build` first)
 	cd end2end && INLET_BIN="$(BIN)" npx playwright test

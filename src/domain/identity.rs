@@ -141,16 +141,23 @@ impl Username {
 
 impl DisplayName {
     /// Any printable text up to 200 characters; inner runs of whitespace collapse to one space.
+    /// Errors name the field `name` (a staff member's); see [`DisplayName::parse_as`].
     pub fn parse(input: &str) -> Result<Self, ValidationError> {
+        Self::parse_as("name", input)
+    }
+
+    /// The same, with errors naming `field`: a user's is `display_name`, as bodies and forms
+    /// call it.
+    pub fn parse_as(field: &str, input: &str) -> Result<Self, ValidationError> {
         let value = collapse_spaces(input);
         if value.is_empty() {
-            return Err(ValidationError::new("name", "is required"));
+            return Err(ValidationError::new(field, "is required"));
         }
         if value.chars().count() > 200 {
-            return Err(ValidationError::new("name", "is longer than 200 characters"));
+            return Err(ValidationError::new(field, "is longer than 200 characters"));
         }
         if value.chars().any(char::is_control) {
-            return Err(ValidationError::new("name", "contains control characters"));
+            return Err(ValidationError::new(field, "contains control characters"));
         }
         Ok(Self(value))
     }
@@ -196,7 +203,9 @@ impl Slug {
         Ok(Self(value.to_string()))
     }
 
-    /// A suggestion derived from a project name ("Aurora Beta 2" → "aurora-beta-2").
+    /// A valid slug derived from a project name ("Aurora Beta 2" → "aurora-beta-2"), so that
+    /// any name can make a project without a slug of its own: a name with too few letters or
+    /// digits, or one that spells a reserved word, gets "-project" added ("Ω" → "project").
     pub fn suggest(name: &str) -> String {
         let mut slug = String::new();
         for c in name.trim().to_lowercase().chars() {
@@ -206,7 +215,14 @@ impl Slug {
                 slug.push('-');
             }
         }
-        slug.trim_end_matches('-').chars().take(48).collect()
+        let slug: String = slug.chars().take(48).collect::<String>().trim_end_matches('-').to_string();
+        if slug.is_empty() {
+            "project".into()
+        } else if slug.len() < 2 || RESERVED_SLUGS.contains(&slug.as_str()) {
+            format!("{slug}-project")
+        } else {
+            slug
+        }
     }
 }
 
@@ -256,5 +272,9 @@ mod tests {
         assert_eq!(Slug::suggest("Aurora Beta 2!"), "aurora-beta-2");
         assert_eq!(Slug::suggest("  Ünïcode -- test "), "n-code-test");
         assert!(Slug::parse(&Slug::suggest("Borealis beta")).is_ok());
+        for name in ["Ω", "a", "New", "!!!", "API", &format!("{}-x", "a".repeat(47))] {
+            assert!(Slug::parse(&Slug::suggest(name)).is_ok(), "{name} → {}", Slug::suggest(name));
+        }
+        assert_eq!((Slug::suggest("Ω").as_str(), Slug::suggest("New").as_str()), ("project", "new-project"));
     }
 }

@@ -2,8 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ValidationError;
+
 pub const DEFAULT_PER_PAGE: u32 = 50;
 pub const MAX_PER_PAGE: u32 = 200;
+/// The highest page number a request may ask for (far past any real list's end).
+pub const MAX_PAGE: u32 = 1_000_000;
 
 /// A 1-based page number and a page size, both clamped to sensible bounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -15,6 +19,23 @@ pub struct PageRequest {
 impl PageRequest {
     pub fn new(page: Option<u32>, per_page: Option<u32>) -> Self {
         Self { page: page.unwrap_or(1).max(1), per_page: per_page.unwrap_or(DEFAULT_PER_PAGE).clamp(1, MAX_PER_PAGE) }
+    }
+
+    /// Reads `page` and `per_page` as a query string gives them: a value that is not a whole
+    /// number in range (page 1 to `MAX_PAGE`, per_page 1 to `MAX_PER_PAGE`) is refused, named
+    /// by its parameter, rather than quietly replaced.
+    pub fn parse(page: Option<&str>, per_page: Option<&str>) -> Result<Self, Vec<ValidationError>> {
+        let number = |name: &str, raw: Option<&str>, default: u32, max: u32| match raw {
+            None => Ok(default),
+            Some(raw) => match raw.trim().parse::<u32>() {
+                Ok(value) if (1..=max).contains(&value) => Ok(value),
+                _ => Err(ValidationError::new(name, format!("'{raw}' is not a whole number from 1 to {max}"))),
+            },
+        };
+        match (number("page", page, 1, MAX_PAGE), number("per_page", per_page, DEFAULT_PER_PAGE, MAX_PER_PAGE)) {
+            (Ok(page), Ok(per_page)) => Ok(Self { page, per_page }),
+            (page, per_page) => Err([page.err(), per_page.err()].into_iter().flatten().collect()),
+        }
     }
 
     pub fn offset(&self) -> i64 {
@@ -64,6 +85,19 @@ mod tests {
         assert_eq!(PageRequest::new(Some(0), Some(0)), PageRequest { page: 1, per_page: 1 });
         assert_eq!(PageRequest::new(None, Some(10_000)).per_page, MAX_PER_PAGE);
         assert_eq!(PageRequest::new(Some(3), Some(20)).offset(), 40);
+    }
+
+    #[test]
+    fn query_values_out_of_range_are_refused_by_name() {
+        assert_eq!(PageRequest::parse(None, None), Ok(PageRequest { page: 1, per_page: DEFAULT_PER_PAGE }));
+        assert_eq!(PageRequest::parse(Some("3"), Some("200")), Ok(PageRequest { page: 3, per_page: 200 }));
+        let fields = |page, per_page| -> Vec<String> {
+            PageRequest::parse(page, per_page).unwrap_err().into_iter().map(|e| e.field).collect()
+        };
+        assert_eq!(fields(None, Some("999")), ["per_page"]);
+        assert_eq!(fields(Some("0"), Some("0")), ["page", "per_page"]);
+        assert_eq!(fields(Some("x"), Some("-1")), ["page", "per_page"]);
+        assert_eq!(fields(Some("1000001"), None), ["page"]);
     }
 
     #[test]

@@ -31,7 +31,7 @@ impl UserForCreate {
     pub fn parse(email: &str, username: &str, display_name: &str) -> Result<Self, Vec<ValidationError>> {
         let email = Email::parse(email);
         let username = Username::parse(username);
-        let display_name = DisplayName::parse(display_name);
+        let display_name = DisplayName::parse_as("display_name", display_name);
         match (email, username, display_name) {
             (Ok(email), Ok(username), Ok(display_name)) => Ok(Self { email, username, display_name }),
             (email, username, display_name) => {
@@ -66,7 +66,7 @@ mod tests {
     fn user_parse_reports_all_fields() {
         let errors = UserForCreate::parse("nope", "x", "").unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["email", "username", "name"]);
+        assert_eq!(fields, ["email", "username", "display_name"]);
     }
 
     #[test]

@@ -39,6 +39,17 @@ impl AppError {
         AppError::Invalid(vec![ValidationError::new(field, message)])
     }
 
+    /// Names a refused value by the member the caller sent it in, where one service serves
+    /// bodies that spell it differently (`signing_secret` at creation, `secret` on its own).
+    pub fn for_member(self, field: &str, member: &str) -> Self {
+        match self {
+            AppError::Invalid(errors) => AppError::Invalid(
+                errors.into_iter().map(|e| if e.field == field { ValidationError::new(member, e.message) } else { e }).collect(),
+            ),
+            other => other,
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -139,6 +150,13 @@ mod tests {
     fn conflicts_keep_their_reason() {
         let error = AppError::from(store::Error::Conflict("slug 'a' is taken".into()));
         assert_eq!((error.status(), error.public_message().as_str()), (StatusCode::CONFLICT, "slug 'a' is taken"));
+    }
+
+    #[test]
+    fn refused_values_can_be_named_by_the_callers_member() {
+        let error = AppError::Invalid(vec![ValidationError::new("signing_secret", "too short"), ValidationError::new("x", "y")]);
+        let AppError::Invalid(errors) = error.for_member("signing_secret", "secret") else { unreachable!() };
+        assert_eq!(errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["secret", "x"]);
     }
 
     #[test]

@@ -171,6 +171,7 @@ pub fn router(settings: &Settings, store: Store, address: SocketAddr) -> Router 
         .layer(axum::middleware::from_fn_with_state(state.clone(), viewer::load_viewer))
         .layer(sessions)
         .merge(rest::ingest_router())
+        .merge(rest::docs_router())
         .layer(axum::middleware::from_fn(log_request))
         .with_state(state)
 }

@@ -2,6 +2,7 @@
 //! database: `INLET_TEST_DATABASE=sqlite` (default) or `postgres`.
 
 mod api_auth;
+mod api_docs;
 mod csrf;
 mod deliveries;
 mod demo;

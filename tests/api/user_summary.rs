@@ -128,7 +128,7 @@ async fn a_long_history_comes_in_pages() {
 }
 
 #[tokio::test]
-async fn unknown_users_and_projects_are_404_and_bad_pages_400() {
+async fn unknown_users_and_projects_are_404_and_bad_pages_422() {
     let app = app_with_values().await;
 
     for path in [
@@ -140,8 +140,8 @@ async fn unknown_users_and_projects_are_404_and_bad_pages_400() {
         let error = error_body(app.get(path).await, StatusCode::NOT_FOUND).await;
         assert_eq!(error["code"], "not_found", "{path}");
     }
-    let error = error_body(app.get(&format!("{ADA}/history?page=two")).await, StatusCode::BAD_REQUEST).await;
-    assert_eq!(error["code"], "bad_request");
+    let error = error_body(app.get(&format!("{ADA}/history?page=two")).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(error["fields"][0]["field"], "page");
     assert_eq!(app.get_with_key(&format!("{ADA}/history"), None).await.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -157,7 +157,7 @@ async fn both_operations_are_in_the_openapi_document_with_their_statuses() {
         assert!(show["responses"][status].is_object(), "showUser {status}");
         assert!(history["responses"][status].is_object(), "listUserHistory {status}");
     }
-    assert!(history["responses"]["400"].is_object());
+    assert!(history["responses"]["422"].is_object());
 }
 
 /// A logged-in browser whose time zone cookie says `zone` (none: JavaScript never ran).

@@ -91,7 +91,7 @@ async fn invalid_user_fields_are_all_reported() {
 
     let error = error_body(response, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(error["code"], "invalid");
-    assert_eq!(error_fields(&error), ["email", "username", "name"]);
+    assert_eq!(error_fields(&error), ["email", "username", "display_name"]);
     assert_eq!(app.user_count("aurora").await, 0);
 }
 
@@ -170,14 +170,20 @@ async fn users_are_listed_in_pages() {
 }
 
 #[tokio::test]
-async fn page_sizes_are_capped() {
+async fn page_values_out_of_range_are_refused_by_name_not_replaced() {
     let app = app_with_seven_users().await;
 
-    let huge = app.list_users("aurora", "per_page=100000").await;
-    let zero = app.list_users("aurora", "per_page=0&page=0").await;
+    let largest = app.list_users("aurora", "per_page=200").await;
+    let huge = app.get("/api/v1/projects/aurora/users?per_page=999").await;
+    let zero = app.get("/api/v1/projects/aurora/users?per_page=0&page=0").await;
+    let words = app.get("/api/v1/projects/aurora/users?page=two").await;
 
-    assert_eq!((huge["per_page"].as_u64(), emails(&huge).len()), (Some(200), 7));
-    assert_eq!((zero["per_page"].as_u64(), zero["page"].as_u64(), emails(&zero).len()), (Some(1), Some(1), 1));
+    assert_eq!((largest["per_page"].as_u64(), emails(&largest).len()), (Some(200), 7));
+    let huge = error_body(huge, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(error_fields(&huge), ["per_page"]);
+    assert!(huge["message"].as_str().unwrap().contains("1 to 200"), "{huge}");
+    assert_eq!(error_fields(&error_body(zero, StatusCode::UNPROCESSABLE_ENTITY).await), ["page", "per_page"]);
+    assert_eq!(error_fields(&error_body(words, StatusCode::UNPROCESSABLE_ENTITY).await), ["page"]);
 }
 
 #[tokio::test]

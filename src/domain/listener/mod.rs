@@ -13,7 +13,7 @@ use super::ValidationError;
 
 mod deliveries;
 mod update;
-pub use deliveries::{outcome_name, DeliveryQuery};
+pub use deliveries::{outcome_name, DeliveryQuery, MAX_DELIVERY_PAGE};
 pub use update::{errors_at_rows, FieldChange, FieldEdit, ListenerChanges, ListenerForUpdate};
 
 /// How the `{VALUE}` in the endpoint URL names a user.
@@ -156,7 +156,7 @@ pub fn validate_mappings(mappings: &[FieldMapping]) -> Vec<ValidationError> {
             errors.push(ValidationError::new(&format!("{at}.label"), format!("'{label}' is used twice")));
         }
         let segments_ok = parameter.split('.').all(|s| !s.is_empty() && !s.chars().any(|c| c.is_control() || c.is_whitespace()));
-        if parameter.is_empty() || parameter.len() > 200 || !segments_ok {
+        if parameter.is_empty() || parameter.chars().count() > 200 || !segments_ok {
             errors.push(ValidationError::new(
                 &format!("{at}.parameter"),
                 "is required: a member name or a dotted path such as account.plan, without spaces",

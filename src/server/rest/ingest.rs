@@ -6,8 +6,10 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
+use super::responses::{KeyedBodyErrors, NotFound, TooManyRequests};
 use super::url::{Path, Query};
 use crate::server::auth::{api_key, ClientAddress};
 use crate::server::error::AppError;
@@ -20,22 +22,39 @@ pub struct KeyParam {
     api_key: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/v1/projects/{project}/listeners/{key}/users/{value}", tag = "ingestion",
-    params(("project" = String, Path), ("key" = String, Path, description = "listener key"),
+/// What an accepted request is answered (other answers are errors, as everywhere).
+#[derive(Serialize, ToSchema)]
+pub struct IngestReply {
+    /// Always "accepted".
+    pub status: String,
+    /// The user, as the URL named them.
+    pub user: String,
+    /// The parameters whose values were stored.
+    pub updated: Vec<String>,
+    /// The body's members no field takes.
+    pub ignored: Vec<String>,
+}
+
+/// Post a user's data to a listener.
+#[utoipa::path(post, path = "/api/v1/projects/{project}/listeners/{key}/users/{value}", operation_id = "ingestUserData",
+    tag = "Ingestion",
+    description = "Stores the values of the listener's fields found in the body for one user. A repeat of an \
+        Idempotency-Key returns the first response (whatever its status) and writes nothing.",
+    params(("project" = String, Path, description = "project slug"), ("key" = String, Path, description = "listener key"),
         ("value" = String, Path, description = "the user's email or username, as the listener identifies users"),
         ("api_key" = Option<String>, Query, description = "the API key, when it cannot travel in X-Api-Key"),
         ("Idempotency-Key" = Option<String>, Header, description = "a repeat returns the first response and writes nothing"),
         ("X-Inlet-Timestamp" = Option<String>, Header, description = "Unix seconds; required when the listener has a signing secret"),
         ("X-Inlet-Signature" = Option<String>, Header, description = "sha256=<hex HMAC-SHA256 of \"<timestamp>.<body>\">; required when the listener has a signing secret")),
-    request_body(content = Object, content_type = "application/json", description = "members named by the listener's parameters"),
+    request_body(content = Object, content_type = "application/json", description = "members named by the listener's parameters",
+        example = json!({"account": {"plan": "pro"}, "sessions": 12})),
     security(("api_key" = [])),
-    responses((status = 200, description = "stored: {status, user, updated, ignored}"),
-        (status = 400, body = super::openapi::ErrorBody), (status = 401, body = super::openapi::ErrorBody),
-        (status = 403, body = super::openapi::ErrorBody, description = "the key may not be used from this address"),
-        (status = 404, body = super::openapi::ErrorBody), (status = 409, body = super::openapi::ErrorBody, description = "listener disabled"),
-        (status = 413, body = super::openapi::ErrorBody), (status = 415, body = super::openapi::ErrorBody),
-        (status = 429, body = super::openapi::ErrorBody, description = "too many requests with this key; see Retry-After"),
-        (status = 422, body = super::openapi::ErrorBody, description = "values that do not fit; nothing stored")))]
+    responses(KeyedBodyErrors, NotFound, TooManyRequests, (status = 200, body = IngestReply, description = "stored"),
+        (status = 401, body = super::openapi::ErrorBody, description = "no valid API key, or a missing or wrong signature"),
+        (status = 404, body = super::openapi::ErrorBody, description = "no such project, listener or (with unknown_user reject) user"),
+        (status = 409, body = super::openapi::ErrorBody, description = "the listener is disabled, or its filter no longer fits the project's fields"),
+        (status = 422, body = super::openapi::ErrorBody, description = "values that do not fit their field's type (each in `fields`), or the user is outside the listener's filter; nothing stored"),
+        (status = 503, body = super::openapi::ErrorBody, description = "the listener requires signatures that the server cannot check (INLET_SECRET_KEY is missing)")))]
 pub async fn receive(
     State(state): State<AppState>,
     Path((project, listener, user)): Path<(String, String, String)>,

@@ -9,10 +9,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::body::JsonBody;
+use super::responses::{Invalid, KeyedBodyErrors, KeyedErrors, NotFound};
+use super::schemas;
 use super::url::{Path, Query};
 use crate::domain::fields::FieldType;
 use crate::domain::filter::Filter;
-use crate::domain::listener::{outcome_name, Delivery, DeliveryQuery};
+use crate::domain::listener::{outcome_name, Delivery, DeliveryQuery, MAX_DELIVERY_PAGE};
 use crate::domain::listener::{FieldChange, FieldMapping, Listener, ListenerChanges};
 use crate::domain::project::Project;
 use crate::server::auth::ApiCaller;
@@ -23,43 +25,62 @@ use crate::server::startup::AppState;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FieldBody {
+    /// The field's label in the data group; unique in the listener, ignoring case.
+    #[schema(schema_with = schemas::field_label)]
     pub label: String,
-    /// The member of the posted JSON: a name, or a dotted path such as `account.plan`.
+    /// Unique in the listener; no parameter may reach inside another (`account` and `account.plan`).
+    #[schema(schema_with = schemas::parameter)]
     pub parameter: String,
-    /// boolean, datetime, integer or string.
     #[serde(rename = "type")]
-    #[schema(value_type = String)]
+    #[schema(schema_with = schemas::field_type)]
     pub field_type: FieldType,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({
+    "name": "Mobile app", "key": "appdata", "identify_by": "email", "data_group": "App data",
+    "fields": [{"label": "Plan", "parameter": "account.plan", "type": "string"},
+               {"label": "Sessions", "parameter": "sessions", "type": "integer"}],
+    "unknown_user": "reject"
+})))]
 pub struct NewListener {
+    #[schema(schema_with = schemas::listener_name)]
     pub name: String,
+    /// The short name in the endpoint URL, unique in the project.
+    #[schema(schema_with = schemas::listener_key)]
     pub key: String,
     /// Only "external_data" so far.
     #[serde(rename = "type", default = "external_data")]
+    #[schema(schema_with = listener_type_schema, required = false)]
     pub listener_type: String,
-    /// email or username.
     #[serde(default = "email")]
+    #[schema(schema_with = schemas::identify_by, required = false)]
     pub identify_by: String,
-    /// The data group's label; an existing group of the project is reused.
+    #[schema(schema_with = schemas::data_group)]
     pub data_group: String,
+    /// 1 to 100 mappings.
+    #[schema(min_items = 1, max_items = 100)]
     pub fields: Vec<FieldBody>,
     /// A gate: only users matching it are updated, others get 422 user_outside_filter.
     /// `{"match": "all"|"any", "criteria": [{"data_group", "field", "qualifier", "value"}]}`;
     /// fields may be the built-in ones (User account: Email, Username, Display name, Created;
     /// Participation: Status, Joined), the project's, or this listener's own.
     #[serde(default)]
-    #[schema(value_type = Option<Object>)]
+    #[schema(schema_with = schemas::optional_filter, required = false)]
     pub filter: Option<serde_json::Value>,
-    /// reject (404 for unknown users) or create (add them; needs identify_by email).
     #[serde(default = "reject")]
+    #[schema(schema_with = schemas::unknown_user, required = false)]
     pub unknown_user: String,
     /// When set, requests must be signed with this secret (16 to 200 visible ASCII
     /// characters); see POST …/signing-secret to have one generated instead.
     #[serde(default)]
+    #[schema(schema_with = schemas::signing_secret, required = false)]
     pub signing_secret: Option<String>,
+}
+
+fn listener_type_schema() -> utoipa::openapi::schema::Object {
+    schemas::one_of(&["external_data"]).default(Some("external_data".into())).build()
 }
 
 fn external_data() -> String {
@@ -75,29 +96,37 @@ fn reject() -> String {
 /// Changes to a listener; members left out stay as they are.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"name": "Mobile app (v2)", "enabled": true,
+    "fields": [{"field_id": 1, "label": "Plan name", "parameter": "account.plan"},
+               {"label": "Country", "parameter": "country", "type": "string"}]})))]
 pub struct ListenerPatch {
     pub enabled: Option<bool>,
+    #[schema(schema_with = schemas::optional_listener_name, required = false)]
     pub name: Option<String>,
-    /// reject (404 for unknown users) or create (add them; needs identify_by email).
+    #[schema(schema_with = schemas::optional_unknown_user, required = false)]
     pub unknown_user: Option<String>,
     /// The complete new list of mappings. An entry with `field_id` is a mapping the listener
     /// has (its label renames the data group's field; its type cannot change); one without
     /// is a new mapping, to the group's field of that label (same type) or a new field.
     /// Mappings left out are unmapped: the field and its stored values stay in the group.
+    #[schema(min_items = 1, max_items = 100)]
     pub fields: Option<Vec<FieldPatch>>,
     /// Fixed: the endpoint URL is made of it. Accepted only unchanged (422 otherwise).
+    #[schema(schema_with = schemas::optional_listener_key, required = false)]
     pub key: Option<String>,
     /// Fixed: senders name users this way. Accepted only unchanged (422 otherwise).
+    #[schema(schema_with = schemas::optional_identify_by, required = false)]
     pub identify_by: Option<String>,
     /// Fixed: the fields and their values belong to it. Accepted only unchanged (422 otherwise).
+    #[schema(schema_with = schemas::optional_data_group, required = false)]
     pub data_group: Option<String>,
     /// A new gate (same shape as at creation), or null to let everyone through.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<Object>)]
+    #[schema(schema_with = schemas::optional_filter, required = false)]
     pub filter: Option<Option<Filter>>,
     /// A new signing secret, or null to stop requiring signatures.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = schemas::signing_secret, required = false)]
     pub signing_secret: Option<Option<String>>,
 }
 
@@ -110,14 +139,15 @@ fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(deserializer: 
 #[serde(deny_unknown_fields)]
 pub struct FieldPatch {
     /// The field of a mapping this listener has (from GET); leave out to add a mapping.
+    #[schema(minimum = 1)]
     pub field_id: Option<i64>,
+    #[schema(schema_with = schemas::field_label)]
     pub label: String,
-    /// The member of the posted JSON: a name, or a dotted path such as `account.plan`.
+    #[schema(schema_with = schemas::parameter)]
     pub parameter: String,
-    /// boolean, datetime, integer or string: required for a new mapping; for an existing one,
-    /// only its current type.
+    /// Required for a new mapping; for an existing one, only its current type.
     #[serde(rename = "type")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = schemas::optional_field_type, required = false)]
     pub field_type: Option<FieldType>,
 }
 
@@ -257,19 +287,40 @@ pub struct DeliveryList {
 /// Taken as text and checked by `DeliveryQuery::parse`, so that a bad value gets the usual
 /// 422 naming it.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DeliveryParams {
-    /// accepted or rejected (default: both).
+    /// Only the accepted or only the rejected ones (default: both).
+    #[param(schema_with = outcome_schema)]
     outcome: Option<String>,
     /// Only deliveries older than this id: the previous page's `next_before`.
+    #[param(schema_with = before_schema)]
     before: Option<String>,
-    /// Page size, 1 to 500 (default 100).
+    /// Page size (default 100).
+    #[param(schema_with = limit_schema)]
     limit: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/v1/projects/{project}/listeners", request_body = NewListener, tag = "listeners",
-    params(("project" = String, Path, description = "project slug")), security(("api_key" = [])),
-    responses((status = 201, body = ListenerBody), (status = 409, body = super::openapi::ErrorBody, description = "key taken, or a field exists with another type"),
-        (status = 422, body = super::openapi::ErrorBody)))]
+fn outcome_schema() -> utoipa::openapi::schema::Object {
+    schemas::one_of(&["accepted", "rejected"]).build()
+}
+
+fn before_schema() -> utoipa::openapi::schema::Object {
+    schemas::bounded(1, i64::MAX).build()
+}
+
+fn limit_schema() -> utoipa::openapi::schema::Object {
+    schemas::bounded(1, MAX_DELIVERY_PAGE.into()).build()
+}
+
+/// Create an external listener.
+#[utoipa::path(post, path = "/api/v1/projects/{project}/listeners", operation_id = "createListener", request_body = NewListener,
+    tag = "User automation", params(("project" = String, Path, description = "project slug")), security(("api_key" = [])),
+    responses(KeyedBodyErrors, NotFound, (status = 201, body = ListenerBody),
+        (status = 409, body = super::openapi::ErrorBody, description = "the key is taken, or the data group has a field of that label with another type"),
+        (status = 422, body = super::openapi::ErrorBody, description = "every invalid value, by member, e.g. fields[1].label: \
+            labels or parameters used twice, a parameter inside another, a filter naming no such field or using \
+            a qualifier its type does not have, unknown_user create with identify_by username, signing_secret \
+            without INLET_SECRET_KEY on the server")))]
 pub async fn create(
     State(state): State<AppState>,
     _caller: ApiCaller,
@@ -306,18 +357,20 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(ListenerBody::new(&state.base_url, &project, listener))))
 }
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}/listeners", tag = "listeners",
+/// List a project's listeners.
+#[utoipa::path(get, path = "/api/v1/projects/{project}/listeners", operation_id = "listListeners", tag = "User automation",
     params(("project" = String, Path, description = "project slug")), security(("api_key" = [])),
-    responses((status = 200, body = ListenerList), (status = 404, body = super::openapi::ErrorBody)))]
+    responses(KeyedErrors, NotFound, (status = 200, body = ListenerList)))]
 pub async fn list(State(state): State<AppState>, _caller: ApiCaller, Path(slug): Path<String>) -> AppResult<Json<ListenerList>> {
     let project = access::existing_project(&state.store, &slug).await?;
     let found = state.store.list_listeners(project.id).await?;
     Ok(Json(ListenerList { listeners: found.into_iter().map(|l| ListenerBody::new(&state.base_url, &project, l)).collect() }))
 }
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}/listeners/{key}", tag = "listeners",
-    params(("project" = String, Path), ("key" = String, Path)), security(("api_key" = [])),
-    responses((status = 200, body = ListenerBody), (status = 404, body = super::openapi::ErrorBody)))]
+/// Show a listener.
+#[utoipa::path(get, path = "/api/v1/projects/{project}/listeners/{key}", operation_id = "showListener", tag = "User automation",
+    params(("project" = String, Path, description = "project slug"), ("key" = String, Path, description = "listener key")), security(("api_key" = [])),
+    responses(KeyedErrors, NotFound, (status = 200, body = ListenerBody)))]
 pub async fn show(
     State(state): State<AppState>,
     _caller: ApiCaller,
@@ -327,15 +380,16 @@ pub async fn show(
     Ok(Json(ListenerBody::new(&state.base_url, &project, listener)))
 }
 
-#[utoipa::path(patch, path = "/api/v1/projects/{project}/listeners/{key}", request_body = ListenerPatch, tag = "listeners",
+/// Change a listener.
+#[utoipa::path(patch, path = "/api/v1/projects/{project}/listeners/{key}", operation_id = "updateListener", request_body = ListenerPatch,
+    tag = "User automation",
     description = "Renames, re-maps, adds or unmaps fields, changes the name or the unknown-user policy, enables or disables. \
         All of it is written at once or not at all.",
-    params(("project" = String, Path), ("key" = String, Path)), security(("api_key" = [])),
-    responses((status = 200, body = ListenerBody, description = "the listener as it is now"),
-        (status = 400, body = super::openapi::ErrorBody, description = "malformed JSON or an unknown member"),
-        (status = 404, body = super::openapi::ErrorBody),
+    params(("project" = String, Path, description = "project slug"), ("key" = String, Path, description = "listener key")), security(("api_key" = [])),
+    responses(KeyedBodyErrors, NotFound, (status = 200, body = ListenerBody, description = "the listener as it is now"),
         (status = 409, body = super::openapi::ErrorBody, description = "a new label is taken in the data group, or a reused field has another type"),
-        (status = 422, body = super::openapi::ErrorBody, description = "every invalid value, by field, e.g. fields[2].label")))]
+        (status = 422, body = super::openapi::ErrorBody, description = "every invalid value, by member, e.g. fields[2].label; \
+            also a changed key, identify_by or data_group, a field_id the listener does not map, or another type for a mapped field")))]
 pub async fn update(
     State(state): State<AppState>,
     _caller: ApiCaller,
@@ -347,9 +401,10 @@ pub async fn update(
     Ok(Json(ListenerBody::new(&state.base_url, &project, listener)))
 }
 
-#[utoipa::path(delete, path = "/api/v1/projects/{project}/listeners/{key}", tag = "listeners",
-    params(("project" = String, Path), ("key" = String, Path)), security(("api_key" = [])),
-    responses((status = 204, description = "deleted; the data group and stored values stay"), (status = 404, body = super::openapi::ErrorBody)))]
+/// Delete a listener.
+#[utoipa::path(delete, path = "/api/v1/projects/{project}/listeners/{key}", operation_id = "deleteListener", tag = "User automation",
+    params(("project" = String, Path, description = "project slug"), ("key" = String, Path, description = "listener key")), security(("api_key" = [])),
+    responses(KeyedErrors, NotFound, (status = 204, description = "deleted; the data group and stored values stay")))]
 pub async fn delete(
     State(state): State<AppState>,
     _caller: ApiCaller,
@@ -360,10 +415,11 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}/listeners/{key}/deliveries", tag = "listeners",
-    params(("project" = String, Path), ("key" = String, Path), DeliveryParams), security(("api_key" = [])),
-    responses((status = 200, body = DeliveryList), (status = 404, body = super::openapi::ErrorBody),
-        (status = 422, body = super::openapi::ErrorBody)))]
+/// List a listener's deliveries, newest first.
+#[utoipa::path(get, path = "/api/v1/projects/{project}/listeners/{key}/deliveries", operation_id = "listDeliveries",
+    tag = "User automation", params(("project" = String, Path, description = "project slug"),
+        ("key" = String, Path, description = "listener key"), DeliveryParams), security(("api_key" = [])),
+    responses(KeyedErrors, NotFound, Invalid, (status = 200, body = DeliveryList)))]
 pub async fn deliveries(
     State(state): State<AppState>,
     _caller: ApiCaller,
@@ -377,10 +433,15 @@ pub async fn deliveries(
     Ok(Json(DeliveryList { deliveries: found.into_iter().map(Into::into).collect(), next_before }))
 }
 
-#[utoipa::path(post, path = "/api/v1/projects/{project}/listeners/{key}/deliveries/{id}/replay", tag = "listeners",
-    params(("project" = String, Path), ("key" = String, Path), ("id" = i64, Path)), security(("api_key" = [])),
-    responses((status = 200, description = "the replay's own ingestion response, recorded as a new delivery"),
-        (status = 404, body = super::openapi::ErrorBody)))]
+/// Replay a recorded delivery.
+#[utoipa::path(post, path = "/api/v1/projects/{project}/listeners/{key}/deliveries/{id}/replay", operation_id = "replayDelivery",
+    tag = "User automation", params(("project" = String, Path, description = "project slug"),
+        ("key" = String, Path, description = "listener key"), ("id" = i64, Path, description = "delivery id")),
+    security(("api_key" = [])),
+    responses(KeyedErrors, NotFound, (status = 200, body = super::ingest::IngestReply, description = "the replay's own ingestion response, recorded as a new delivery"),
+        (status = 409, body = super::openapi::ErrorBody, description = "the listener is disabled, or its filter no longer fits"),
+        (status = 415, body = super::openapi::ErrorBody, description = "the recorded body was not JSON"),
+        (status = 422, body = super::openapi::ErrorBody, description = "the payload still does not fit (or the user is outside the listener's filter)")))]
 pub async fn replay(
     State(state): State<AppState>,
     _caller: ApiCaller,

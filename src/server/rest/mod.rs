@@ -6,6 +6,8 @@ mod ingest;
 mod listeners;
 mod openapi;
 mod projects;
+mod responses;
+mod schemas;
 mod signing;
 mod url;
 mod users;
@@ -43,6 +45,14 @@ pub fn router(state: &AppState) -> Router<AppState> {
 /// the server's CPU (`scripts/bench-ingest`, 97–110 µs before, 78–91 after).
 pub fn ingest_router() -> Router<AppState> {
     Router::new().route("/api/v1/projects/{project}/listeners/{key}/users/{user}", axum::routing::post(ingest::receive))
+}
+
+/// The API reference page (`/api/docs`) and the script it runs, both built into the binary.
+/// Public like the document it shows, and routed without the session layers.
+pub fn docs_router() -> Router<AppState> {
+    Router::new()
+        .route("/api/docs", get(openapi::reference_page))
+        .route("/api/docs/redoc.standalone.js", get(openapi::reference_script))
 }
 
 /// `GET /healthz`: 200 when the database answers, 503 when it does not.

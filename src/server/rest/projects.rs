@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::body::JsonBody;
+use super::responses::{Conflict, Invalid, KeyedBodyErrors, KeyedErrors};
+use super::schemas;
 use crate::domain::project::Project;
 use crate::server::auth::ApiCaller;
 use crate::server::error::AppResult;
@@ -16,11 +18,15 @@ use crate::server::startup::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"name": "Aurora beta", "slug": "aurora-beta"})))]
 pub struct NewProject {
     /// Display name, e.g. "Aurora beta".
+    #[schema(schema_with = schemas::project_name)]
     pub name: String,
-    /// URL name: 2–48 of a-z, 0-9 and '-'. Suggested from the name when omitted.
+    /// URL name: 2–48 of a-z, 0-9 and '-', not at either end. Suggested from the name when
+    /// omitted.
     #[serde(default)]
+    #[schema(schema_with = schemas::optional_slug, required = false)]
     pub slug: Option<String>,
 }
 
@@ -43,10 +49,11 @@ pub struct ProjectList {
     pub projects: Vec<ProjectBody>,
 }
 
-#[utoipa::path(post, path = "/api/v1/projects", request_body = NewProject, tag = "projects",
+/// Create a project.
+#[utoipa::path(post, path = "/api/v1/projects", operation_id = "createProject", request_body = NewProject, tag = "Projects",
     security(("api_key" = [])),
-    responses((status = 201, body = ProjectBody), (status = 409, body = super::openapi::ErrorBody, description = "slug taken"),
-        (status = 422, body = super::openapi::ErrorBody), (status = 401, body = super::openapi::ErrorBody)))]
+    responses(KeyedBodyErrors, Invalid, Conflict, (status = 201, body = ProjectBody),
+        (status = 409, body = super::openapi::ErrorBody, description = "the slug is taken")))]
 pub async fn create(
     State(state): State<AppState>,
     _caller: ApiCaller,
@@ -56,8 +63,9 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(project.into())))
 }
 
-#[utoipa::path(get, path = "/api/v1/projects", tag = "projects", security(("api_key" = [])),
-    responses((status = 200, body = ProjectList), (status = 401, body = super::openapi::ErrorBody)))]
+/// List the community's projects.
+#[utoipa::path(get, path = "/api/v1/projects", operation_id = "listProjects", tag = "Projects", security(("api_key" = [])),
+    responses(KeyedErrors, (status = 200, body = ProjectList)))]
 pub async fn list(State(state): State<AppState>, _caller: ApiCaller) -> AppResult<Json<ProjectList>> {
     let projects = state.store.list_projects(None).await?;
     Ok(Json(ProjectList { projects: projects.into_iter().map(Into::into).collect() }))

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::body::JsonBody;
+use super::responses::{KeyedBodyErrors, KeyedErrors, NotFound};
 use super::url::Path;
 use crate::server::auth::ApiCaller;
 use crate::server::error::AppResult;
@@ -16,10 +17,12 @@ use crate::server::startup::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({}), json!({"secret": "a-secret-of-16-or-more-characters"})))]
 pub struct SigningSecretRequest {
     /// The secret the sender uses (16 to 200 visible ASCII characters); omit it to have Inlet
     /// generate one.
     #[serde(default)]
+    #[schema(schema_with = super::schemas::signing_secret, required = false)]
     pub secret: Option<String>,
 }
 
@@ -30,11 +33,13 @@ pub struct SigningSecretBody {
     pub signing_secret: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/projects/{project}/listeners/{key}/signing-secret", request_body = SigningSecretRequest,
-    tag = "listeners", params(("project" = String, Path), ("key" = String, Path)), security(("api_key" = [])),
-    responses((status = 200, body = SigningSecretBody, description = "from now on, requests must be signed with this secret"),
-        (status = 404, body = super::openapi::ErrorBody),
-        (status = 422, body = super::openapi::ErrorBody, description = "a secret that is too short, or INLET_SECRET_KEY is not set")))]
+/// Require signed requests.
+#[utoipa::path(post, path = "/api/v1/projects/{project}/listeners/{key}/signing-secret", operation_id = "setSigningSecret",
+    request_body = SigningSecretRequest, tag = "User automation",
+    params(("project" = String, Path, description = "project slug"), ("key" = String, Path, description = "listener key")),
+    security(("api_key" = [])),
+    responses(KeyedBodyErrors, NotFound, (status = 200, body = SigningSecretBody, description = "from now on, requests must be signed with this secret"),
+        (status = 422, body = super::openapi::ErrorBody, description = "the server cannot keep secrets: INLET_SECRET_KEY is not set")))]
 pub async fn set(
     State(state): State<AppState>,
     _caller: ApiCaller,
@@ -42,14 +47,18 @@ pub async fn set(
     JsonBody(request): JsonBody<SigningSecretRequest>,
 ) -> AppResult<Json<SigningSecretBody>> {
     let (_, listener) = listeners::existing_project_listener(&state.store, &slug, &key).await?;
-    let secret =
-        signing::set_signing_secret(&state.store, state.secret_key.as_ref(), &listener, request.secret.as_deref()).await?;
+    let secret = signing::set_signing_secret(&state.store, state.secret_key.as_ref(), &listener, request.secret.as_deref())
+        .await
+        .map_err(|e| e.for_member("signing_secret", "secret"))?;
     Ok(Json(SigningSecretBody { signing_secret: secret }))
 }
 
-#[utoipa::path(delete, path = "/api/v1/projects/{project}/listeners/{key}/signing-secret", tag = "listeners",
-    params(("project" = String, Path), ("key" = String, Path)), security(("api_key" = [])),
-    responses((status = 204, description = "requests no longer need a signature"), (status = 404, body = super::openapi::ErrorBody)))]
+/// Stop requiring signed requests.
+#[utoipa::path(delete, path = "/api/v1/projects/{project}/listeners/{key}/signing-secret", operation_id = "removeSigningSecret",
+    tag = "User automation",
+    params(("project" = String, Path, description = "project slug"), ("key" = String, Path, description = "listener key")),
+    security(("api_key" = [])),
+    responses(KeyedErrors, NotFound, (status = 204, description = "requests no longer need a signature")))]
 pub async fn remove(
     State(state): State<AppState>,
     _caller: ApiCaller,

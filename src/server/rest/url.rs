@@ -5,8 +5,11 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use utoipa::IntoParams;
 
-use crate::server::error::AppError;
+use crate::domain::paging::{PageRequest, MAX_PAGE, MAX_PER_PAGE};
+use crate::server::error::{AppError, AppResult};
 
 /// The URL's path parameters.
 pub struct Path<T>(pub T);
@@ -34,4 +37,32 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
             Err(rejection) => Err(AppError::BadRequest(rejection.body_text())),
         }
     }
+}
+
+/// `?page=&per_page=` for any paged list: take it as its own `Query<PageParams>` beside the
+/// list's other parameters, and list `PageParams` in the operation's `params(...)`. Out of
+/// range is 422 naming the parameter (e.g. per_page=999), as the document says.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// 1-based page number (default 1).
+    #[param(schema_with = page_schema)]
+    page: Option<String>,
+    /// Page size (default 50).
+    #[param(schema_with = per_page_schema)]
+    per_page: Option<String>,
+}
+
+impl PageParams {
+    pub fn page_request(&self) -> AppResult<PageRequest> {
+        Ok(PageRequest::parse(self.page.as_deref(), self.per_page.as_deref())?)
+    }
+}
+
+fn page_schema() -> utoipa::openapi::schema::Object {
+    super::schemas::bounded(1, MAX_PAGE.into()).build()
+}
+
+fn per_page_schema() -> utoipa::openapi::schema::Object {
+    super::schemas::bounded(1, MAX_PER_PAGE.into()).build()
 }

@@ -8,11 +8,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::body::{CsvBody, JsonBody};
-use super::url::{Path, Query};
+use super::responses::{Conflict, Invalid, KeyedBodyErrors, KeyedErrors, NotFound};
+use super::schemas;
+use super::url::{PageParams, Path, Query};
+use crate::domain::identity::has_control_characters;
 use crate::domain::import::ImportReport;
 use crate::domain::summary::{SummaryChange, SummaryGroup};
 use crate::domain::user::{ProjectUser, UserListQuery, UserSort};
-use crate::domain::PageRequest;
 use crate::server::auth::ApiCaller;
 use crate::server::error::{AppError, AppResult};
 use crate::server::service::{access, users};
@@ -20,9 +22,15 @@ use crate::server::startup::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"email": "ada@example.com", "username": "ada", "display_name": "Ada Lovelace"})))]
 pub struct NewUser {
+    /// Stored lower-case; unique in the community.
+    #[schema(schema_with = schemas::email)]
     pub email: String,
+    /// 2–64 of a-z, 0-9, '.', '_' and '-', starting with a letter or digit; stored lower-case.
+    #[schema(schema_with = schemas::username)]
     pub username: String,
+    #[schema(schema_with = schemas::display_name)]
     pub display_name: String,
 }
 
@@ -59,18 +67,50 @@ pub struct UserList {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Text to find in email, username or display name.
+    #[param(schema_with = search_schema)]
     q: Option<String>,
-    /// 1-based page number.
-    page: Option<u32>,
-    /// Page size, at most 200 (default 50).
-    per_page: Option<u32>,
-    /// email, username, name, joined or status.
+    /// The order of the list (default email).
+    #[param(schema_with = sort_schema)]
     sort: Option<String>,
-    /// asc or desc.
+    /// Ascending (default) or descending.
+    #[param(schema_with = order_schema)]
     order: Option<String>,
 }
+
+const MAX_SEARCH: usize = 200;
+
+fn search_schema() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .pattern(Some(r"^[^\x00-\x1f\x7f-\x9f]*$"))
+        .max_length(Some(MAX_SEARCH))
+        .build()
+}
+
+fn sort_schema() -> utoipa::openapi::schema::Object {
+    schemas::one_of(&["email", "username", "name", "joined", "status"]).build()
+}
+
+fn order_schema() -> utoipa::openapi::schema::Object {
+    schemas::one_of(&["asc", "desc"]).build()
+}
+
+/// The CSV body's schema: text that starts with a users header.
+struct CsvUsers;
+
+impl utoipa::PartialSchema for CsvUsers {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(r"^email,username,name(?:\r?\n[^\r\n]*)*$"))
+            .into()
+    }
+}
+
+impl ToSchema for CsvUsers {}
 
 /// A user with every data group of the project and their values in it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -116,14 +156,6 @@ impl From<SummaryGroup> for DataGroupBody {
                 .collect(),
         }
     }
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct HistoryParams {
-    /// 1-based page number.
-    page: Option<u32>,
-    /// Page size, at most 200 (default 50).
-    per_page: Option<u32>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -188,11 +220,11 @@ impl From<ImportReport> for ImportBody {
     }
 }
 
-#[utoipa::path(post, path = "/api/v1/projects/{project}/users", request_body = NewUser, tag = "users",
-    params(("project" = String, Path, description = "project slug")), security(("api_key" = [])),
-    responses((status = 201, body = UserBody), (status = 404, body = super::openapi::ErrorBody),
-        (status = 409, body = super::openapi::ErrorBody, description = "email or username taken"),
-        (status = 422, body = super::openapi::ErrorBody)))]
+/// Add a user to a project.
+#[utoipa::path(post, path = "/api/v1/projects/{project}/users", operation_id = "createUser", request_body = NewUser,
+    tag = "Project users", params(("project" = String, Path, description = "project slug")), security(("api_key" = [])),
+    responses(KeyedBodyErrors, NotFound, Invalid, Conflict, (status = 201, body = UserBody),
+        (status = 409, body = super::openapi::ErrorBody, description = "the email or username is taken")))]
 pub async fn create(
     State(state): State<AppState>,
     _caller: ApiCaller,
@@ -204,16 +236,23 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(user.into())))
 }
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}/users", tag = "users",
-    params(("project" = String, Path, description = "project slug"), ListParams), security(("api_key" = [])),
-    responses((status = 200, body = UserList), (status = 404, body = super::openapi::ErrorBody)))]
+/// List a project's users, searched, sorted and paged.
+#[utoipa::path(get, path = "/api/v1/projects/{project}/users", operation_id = "listUsers", tag = "Project users",
+    params(("project" = String, Path, description = "project slug"), ListParams, PageParams), security(("api_key" = [])),
+    responses(KeyedErrors, NotFound, Invalid, (status = 200, body = UserList)))]
 pub async fn list(
     State(state): State<AppState>,
     _caller: ApiCaller,
     Path(slug): Path<String>,
     Query(params): Query<ListParams>,
+    Query(paging): Query<PageParams>,
 ) -> AppResult<Json<UserList>> {
     let project = access::existing_project(&state.store, &slug).await?;
+    let page = paging.page_request()?;
+    if let Some(q) = params.q.as_deref().filter(|q| has_control_characters(q) || q.chars().count() > MAX_SEARCH) {
+        let why = if has_control_characters(q) { "may not contain control characters" } else { "is longer than 200 characters" };
+        return Err(AppError::invalid("q", why));
+    }
     let sort = match params.sort.as_deref() {
         None => UserSort::default(),
         Some(value) => UserSort::parse(value)
@@ -224,7 +263,7 @@ pub async fn list(
         Some("desc") => true,
         Some(other) => return Err(AppError::invalid("order", format!("'{other}' is not asc or desc"))),
     };
-    let query = UserListQuery { search: params.q, sort, descending, page: PageRequest::new(params.page, params.per_page) };
+    let query = UserListQuery { search: params.q, sort, descending, page };
     let page = state.store.list_project_users(project.id, &query).await?;
     Ok(Json(UserList {
         total: page.total,
@@ -234,11 +273,11 @@ pub async fn list(
     }))
 }
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}/users/{user}", tag = "users", operation_id = "showUser",
+/// Show one user of a project, by email or username, with every data group's values.
+#[utoipa::path(get, path = "/api/v1/projects/{project}/users/{user}", operation_id = "showUser", tag = "Project users",
     params(("project" = String, Path, description = "project slug"), ("user" = String, Path, description = "email or username")),
     security(("api_key" = [])),
-    responses((status = 200, body = UserDetail, description = "the user, with every data group of the project and their values"),
-        (status = 401, body = super::openapi::ErrorBody), (status = 404, body = super::openapi::ErrorBody)))]
+    responses(KeyedErrors, NotFound, (status = 200, body = UserDetail, description = "the user, with every data group of the project and their values")))]
 pub async fn show(
     State(state): State<AppState>,
     _caller: ApiCaller,
@@ -250,22 +289,22 @@ pub async fn show(
     Ok(Json(UserDetail { user: found.into(), data_groups: groups.into_iter().map(Into::into).collect() }))
 }
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}/users/{user}/history", tag = "users", operation_id = "listUserHistory",
+/// List the changes to a user's values in this project, newest first.
+#[utoipa::path(get, path = "/api/v1/projects/{project}/users/{user}/history", operation_id = "listUserHistory", tag = "Project users",
     params(("project" = String, Path, description = "project slug"), ("user" = String, Path, description = "email or username"),
-        HistoryParams),
+        PageParams),
     security(("api_key" = [])),
-    responses((status = 200, body = HistoryList, description = "changes to the user's values in this project, newest first"),
-        (status = 400, body = super::openapi::ErrorBody, description = "page or per_page is not a positive whole number"),
-        (status = 401, body = super::openapi::ErrorBody), (status = 404, body = super::openapi::ErrorBody)))]
+    responses(KeyedErrors, NotFound, Invalid,
+        (status = 200, body = HistoryList, description = "changes to the user's values in this project, newest first")))]
 pub async fn history(
     State(state): State<AppState>,
     _caller: ApiCaller,
     Path((slug, user)): Path<(String, String)>,
-    Query(params): Query<HistoryParams>,
+    Query(paging): Query<PageParams>,
 ) -> AppResult<Json<HistoryList>> {
     let project = access::existing_project(&state.store, &slug).await?;
     let found = users::existing_user(&state.store, &project, &user).await?;
-    let page = PageRequest::new(params.page, params.per_page);
+    let page = paging.page_request()?;
     let changes = users::history(&state.store, &project, &found, None, page).await?;
     Ok(Json(HistoryList {
         total: changes.total,
@@ -275,12 +314,17 @@ pub async fn history(
     }))
 }
 
-#[utoipa::path(post, path = "/api/v1/projects/{project}/users/import", tag = "users",
+/// Import users from a CSV file.
+#[utoipa::path(post, path = "/api/v1/projects/{project}/users/import", operation_id = "importUsers", tag = "Project users",
     params(("project" = String, Path, description = "project slug")),
-    request_body(content = String, content_type = "text/csv", description = "header email,username,name; one user per line"),
+    request_body(content = inline(CsvUsers), content_type = "text/csv", description = "A header naming the columns email, username and name \
+        (in any order, other columns ignored; the schema's pattern shows the plainest), then one user per line; a row that does not \
+        make a user is listed in `rejected`. Also taken as application/csv or text/plain.",
+        example = "email,username,name\nada@example.com,ada,Ada Lovelace\n"),
     security(("api_key" = [])),
-    responses((status = 200, body = ImportBody, description = "good rows imported, bad rows listed by line"),
-        (status = 415, body = super::openapi::ErrorBody), (status = 422, body = super::openapi::ErrorBody, description = "not a users CSV: nothing imported")))]
+    responses(KeyedBodyErrors, NotFound,
+        (status = 200, body = ImportBody, description = "good rows imported, bad rows listed by line"),
+        (status = 422, body = super::openapi::ErrorBody, description = "not a users CSV (no such header, not UTF-8, too many rows): nothing imported")))]
 pub async fn import(
     State(state): State<AppState>,
     caller: ApiCaller,

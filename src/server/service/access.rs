@@ -1,6 +1,7 @@
 //! Who may see what: community managers see every project, project managers only the
 //! projects whose team they are on.
 
+use crate::domain::identity::has_control_characters;
 use crate::domain::project::Project;
 use crate::domain::staff::Staff;
 use crate::server::error::{AppError, AppResult};
@@ -18,7 +19,12 @@ pub async fn project_for(store: &Store, staff: &Staff, slug: &str) -> AppResult<
 
 /// The project with this slug, for callers that may see every project (API keys).
 pub async fn existing_project(store: &Store, slug: &str) -> AppResult<Project> {
-    store.project_by_slug(slug).await?.ok_or_else(|| AppError::NotFound(format!("there is no project '{slug}'")))
+    let not_found = || AppError::NotFound(format!("there is no project '{}'", slug.escape_debug()));
+    // No slug has a control character, and PostgreSQL's text cannot even hold a NUL.
+    if has_control_characters(slug) {
+        return Err(not_found());
+    }
+    store.project_by_slug(slug).await?.ok_or_else(not_found)
 }
 
 pub fn require_community_manager(staff: &Staff) -> AppResult<()> {

@@ -87,10 +87,12 @@ pub async fn update_listener(
 }
 
 pub async fn existing_listener(store: &Store, project: &Project, key: &str) -> AppResult<Listener> {
-    store
-        .listener(project.id, key)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("project '{}' has no listener '{key}'", project.slug)))
+    let not_found = || AppError::NotFound(format!("project '{}' has no listener '{}'", project.slug, key.escape_debug()));
+    // No key has a control character, and PostgreSQL's text cannot even hold a NUL.
+    if crate::domain::identity::has_control_characters(key) {
+        return Err(not_found());
+    }
+    store.listener(project.id, key).await?.ok_or_else(not_found)
 }
 
 /// The project a slug names and its listener with this key: 404 naming whichever is missing.

@@ -79,6 +79,13 @@ pub fn ApiKeysPage() -> impl IntoView {
         <header class="page-header">
             <h1>"API keys"</h1>
             <p class="muted">"Keys let other systems call Inlet's HTTP API. One key can serve many integrations."</p>
+            // A plain link: the reference is a page of the server's own, outside the app's router.
+            <p>
+                <a href="/api/docs" rel="external">"API reference"</a>
+                " — every operation, its rules and its errors (OpenAPI document: "
+                <a href="/api/v1/openapi.json" rel="external">"/api/v1/openapi.json"</a>
+                ")."
+            </p>
         </header>
         {move || value.get().and_then(Result::ok).map(|key| view! { <NewKeyNote key /> })}
         <Suspense fallback=|| ()>

@@ -346,7 +346,10 @@ async fn evaluate(
                 values.push((field.field_id, field.field_type, value));
                 updated.push(field.parameter.clone());
             }
-            Err(reason) => problems.push(json!({ "parameter": field.parameter, "reason": reason.to_string() })),
+            Err(reason) => {
+                // `field` like every other error's `fields`; `parameter` as before.
+                problems.push(json!({ "field": field.parameter, "parameter": field.parameter, "reason": reason.to_string() }))
+            }
         }
     }
     if !problems.is_empty() {

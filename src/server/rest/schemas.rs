@@ -1,0 +1,272 @@
+//! Request-schema pieces that state the server's rules, for `#[schema(schema_with = …)]` on a
+//! body's members: a client that fits them is refused only by the state (404, 409). Each is
+//! written once here, beside the rule it mirrors, and used by every body that has the member.
+//! Patterns are ECMA-262 and Python-compatible (the contract run generates from them).
+
+use utoipa::openapi::schema::{
+    AdditionalProperties, ArrayBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, SchemaType, Type,
+};
+use utoipa::openapi::{Ref, RefOr};
+use utoipa::{PartialSchema, ToSchema};
+
+use crate::domain::fields::FieldType;
+use crate::domain::filter::Qualifier;
+
+/// Text that people read: no control characters (NUL, tabs, line breaks) and at least one
+/// character that is not a space.
+pub const PRINTABLE: &str = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$";
+/// `Slug::parse`: 2–48 of a-z, 0-9 and '-', not at either end, not a reserved word.
+pub const SLUG: &str = r"^(?!(?:new|api|admin|login|logout|pkg|static)$)[a-z0-9][a-z0-9-]{0,46}[a-z0-9]$";
+/// `parse_listener_key`: 2–40 of a-z, 0-9, '-' and '_', starting with a letter or digit; not `new`.
+pub const LISTENER_KEY: &str = r"^(?!new$)[a-z0-9][a-z0-9_-]{1,39}$";
+/// `Username::parse` (case-insensitive: stored lower-case).
+pub const USERNAME: &str = r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$";
+/// `validate_mappings`: a JSON member name or a dotted path, without spaces or control characters.
+pub const PARAMETER: &str = r"^[^\s\x00-\x1f\x7f-\x9f.]+(?:\.[^\s\x00-\x1f\x7f-\x9f.]+)*$";
+
+fn text(pattern: &str, min: usize, max: usize) -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(Type::String).pattern(Some(pattern)).min_length(Some(min)).max_length(Some(max))
+}
+
+fn nullable(builder: ObjectBuilder) -> ObjectBuilder {
+    builder.schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+}
+
+/// A name or label people read, at most `max` characters.
+pub fn printable(max: usize) -> ObjectBuilder {
+    text(PRINTABLE, 1, max)
+}
+
+pub fn slug() -> ObjectBuilder {
+    text(SLUG, 2, 48).examples(["aurora-beta"])
+}
+
+pub fn optional_slug() -> ObjectBuilder {
+    nullable(slug()).description(Some("URL name; suggested from the name when omitted or null."))
+}
+
+pub fn listener_key() -> ObjectBuilder {
+    text(LISTENER_KEY, 2, 40).examples(["appdata"])
+}
+
+pub fn optional_listener_key() -> ObjectBuilder {
+    nullable(listener_key())
+}
+
+pub fn email() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::Custom("email".into())))
+        .max_length(Some(254))
+        .examples(["ada@example.com"])
+}
+
+pub fn username() -> ObjectBuilder {
+    text(USERNAME, 2, 64).examples(["ada"])
+}
+
+pub fn project_name() -> ObjectBuilder {
+    printable(120).examples(["Aurora beta"])
+}
+
+pub fn display_name() -> ObjectBuilder {
+    printable(200).examples(["Ada Lovelace"])
+}
+
+pub fn listener_name() -> ObjectBuilder {
+    printable(120).examples(["Mobile app"])
+}
+
+pub fn optional_listener_name() -> ObjectBuilder {
+    nullable(listener_name())
+}
+
+pub fn field_label() -> ObjectBuilder {
+    printable(100).examples(["Plan"])
+}
+
+pub fn data_group() -> ObjectBuilder {
+    printable(100)
+        .description(Some("The data group's label; an existing group of the project is reused. Not a built-in group (User account, Participation)."))
+        .examples(["App data"])
+}
+
+pub fn optional_data_group() -> ObjectBuilder {
+    nullable(data_group())
+}
+
+pub fn parameter() -> ObjectBuilder {
+    text(PARAMETER, 1, 200)
+        .description(Some("The member of the posted JSON: a name, or a dotted path such as `account.plan`."))
+        .examples(["account.plan"])
+}
+
+/// One of `values`, e.g. `identify_by`.
+pub fn one_of(values: &[&str]) -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(Type::String).enum_values(Some(values.iter().copied()))
+}
+
+pub fn optional_one_of(values: &[&str]) -> ObjectBuilder {
+    let mut with_null: Vec<serde_json::Value> = values.iter().map(|v| serde_json::Value::from(*v)).collect();
+    with_null.push(serde_json::Value::Null);
+    ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::String, Type::Null])).enum_values(Some(with_null))
+}
+
+pub fn field_type() -> ObjectBuilder {
+    one_of(&FieldType::ALL.map(|t| t.as_str()))
+}
+
+pub fn optional_field_type() -> ObjectBuilder {
+    optional_one_of(&FieldType::ALL.map(|t| t.as_str()))
+}
+
+pub fn identify_by() -> ObjectBuilder {
+    one_of(&["email", "username"]).description(Some("How the endpoint URL names a user.")).default(Some("email".into()))
+}
+
+pub fn optional_identify_by() -> ObjectBuilder {
+    optional_one_of(&["email", "username"])
+}
+
+pub fn unknown_user() -> ObjectBuilder {
+    one_of(&["reject", "create"])
+        .description(Some("reject (404 for unknown users) or create (add them; needs identify_by email)."))
+        .default(Some("reject".into()))
+}
+
+pub fn optional_unknown_user() -> ObjectBuilder {
+    optional_one_of(&["reject", "create"])
+        .description(Some("reject (404 for unknown users) or create (add them; needs identify_by email)."))
+}
+
+/// A signing secret: 16 to 200 visible ASCII characters.
+pub fn signing_secret() -> ObjectBuilder {
+    nullable(text(r"^[!-~]{16,200}$", 16, 200))
+}
+
+/// Every qualifier a criterion may use (which ones fit depends on the field's type).
+fn qualifiers() -> Vec<&'static str> {
+    let mut names: Vec<&str> = Vec::new();
+    for qualifier in FieldType::ALL.iter().flat_map(|t| Qualifier::for_type(*t)) {
+        if !names.contains(&qualifier.as_str()) {
+            names.push(qualifier.as_str());
+        }
+    }
+    names
+}
+
+/// The schema of `crate::domain::filter::Filter` (the domain compiles for the browser too, so
+/// it derives no OpenAPI schema of its own): `{"match", "criteria"}`.
+pub struct FilterSchema;
+
+impl PartialSchema for FilterSchema {
+    fn schema() -> RefOr<Schema> {
+        let criterion = ObjectBuilder::new()
+            .property("data_group", printable(100).examples(["User account"]))
+            .required("data_group")
+            .property("field", printable(100).examples(["Email"]))
+            .required("field")
+            .property("qualifier", one_of(&qualifiers()).examples(["contains"]))
+            .required("qualifier")
+            .property(
+                "value",
+                ObjectBuilder::new()
+                    .schema_type(SchemaType::from_iter([Type::String, Type::Number, Type::Boolean, Type::Array, Type::Null]))
+                    .description(Some(
+                        "The operand: text, a number, an RFC 3339 time, [low, high] for between, days for in_last_days; \
+                     none for is_empty, is_not_empty, is_true, is_false.",
+                    ))
+                    .examples(["@example.com"]),
+            )
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        ObjectBuilder::new()
+            .description(Some(
+                "Users matching all (or any) criteria. A criterion names a data group and one of its fields: the \
+                 built-in ones (User account: Email, Username, Display name, Created; Participation: Status, \
+                 Joined) or the project's; its qualifier must fit the field's type.",
+            ))
+            .property("match", one_of(&["all", "any"]).default(Some("all".into())))
+            .property("criteria", ArrayBuilder::new().items(criterion).max_items(Some(50)))
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+            .examples([serde_json::json!({
+                "match": "all",
+                "criteria": [{"data_group": "User account", "field": "Email", "qualifier": "contains", "value": "@example.com"}]
+            })])
+            .into()
+    }
+}
+
+impl ToSchema for FilterSchema {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "Filter".into()
+    }
+}
+
+/// A reference to `Filter`, or null.
+pub fn optional_filter() -> Schema {
+    let reference = RefOr::Ref(Ref::from_schema_name("Filter"));
+    Schema::OneOf(
+        utoipa::openapi::schema::OneOfBuilder::new().item(reference).item(ObjectBuilder::new().schema_type(Type::Null)).build(),
+    )
+}
+
+/// An integer query value with its bounds (out of range: 422).
+pub fn bounded(min: i64, max: i64) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+        .minimum(Some(min))
+        .maximum(Some(max))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::identity::{Email, Slug, Username};
+    use crate::domain::listener::parse_listener_key;
+
+    fn matches(pattern: &str, text: &str) -> bool {
+        // The patterns use only what `regex` and ECMA-262 share, except the look-aheads, which
+        // these tests strip (the words they exclude are tested against the parser instead).
+        let plain = pattern.replace("(?!(?:new|api|admin|login|logout|pkg|static)$)", "").replace("(?!new$)", "");
+        regex_lite(&plain, text)
+    }
+
+    fn regex_lite(pattern: &str, text: &str) -> bool {
+        regex::Regex::new(pattern).expect(pattern).is_match(text)
+    }
+
+    #[test]
+    fn patterns_agree_with_the_parsers() {
+        for slug in ["ab", "aurora-beta", "a1", "x-y-z", "-ab", "ab-", "a", "Ab", "a_b", &"a".repeat(49)] {
+            assert_eq!(matches(SLUG, slug), Slug::parse(slug).is_ok(), "slug {slug}");
+        }
+        for key in ["appdata", "a_b", "a-b", "_ab", "A", "ab", &"k".repeat(41), "a b"] {
+            assert_eq!(matches(LISTENER_KEY, key), parse_listener_key(key).is_ok(), "key {key}");
+        }
+        for name in ["ada", "Ada.L", "_ada", "a", "ada lovelace", "ada+1"] {
+            assert_eq!(matches(USERNAME, name), Username::parse(name).is_ok(), "username {name}");
+        }
+        assert!(Slug::parse("new").is_err() && Slug::parse("static").is_err() && parse_listener_key("new").is_err());
+        assert!(Email::parse("ada@example.com").is_ok());
+    }
+
+    #[test]
+    fn printable_text_needs_a_visible_character_and_no_control_ones() {
+        assert!(matches(PRINTABLE, "Aurora beta"));
+        assert!(!matches(PRINTABLE, "   "));
+        assert!(!matches(PRINTABLE, "a\tb"));
+        assert!(!matches(PRINTABLE, "a\u{0}"));
+        assert!(matches(PARAMETER, "account.plan") && !matches(PARAMETER, "account..plan") && !matches(PARAMETER, "a b"));
+    }
+
+    #[test]
+    fn enums_list_what_the_parsers_take() {
+        let qualifiers = qualifiers();
+        assert!(qualifiers.iter().all(|q| Qualifier::parse(q).is_some()));
+        assert!(qualifiers.contains(&"in_last_days") && qualifiers.contains(&"is_true"));
+        let json = serde_json::to_value(field_type().build()).unwrap();
+        let types: Vec<_> = json["enum"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+        assert!(types.iter().all(|t| FieldType::parse(t).is_some()) && types.len() == FieldType::ALL.len());
+    }
+}
