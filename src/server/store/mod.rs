@@ -8,6 +8,7 @@
 //! database is needed to build.
 
 mod api_keys;
+mod bench;
 mod cache;
 mod grid;
 mod imports;
