@@ -66,7 +66,10 @@ impl Modify for SharedComponents {
           super::users::show, super::users::import, super::listeners::create, super::listeners::list,
           super::listeners::show, super::listeners::update, super::listeners::delete, super::listeners::deliveries,
           super::listeners::replay, super::signing::set, super::signing::remove, super::ingest::receive,
-          super::users::history),
+          super::users::history,
+          super::filters::create, super::filters::list, super::filters::show, super::filters::update, super::filters::delete,
+          super::views::create, super::views::list, super::views::show, super::views::update, super::views::delete,
+          super::views::clone, super::grid::query, super::grid::export_csv, super::grid::export_xlsx),
     components(schemas(ErrorBody, ErrorDetail, FieldError, super::schemas::FilterSchema)),
     modifiers(&SharedComponents)
 )]

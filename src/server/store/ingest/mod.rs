@@ -10,7 +10,7 @@ use crate::domain::summary::{CurrentValue, SummaryChange};
 use crate::domain::table::Cell;
 use crate::domain::{Page, PageRequest};
 
-mod plan;
+pub(super) mod plan;
 mod postgres;
 mod sqlite;
 pub(crate) use sqlite::SqliteRecorder;

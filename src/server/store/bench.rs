@@ -1,0 +1,34 @@
+//! For `scripts/bench-grid` only: runs the statements of the flat table the grid is measured
+//! against (the benchmark's yardstick, written in `benches/grid_bench.rs`).
+
+use chrono::{DateTime, Utc};
+
+use super::{on_pool, Result, Store};
+
+impl Store {
+    #[doc(hidden)]
+    pub async fn bench_execute(&self, sql: &str) -> Result<()> {
+        on_pool!(self, |pool| sqlx::query(sql).execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Runs a count and a page query that bind a text and two instants; returns the count and
+    /// the number of rows of the page (every column of which is read).
+    #[doc(hidden)]
+    pub async fn bench_flat_query(
+        &self,
+        count_sql: &str,
+        page_sql: &str,
+        text: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<(i64, usize)> {
+        use sqlx::Row;
+        Ok(on_pool!(self, |pool| {
+            let total: i64 = sqlx::query_scalar(count_sql).bind(text).bind(from).bind(to).fetch_one(pool).await?;
+            let rows = sqlx::query(page_sql).bind(text).bind(from).bind(to).fetch_all(pool).await?;
+            let read = rows.iter().filter(|row| (0..row.len()).all(|i| row.try_get_raw(i).is_ok())).count();
+            (total, read)
+        }))
+    }
+}
