@@ -8,9 +8,13 @@ operation's 422 description in the document:
 - a listener's fields: labels unique ignoring case, parameters unique, no parameter inside
   another (`account` and `account.plan`) -- relations between array items;
 - a filter's criteria name fields of the project -- the state, not the shape;
+- a listener's data group is not a built-in one (User account, Participation, any case);
 - unknown_user "create" needs identify_by "email" -- a relation between members;
 - PATCH: key, identify_by and data_group are accepted only unchanged, field_id must be one of
-  the listener's mappings, and a new mapping (no field_id) needs a type -- the state again.
+  the listener's mappings, and a new mapping (no field_id) needs a type -- the state again;
+- a view's columns name fields of the project, each once ignoring case -- the state, and a
+  relation between array items;
+- the grid's sort names columns of its view, each once -- a relation between members.
 
 The hooks bring a generated body within these rules (rather than discarding it, which would
 starve the generator); they never make a body leave its schema. Schemathesis's coverage phase
@@ -21,6 +25,7 @@ import schemathesis
 
 # What scripts/api-contract seeds; the operations' path parameters point at them.
 SEEDED = {"key": "appdata", "identify_by": "email", "data_group": "App data"}
+BUILT_IN_GROUPS = {"user account", "participation"}
 VALID_CRITERION = {"data_group": "User account", "field": "Email", "qualifier": "contains", "value": "@"}
 
 
@@ -49,6 +54,70 @@ def _known_filter(body):
         gate["criteria"] = [dict(VALID_CRITERION)]
 
 
+# Fields the seeded project always has: the built-in ones ("App data" is renamed by PATCH).
+KNOWN_COLUMNS = [
+    {"data_group": "User account", "field": "Email"},
+    {"data_group": "User account", "field": "Username"},
+    {"data_group": "User account", "field": "Display name"},
+    {"data_group": "User account", "field": "Created"},
+    {"data_group": "Participation", "field": "Status"},
+    {"data_group": "Participation", "field": "Joined"},
+]
+# The default view (no view) and the seeded view 1 both have five columns.
+SEEDED_VIEW_COLUMNS = 5
+
+
+def _known_columns(columns):
+    """As many known columns, each once, as the body asked for (at least one)."""
+    return [dict(c) for c in KNOWN_COLUMNS[: max(1, min(len(columns), len(KNOWN_COLUMNS)))]]
+
+
+def _known_view_and_sort(body):
+    """A written-out view takes known columns; the sort keeps the keys that name a column of
+    the view, each once."""
+    view = body.get("view")
+    columns = SEEDED_VIEW_COLUMNS
+    if isinstance(view, dict) and isinstance(view.get("columns"), list):
+        view["columns"] = _known_columns(view["columns"])
+        columns = len(view["columns"])
+    sort = body.get("sort")
+    if isinstance(sort, list):
+        kept, seen = [], set()
+        for key in sort:
+            column = key.get("column") if isinstance(key, dict) else None
+            if isinstance(column, int) and 0 <= column < columns and column not in seen:
+                seen.add(column)
+                kept.append(key)
+        body["sort"] = kept
+
+
+def _criteria_known(body):
+    if isinstance(body.get("criteria"), list) and body["criteria"]:
+        body["criteria"] = [dict(VALID_CRITERION)]
+
+
+@schemathesis.hook("map_body").apply_to(operation_id=["createFilter", "updateFilter"])
+def saved_filter_within_rules(ctx, body):
+    if isinstance(body, dict):
+        _criteria_known(body)
+    return body
+
+
+@schemathesis.hook("map_body").apply_to(operation_id=["createView", "updateView"])
+def saved_view_within_rules(ctx, body):
+    if isinstance(body, dict) and isinstance(body.get("columns"), list):
+        body["columns"] = _known_columns(body["columns"])
+    return body
+
+
+@schemathesis.hook("map_body").apply_to(operation_id=["queryGrid", "exportGridCsv", "exportGridXlsx"])
+def grid_within_rules(ctx, body):
+    if isinstance(body, dict):
+        _known_filter(body)
+        _known_view_and_sort(body)
+    return body
+
+
 @schemathesis.hook("map_body").apply_to(operation_id="createListener")
 def listener_within_rules(ctx, body):
     if isinstance(body, dict):
@@ -56,6 +125,8 @@ def listener_within_rules(ctx, body):
             body["fields"] = _distinct_fields(body["fields"])
         if body.get("unknown_user") == "create":
             body["identify_by"] = "email"
+        if str(body.get("data_group", "")).strip().lower() in BUILT_IN_GROUPS:
+            body["data_group"] = SEEDED["data_group"]
         _known_filter(body)
     return body
 

@@ -150,6 +150,12 @@ pub fn is_builtin(field: &SchemaField) -> bool {
     builtin_group(&field.data_group).is_some()
 }
 
+/// A JSON number that is a whole number, however it is written (`3`, `3.0`, `3e0`): JSON
+/// Schema's `integer` takes all three, so the API does too.
+pub fn whole_number(n: &serde_json::Number) -> Option<i64> {
+    n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64))
+}
+
 /// A filter or a view a request names: a saved one by id, or one written out in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -164,7 +170,7 @@ impl<T: serde::de::DeserializeOwned> Choice<T> {
     pub fn from_json(value: Option<Json>, at: &str) -> Result<Option<Self>, ValidationError> {
         match value {
             None | Some(Json::Null) => Ok(None),
-            Some(Json::Number(n)) => match n.as_i64() {
+            Some(Json::Number(n)) => match whole_number(&n) {
                 Some(id) => Ok(Some(Choice::Saved(id))),
                 None => Err(ValidationError::new(at, format!("{n} is not an id"))),
             },

@@ -237,3 +237,15 @@ fn every_qualifier_answers_empty_values_and_boundaries() {
         );
     }
 }
+
+#[test]
+fn whole_numbers_are_read_however_json_writes_them() {
+    let number = |text: &str| serde_json::from_str::<serde_json::Number>(text).unwrap();
+    assert_eq!(whole_number(&number("3")), Some(3));
+    assert_eq!(whole_number(&number("3.0")), Some(3));
+    assert_eq!(whole_number(&number("3e2")), Some(300));
+    assert_eq!(whole_number(&number("-2.0")), Some(-2));
+    assert_eq!(whole_number(&number("3.5")), None);
+    assert_eq!(whole_number(&number("1e300")), None);
+    assert_eq!(Choice::<View>::from_json(Some(json!(7.0)), "view").unwrap(), Some(Choice::Saved(7)));
+}

@@ -10,6 +10,8 @@ use utoipa::ToSchema;
 
 use super::body::JsonBody;
 use super::openapi::ErrorBody;
+use super::responses::{Conflict, Invalid, KeyedBodyErrors, KeyedErrors, NotFound};
+use super::schemas;
 use super::url::Path;
 use crate::domain::filter::{Combine, Criterion, Filter};
 use crate::domain::grid::SavedFilter;
@@ -23,28 +25,34 @@ use crate::server::startup::AppState;
 /// `{"data_group", "field", "qualifier", "value"}`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"name": "Joined before November", "match": "all", "criteria": [
+    {"data_group": "User account", "field": "Email", "qualifier": "contains", "value": "@example.com"},
+    {"data_group": "Participation", "field": "Joined", "qualifier": "before", "value": "2026-11-01T00:00:00Z"}]})))]
 pub struct NewFilter {
+    #[schema(schema_with = schemas::saved_name)]
     pub name: String,
     /// all (the default) or any.
     #[serde(rename = "match")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = schemas::optional_match, required = false)]
     pub combine: Option<Value>,
     /// No criteria: everyone.
-    #[schema(value_type = Option<Vec<Object>>)]
+    #[schema(schema_with = schemas::optional_criteria, required = false)]
     pub criteria: Option<Value>,
 }
 
 /// Changes to a saved filter; members left out stay as they are.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"name": "Pro testers", "match": "any"})))]
 pub struct FilterPatch {
+    #[schema(schema_with = schemas::optional_saved_name, required = false)]
     pub name: Option<String>,
     /// all or any.
     #[serde(rename = "match")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = schemas::optional_match, required = false)]
     pub combine: Option<Value>,
     /// The complete new list of criteria.
-    #[schema(value_type = Option<Vec<Object>>)]
+    #[schema(schema_with = schemas::optional_criteria, required = false)]
     pub criteria: Option<Value>,
 }
 
@@ -97,13 +105,14 @@ fn criteria(value: Option<Value>) -> AppResult<Option<Vec<Criterion>>> {
         .transpose()
 }
 
+/// Save a filter.
 #[utoipa::path(post, path = "/api/v1/projects/{project}/filters", operation_id = "createFilter", request_body = NewFilter,
-    tag = "filters", params(("project" = String, Path, description = "project slug")), security(("api_key" = [])),
-    responses((status = 201, body = FilterBody, description = "saved"),
-        (status = 400, body = ErrorBody, description = "malformed JSON or an unknown member"),
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody, description = "no such project"),
+    tag = "User grid", params(("project" = String, Path, description = "project slug")), security(("api_key" = [])),
+    responses(KeyedBodyErrors, NotFound, Invalid, Conflict,
+        (status = 201, body = FilterBody, description = "saved"),
         (status = 409, body = ErrorBody, description = "the project has a filter of that name"),
-        (status = 422, body = ErrorBody, description = "every invalid value, e.g. criteria[1].value")))]
+        (status = 422, body = ErrorBody, description = "every invalid value, e.g. `criteria[1].value`; criteria must name \
+            fields the project has and use a qualifier that fits the field's type")))]
 pub async fn create(
     State(state): State<AppState>,
     _caller: ApiCaller,
@@ -117,20 +126,20 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(saved.into())))
 }
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}/filters", operation_id = "listFilters", tag = "filters",
+/// List the project's saved filters.
+#[utoipa::path(get, path = "/api/v1/projects/{project}/filters", operation_id = "listFilters", tag = "User grid",
     params(("project" = String, Path, description = "project slug")), security(("api_key" = [])),
-    responses((status = 200, body = FilterList, description = "by name"), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses(KeyedErrors, NotFound, (status = 200, body = FilterList, description = "by name")))]
 pub async fn list(State(state): State<AppState>, _caller: ApiCaller, Path(slug): Path<String>) -> AppResult<Json<FilterList>> {
     let project = access::existing_project(&state.store, &slug).await?;
     let filters = saved::list_filters(&state.store, &project).await?;
     Ok(Json(FilterList { filters: filters.into_iter().map(Into::into).collect() }))
 }
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}/filters/{id}", operation_id = "showFilter", tag = "filters",
-    params(("project" = String, Path), ("id" = i64, Path)), security(("api_key" = [])),
-    responses((status = 200, body = FilterBody), (status = 400, body = ErrorBody, description = "the id is not a number"),
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+/// Show a saved filter.
+#[utoipa::path(get, path = "/api/v1/projects/{project}/filters/{id}", operation_id = "showFilter", tag = "User grid",
+    params(("project" = String, Path, description = "project slug"), ("id" = i64, Path, description = "the saved filter's id")), security(("api_key" = [])),
+    responses(KeyedErrors, NotFound, (status = 200, body = FilterBody)))]
 pub async fn show(
     State(state): State<AppState>,
     _caller: ApiCaller,
@@ -140,12 +149,12 @@ pub async fn show(
     Ok(Json(saved::get_filter(&state.store, &project, id).await?.into()))
 }
 
+/// Rename a saved filter or change its criteria.
 #[utoipa::path(patch, path = "/api/v1/projects/{project}/filters/{id}", operation_id = "updateFilter", request_body = FilterPatch,
-    tag = "filters", params(("project" = String, Path), ("id" = i64, Path)), security(("api_key" = [])),
-    responses((status = 200, body = FilterBody, description = "the filter as it is now"),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody, description = "the new name is taken"),
-        (status = 422, body = ErrorBody)))]
+    tag = "User grid", params(("project" = String, Path, description = "project slug"), ("id" = i64, Path, description = "the saved filter's id")), security(("api_key" = [])),
+    responses(KeyedBodyErrors, NotFound, Invalid, Conflict,
+        (status = 200, body = FilterBody, description = "the filter as it is now"),
+        (status = 409, body = ErrorBody, description = "the new name is taken")))]
 pub async fn update(
     State(state): State<AppState>,
     _caller: ApiCaller,
@@ -157,10 +166,10 @@ pub async fn update(
     Ok(Json(saved::update_filter(&state.store, &project, id, changes).await?.into()))
 }
 
-#[utoipa::path(delete, path = "/api/v1/projects/{project}/filters/{id}", operation_id = "deleteFilter", tag = "filters",
-    params(("project" = String, Path), ("id" = i64, Path)), security(("api_key" = [])),
-    responses((status = 204, description = "deleted"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+/// Delete a saved filter.
+#[utoipa::path(delete, path = "/api/v1/projects/{project}/filters/{id}", operation_id = "deleteFilter", tag = "User grid",
+    params(("project" = String, Path, description = "project slug"), ("id" = i64, Path, description = "the saved filter's id")), security(("api_key" = [])),
+    responses(KeyedErrors, NotFound, (status = 204, description = "deleted")))]
 pub async fn delete(
     State(state): State<AppState>,
     _caller: ApiCaller,

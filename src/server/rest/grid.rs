@@ -12,6 +12,8 @@ use utoipa::ToSchema;
 
 use super::body::JsonBody;
 use super::openapi::ErrorBody;
+use super::responses::{Invalid, KeyedBodyErrors, NotFound};
+use super::schemas;
 use super::url::Path;
 use crate::domain::grid::{Choice, GridPage, GridRequest, SortKey, DEFAULT_PER_PAGE};
 use crate::domain::ValidationError;
@@ -26,20 +28,24 @@ use crate::server::startup::AppState;
 /// Username, Display name, Status, Joined).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"filter": {"match": "all", "criteria": [
+        {"data_group": "Participation", "field": "Status", "qualifier": "is", "value": "active"}]},
+    "view": {"columns": [{"data_group": "User account", "field": "Email"}, {"data_group": "Participation", "field": "Joined"}]},
+    "sort": [{"column": 1, "order": "desc"}], "page": 1, "per_page": 50})))]
 pub struct GridBody {
-    #[schema(value_type = Option<Object>)]
+    #[schema(schema_with = schemas::grid_filter, required = false)]
     pub filter: Option<Value>,
-    #[schema(value_type = Option<Object>)]
+    #[schema(schema_with = schemas::grid_view, required = false)]
     pub view: Option<Value>,
     /// `[{"column": <index into the view's columns>, "order": "asc"|"desc"}]`, in turn;
     /// typed order, empty values last both ways, ties by user.
-    #[schema(value_type = Option<Vec<Object>>)]
+    #[schema(schema_with = schemas::grid_sort, required = false)]
     pub sort: Option<Value>,
     /// From 1 (default 1).
-    #[schema(value_type = Option<i64>)]
+    #[schema(schema_with = schemas::grid_page, required = false)]
     pub page: Option<Value>,
     /// 1 to 200 (default 50).
-    #[schema(value_type = Option<i64>)]
+    #[schema(schema_with = schemas::grid_per_page, required = false)]
     pub per_page: Option<Value>,
 }
 
@@ -60,7 +66,7 @@ pub struct GridRowBody {
     /// The user's email.
     pub user: String,
     /// One per column, typed: boolean, number, RFC 3339 UTC text, text, or null when empty.
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<Value>)]
     pub values: Vec<Value>,
 }
 
@@ -109,9 +115,8 @@ impl GridBody {
             &mut errors,
             match self.sort {
                 None | Some(Value::Null) => Ok(Vec::new()),
-                Some(sort) => {
-                    serde_json::from_value::<Vec<SortKey>>(sort).map_err(|e| ValidationError::new("sort", e.to_string()))
-                }
+                Some(sort) => serde_json::from_value::<Vec<SortKey>>(integral_columns(sort))
+                    .map_err(|e| ValidationError::new("sort", e.to_string())),
             },
         );
         let page = keep(&mut errors, whole_number(self.page, "page", 1));
@@ -125,6 +130,18 @@ impl GridBody {
     }
 }
 
+/// Sort keys' `column` written as `1.0` read as `1`, as JSON Schema's `integer` allows.
+fn integral_columns(mut sort: Value) -> Value {
+    for key in sort.as_array_mut().into_iter().flatten() {
+        if let Some(column) = key.get_mut("column") {
+            if let Some(whole) = column.as_number().and_then(crate::domain::grid::whole_number) {
+                *column = Value::from(whole);
+            }
+        }
+    }
+    sort
+}
+
 fn keep<T>(errors: &mut Vec<ValidationError>, result: Result<T, ValidationError>) -> Option<T> {
     result.map_err(|e| errors.push(e)).ok()
 }
@@ -134,19 +151,22 @@ fn whole_number(value: Option<Value>, at: &str, default: u32) -> Result<u32, Val
     match value {
         None | Some(Value::Null) => Ok(default),
         Some(value) => value
-            .as_u64()
+            .as_number()
+            .and_then(crate::domain::grid::whole_number)
             .and_then(|n| u32::try_from(n).ok())
             .ok_or_else(|| ValidationError::new(at, format!("expected a whole number, got {value}"))),
     }
 }
 
-#[utoipa::path(post, path = "/api/v1/projects/{project}/grid", operation_id = "queryGrid", request_body = GridBody, tag = "grid",
-    params(("project" = String, Path, description = "project slug")), security(("api_key" = [])),
-    responses((status = 200, body = GridPageBody, description = "one page, with the total"),
-        (status = 400, body = ErrorBody, description = "malformed JSON or an unknown member"),
-        (status = 401, body = ErrorBody),
+/// Run a filter and a view over the project's users: one page, typed, with the total.
+#[utoipa::path(post, path = "/api/v1/projects/{project}/grid", operation_id = "queryGrid", request_body = GridBody,
+    tag = "User grid", params(("project" = String, Path, description = "project slug")), security(("api_key" = [])),
+    responses(KeyedBodyErrors, NotFound, Invalid,
+        (status = 200, body = GridPageBody, description = "one page, with the total"),
         (status = 404, body = ErrorBody, description = "no such project, saved filter or saved view"),
-        (status = 422, body = ErrorBody, description = "every problem with the filter, columns, sort or page, e.g. view.columns[1].field")))]
+        (status = 422, body = ErrorBody, description = "every problem with the filter, columns, sort or page, e.g. \
+            `view.columns[1].field`: criteria and columns must name fields the project has, and a sort column must be \
+            an index into the view's columns")))]
 pub async fn query(
     State(state): State<AppState>,
     _caller: ApiCaller,
@@ -161,12 +181,14 @@ pub async fn query(
 /// What to export: as for the grid, without paging (the whole result is exported).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"filter": null, "view": {"columns": [{"data_group": "User account", "field": "Email"},
+    {"data_group": "Participation", "field": "Joined"}]}, "sort": [{"column": 1, "order": "desc"}]})))]
 pub struct ExportBody {
-    #[schema(value_type = Option<Object>)]
+    #[schema(schema_with = schemas::grid_filter, required = false)]
     pub filter: Option<Value>,
-    #[schema(value_type = Option<Object>)]
+    #[schema(schema_with = schemas::grid_view, required = false)]
     pub view: Option<Value>,
-    #[schema(value_type = Option<Vec<Object>>)]
+    #[schema(schema_with = schemas::grid_sort, required = false)]
     pub sort: Option<Value>,
 }
 
@@ -182,14 +204,13 @@ fn download(content_type: &str, file_name: &str, body: Body) -> Response {
 }
 
 #[utoipa::path(post, path = "/api/v1/projects/{project}/grid/export.csv", operation_id = "exportGridCsv", request_body = ExportBody,
-    tag = "grid", description = "The whole result in the grid's order as RFC 4180 CSV (UTF-8, times in RFC 3339 UTC), a header \
+    tag = "User grid", summary = "Export the whole grid as CSV.",
+    description = "The whole result in the grid's order as RFC 4180 CSV (UTF-8, times in RFC 3339 UTC), a header \
         row of the columns' labels first. Streamed as it is read.",
     params(("project" = String, Path, description = "project slug")), security(("api_key" = [])),
-    responses((status = 200, content_type = "text/csv", description = "`<project>-users-<date>.csv`"),
-        (status = 400, body = ErrorBody, description = "malformed JSON or an unknown member"),
-        (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody, description = "no such project, saved filter or saved view"),
-        (status = 422, body = ErrorBody, description = "every problem with the filter, columns or sort")))]
+    responses(KeyedBodyErrors, NotFound, Invalid,
+        (status = 200, content_type = "text/csv", description = "`<project>-users-<date>.csv`"),
+        (status = 404, body = ErrorBody, description = "no such project, saved filter or saved view")))]
 pub async fn export_csv(
     State(state): State<AppState>,
     _caller: ApiCaller,
@@ -231,15 +252,14 @@ pub async fn export_csv(
 }
 
 #[utoipa::path(post, path = "/api/v1/projects/{project}/grid/export.xlsx", operation_id = "exportGridXlsx", request_body = ExportBody,
-    tag = "grid", description = "The whole result in the grid's order as one XLSX sheet: a bold, frozen header row with an \
+    tag = "User grid", summary = "Export the whole grid as XLSX.",
+    description = "The whole result in the grid's order as one XLSX sheet: a bold, frozen header row with an \
         autofilter; integers as numbers, booleans as booleans, times as Excel dates (UTC), empty values as empty cells.",
     params(("project" = String, Path, description = "project slug")), security(("api_key" = [])),
-    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    responses(KeyedBodyErrors, NotFound, Invalid,
+        (status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             description = "`<project>-users-<date>.xlsx`"),
-        (status = 400, body = ErrorBody, description = "malformed JSON or an unknown member"),
-        (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody, description = "no such project, saved filter or saved view"),
-        (status = 422, body = ErrorBody, description = "every problem with the filter, columns or sort")))]
+        (status = 404, body = ErrorBody, description = "no such project, saved filter or saved view")))]
 pub async fn export_xlsx(
     State(state): State<AppState>,
     _caller: ApiCaller,

@@ -61,6 +61,7 @@ impl Modify for SharedComponents {
         (name = "Project users", description = "A project's users: added, imported from CSV, listed and looked up."),
         (name = "User automation", description = "External listeners: endpoints that map posted JSON to typed fields, and their deliveries."),
         (name = "Ingestion", description = "The endpoint other systems post user data to."),
+        (name = "User grid", description = "Management > Users: saved filters and views, the typed grid they run as, and its CSV and XLSX exports."),
     ),
     paths(super::projects::create, super::projects::list, super::users::create, super::users::list,
           super::users::show, super::users::import, super::listeners::create, super::listeners::list,

@@ -155,30 +155,127 @@ fn qualifiers() -> Vec<&'static str> {
     names
 }
 
+/// One criterion of a filter: `{"data_group", "field", "qualifier", "value"}`.
+fn criterion() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .property("data_group", printable(100).examples(["User account"]))
+        .required("data_group")
+        .property("field", printable(100).examples(["Email"]))
+        .required("field")
+        .property("qualifier", one_of(&qualifiers()).examples(["contains"]))
+        .required("qualifier")
+        .property(
+            "value",
+            ObjectBuilder::new()
+                .schema_type(SchemaType::from_iter([Type::String, Type::Number, Type::Boolean, Type::Array, Type::Null]))
+                .description(Some(
+                    "The operand: text, a number, an RFC 3339 time, [low, high] for between, days for in_last_days; \
+                 none for is_empty, is_not_empty, is_true, is_false.",
+                ))
+                .examples(["@example.com"]),
+        )
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+}
+
+fn criteria(criterion: ObjectBuilder) -> ArrayBuilder {
+    ArrayBuilder::new().items(criterion).max_items(Some(crate::domain::filter::MAX_CRITERIA))
+}
+
+/// A saved filter's criteria (none: everyone), or null to keep them (PATCH).
+pub fn optional_criteria() -> ArrayBuilder {
+    criteria(criterion()).schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+}
+
+/// `all` or `any` (default all), or null.
+pub fn optional_match() -> ObjectBuilder {
+    optional_one_of(&["all", "any"]).description(Some("all (the default) or any."))
+}
+
+/// A saved filter's or view's name (`parse_name`).
+pub fn saved_name() -> ObjectBuilder {
+    printable(crate::domain::grid::MAX_NAME_CHARS).examples(["Pro testers quiet for 14 days"])
+}
+
+pub fn optional_saved_name() -> ObjectBuilder {
+    nullable(saved_name())
+}
+
+/// A view's columns, in order, each field once: `[{"data_group", "field"}]`.
+pub fn columns() -> ArrayBuilder {
+    let column = ObjectBuilder::new()
+        .property("data_group", printable(100).examples(["User account"]))
+        .required("data_group")
+        .property("field", printable(100).examples(["Email"]))
+        .required("field")
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+    ArrayBuilder::new().items(column).min_items(Some(1)).max_items(Some(crate::domain::grid::MAX_COLUMNS)).unique_items(true)
+}
+
+pub fn optional_columns() -> ArrayBuilder {
+    columns().schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+}
+
+/// A saved item's id: a whole number from 1.
+fn saved_id() -> ObjectBuilder {
+    bounded(1, i64::MAX)
+}
+
+/// The grid's `filter`: a saved filter's id, a `Filter` written out, or null (everyone).
+pub fn grid_filter() -> Schema {
+    Schema::OneOf(
+        utoipa::openapi::schema::OneOfBuilder::new()
+            .item(saved_id())
+            .item(RefOr::Ref(Ref::from_schema_name("Filter")))
+            .item(ObjectBuilder::new().schema_type(Type::Null))
+            .build(),
+    )
+}
+
+/// The grid's `view`: a saved view's id, `{"columns": [...]}`, or null (the default view).
+pub fn grid_view() -> Schema {
+    let inline = ObjectBuilder::new()
+        .property("columns", columns())
+        .required("columns")
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+    Schema::OneOf(
+        utoipa::openapi::schema::OneOfBuilder::new()
+            .item(saved_id())
+            .item(inline)
+            .item(ObjectBuilder::new().schema_type(Type::Null))
+            .build(),
+    )
+}
+
+/// The grid's `sort`: `[{"column": <index into the view's columns>, "order": "asc"|"desc"}]`.
+pub fn grid_sort() -> ArrayBuilder {
+    let key = ObjectBuilder::new()
+        .property("column", bounded(0, crate::domain::grid::MAX_COLUMNS as i64 - 1))
+        .required("column")
+        .property("order", one_of(&["asc", "desc"]).default(Some("asc".into())))
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+    ArrayBuilder::new()
+        .items(key)
+        .max_items(Some(crate::domain::grid::MAX_COLUMNS))
+        .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+}
+
+/// The grid's `page`: from 1, or null (1).
+pub fn grid_page() -> ObjectBuilder {
+    bounded(1, u32::MAX.into()).schema_type(SchemaType::from_iter([Type::Integer, Type::Null]))
+}
+
+/// The grid's `per_page`: 1 to 200, or null (50).
+pub fn grid_per_page() -> ObjectBuilder {
+    bounded(1, crate::domain::grid::MAX_PER_PAGE.into()).schema_type(SchemaType::from_iter([Type::Integer, Type::Null]))
+}
+
 /// The schema of `crate::domain::filter::Filter` (the domain compiles for the browser too, so
 /// it derives no OpenAPI schema of its own): `{"match", "criteria"}`.
 pub struct FilterSchema;
 
 impl PartialSchema for FilterSchema {
     fn schema() -> RefOr<Schema> {
-        let criterion = ObjectBuilder::new()
-            .property("data_group", printable(100).examples(["User account"]))
-            .required("data_group")
-            .property("field", printable(100).examples(["Email"]))
-            .required("field")
-            .property("qualifier", one_of(&qualifiers()).examples(["contains"]))
-            .required("qualifier")
-            .property(
-                "value",
-                ObjectBuilder::new()
-                    .schema_type(SchemaType::from_iter([Type::String, Type::Number, Type::Boolean, Type::Array, Type::Null]))
-                    .description(Some(
-                        "The operand: text, a number, an RFC 3339 time, [low, high] for between, days for in_last_days; \
-                     none for is_empty, is_not_empty, is_true, is_false.",
-                    ))
-                    .examples(["@example.com"]),
-            )
-            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        let criterion = criterion();
         ObjectBuilder::new()
             .description(Some(
                 "Users matching all (or any) criteria. A criterion names a data group and one of its fields: the \
@@ -186,7 +283,7 @@ impl PartialSchema for FilterSchema {
                  Joined) or the project's; its qualifier must fit the field's type.",
             ))
             .property("match", one_of(&["all", "any"]).default(Some("all".into())))
-            .property("criteria", ArrayBuilder::new().items(criterion).max_items(Some(50)))
+            .property("criteria", criteria(criterion))
             .additional_properties(Some(AdditionalProperties::FreeForm(false)))
             .examples([serde_json::json!({
                 "match": "all",

@@ -134,7 +134,7 @@ pub struct FieldValueBody {
     #[serde(rename = "type")]
     pub field_type: String,
     /// Typed: a boolean, an integer, an RFC 3339 UTC time or a string; null when empty.
-    #[schema(value_type = Object, nullable = true)]
+    #[schema(value_type = Value)]
     pub value: serde_json::Value,
     /// When the value was last stored; null when empty and for built-in fields.
     pub updated_at: Option<DateTime<Utc>>,
@@ -171,9 +171,9 @@ pub struct HistoryList {
 pub struct ChangeBody {
     pub data_group: String,
     pub field: String,
-    #[schema(value_type = Object, nullable = true)]
+    #[schema(value_type = Value)]
     pub old: serde_json::Value,
-    #[schema(value_type = Object, nullable = true)]
+    #[schema(value_type = Value)]
     pub new: serde_json::Value,
     pub changed_at: DateTime<Utc>,
     /// The delivery that made the change; null once that delivery is deleted.

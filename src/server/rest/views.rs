@@ -9,6 +9,8 @@ use utoipa::ToSchema;
 
 use super::body::JsonBody;
 use super::openapi::ErrorBody;
+use super::responses::{Conflict, Invalid, KeyedBodyErrors, KeyedErrors, NotFound};
+use super::schemas;
 use super::url::Path;
 use crate::domain::grid::{SavedView, View, ViewColumn};
 use crate::server::auth::ApiCaller;
@@ -39,25 +41,35 @@ impl From<ViewColumn> for ColumnBody {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"name": "Who joined when", "columns": [
+    {"data_group": "User account", "field": "Email"}, {"data_group": "Participation", "field": "Status"},
+    {"data_group": "Participation", "field": "Joined"}]})))]
 pub struct NewView {
+    #[schema(schema_with = schemas::saved_name)]
     pub name: String,
     /// In order; each field at most once.
+    #[schema(schema_with = schemas::columns)]
     pub columns: Vec<ColumnBody>,
 }
 
 /// Changes to a saved view; members left out stay as they are.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"name": "Who joined"})))]
 pub struct ViewPatch {
+    #[schema(schema_with = schemas::optional_saved_name, required = false)]
     pub name: Option<String>,
     /// The complete new list of columns, in order.
+    #[schema(schema_with = schemas::optional_columns, required = false)]
     pub columns: Option<Vec<ColumnBody>>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"name": "Who joined when (copy)"})))]
 pub struct CloneView {
     /// The copy's name.
+    #[schema(schema_with = schemas::saved_name)]
     pub name: String,
 }
 
@@ -88,13 +100,14 @@ pub struct ViewList {
     pub views: Vec<ViewBody>,
 }
 
+/// Save a view: named, ordered columns.
 #[utoipa::path(post, path = "/api/v1/projects/{project}/views", operation_id = "createView", request_body = NewView,
-    tag = "views", params(("project" = String, Path, description = "project slug")), security(("api_key" = [])),
-    responses((status = 201, body = ViewBody, description = "saved"),
-        (status = 400, body = ErrorBody, description = "malformed JSON or an unknown member"),
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody, description = "no such project"),
+    tag = "User grid", params(("project" = String, Path, description = "project slug")), security(("api_key" = [])),
+    responses(KeyedBodyErrors, NotFound, Invalid, Conflict,
+        (status = 201, body = ViewBody, description = "saved"),
         (status = 409, body = ErrorBody, description = "the project has a view of that name"),
-        (status = 422, body = ErrorBody, description = "every invalid value, e.g. columns[2].field")))]
+        (status = 422, body = ErrorBody, description = "every invalid value, e.g. `columns[2].field`: columns must name \
+            fields the project has, each once (names compared ignoring case)")))]
 pub async fn create(
     State(state): State<AppState>,
     _caller: ApiCaller,
@@ -107,20 +120,20 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(saved.into())))
 }
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}/views", operation_id = "listViews", tag = "views",
+/// List the project's saved views.
+#[utoipa::path(get, path = "/api/v1/projects/{project}/views", operation_id = "listViews", tag = "User grid",
     params(("project" = String, Path, description = "project slug")), security(("api_key" = [])),
-    responses((status = 200, body = ViewList, description = "by name"), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses(KeyedErrors, NotFound, (status = 200, body = ViewList, description = "by name")))]
 pub async fn list(State(state): State<AppState>, _caller: ApiCaller, Path(slug): Path<String>) -> AppResult<Json<ViewList>> {
     let project = access::existing_project(&state.store, &slug).await?;
     let views = saved::list_views(&state.store, &project).await?;
     Ok(Json(ViewList { views: views.into_iter().map(Into::into).collect() }))
 }
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}/views/{id}", operation_id = "showView", tag = "views",
-    params(("project" = String, Path), ("id" = i64, Path)), security(("api_key" = [])),
-    responses((status = 200, body = ViewBody), (status = 400, body = ErrorBody, description = "the id is not a number"),
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+/// Show a saved view.
+#[utoipa::path(get, path = "/api/v1/projects/{project}/views/{id}", operation_id = "showView", tag = "User grid",
+    params(("project" = String, Path, description = "project slug"), ("id" = i64, Path, description = "the saved view's id")), security(("api_key" = [])),
+    responses(KeyedErrors, NotFound, (status = 200, body = ViewBody)))]
 pub async fn show(
     State(state): State<AppState>,
     _caller: ApiCaller,
@@ -130,12 +143,12 @@ pub async fn show(
     Ok(Json(saved::get_view(&state.store, &project, id).await?.into()))
 }
 
+/// Rename a saved view or change its columns.
 #[utoipa::path(patch, path = "/api/v1/projects/{project}/views/{id}", operation_id = "updateView", request_body = ViewPatch,
-    tag = "views", params(("project" = String, Path), ("id" = i64, Path)), security(("api_key" = [])),
-    responses((status = 200, body = ViewBody, description = "the view as it is now"),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody, description = "the new name is taken"),
-        (status = 422, body = ErrorBody)))]
+    tag = "User grid", params(("project" = String, Path, description = "project slug"), ("id" = i64, Path, description = "the saved view's id")), security(("api_key" = [])),
+    responses(KeyedBodyErrors, NotFound, Invalid, Conflict,
+        (status = 200, body = ViewBody, description = "the view as it is now"),
+        (status = 409, body = ErrorBody, description = "the new name is taken")))]
 pub async fn update(
     State(state): State<AppState>,
     _caller: ApiCaller,
@@ -147,10 +160,10 @@ pub async fn update(
     Ok(Json(saved::update_view(&state.store, &project, id, changes).await?.into()))
 }
 
-#[utoipa::path(delete, path = "/api/v1/projects/{project}/views/{id}", operation_id = "deleteView", tag = "views",
-    params(("project" = String, Path), ("id" = i64, Path)), security(("api_key" = [])),
-    responses((status = 204, description = "deleted"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+/// Delete a saved view.
+#[utoipa::path(delete, path = "/api/v1/projects/{project}/views/{id}", operation_id = "deleteView", tag = "User grid",
+    params(("project" = String, Path, description = "project slug"), ("id" = i64, Path, description = "the saved view's id")), security(("api_key" = [])),
+    responses(KeyedErrors, NotFound, (status = 204, description = "deleted")))]
 pub async fn delete(
     State(state): State<AppState>,
     _caller: ApiCaller,
@@ -161,11 +174,12 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Copy a saved view under a new name.
 #[utoipa::path(post, path = "/api/v1/projects/{project}/views/{id}/clone", operation_id = "cloneView", request_body = CloneView,
-    tag = "views", params(("project" = String, Path), ("id" = i64, Path)), security(("api_key" = [])),
-    responses((status = 201, body = ViewBody, description = "the copy"), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody, description = "no such project or view"),
-        (status = 409, body = ErrorBody, description = "the name is taken"), (status = 422, body = ErrorBody)))]
+    tag = "User grid", params(("project" = String, Path, description = "project slug"), ("id" = i64, Path, description = "the saved view's id")), security(("api_key" = [])),
+    responses(KeyedBodyErrors, NotFound, Invalid, Conflict,
+        (status = 201, body = ViewBody, description = "the copy"),
+        (status = 409, body = ErrorBody, description = "the name is taken")))]
 pub async fn clone(
     State(state): State<AppState>,
     _caller: ApiCaller,
