@@ -58,6 +58,43 @@ impl ElementSpec {
     }
 }
 
+/// A report with every element's table computed: what the page shows and every export writes.
+/// Exports take this and nothing else (no store), so a download and an email attachment made
+/// from the same report are the same bytes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComputedReport {
+    pub name: String,
+    /// The project's name (or the community's, for a community report).
+    pub project: String,
+    /// When the tables were computed.
+    pub computed_at: chrono::DateTime<chrono::Utc>,
+    /// The report's time zone: dates in the files are shown in it.
+    pub time_zone: Tz,
+    pub elements: Vec<ComputedElement>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComputedElement {
+    pub name: String,
+    pub style: Style,
+    pub table: Table,
+}
+
+impl ComputedReport {
+    /// The same report with only its `index`th element (a one-element export), or `None`.
+    pub fn only(&self, index: usize) -> Option<ComputedReport> {
+        let element = self.elements.get(index)?.clone();
+        Some(ComputedReport { elements: vec![element], ..self.clone() })
+    }
+
+    /// "2 December 2026, 09:45 Europe/Paris": when the data was computed, as the report's
+    /// readers' clocks showed it.
+    pub fn computed_at_label(&self) -> String {
+        let local = self.computed_at.with_timezone(&self.time_zone);
+        format!("{} {}", local.format("%-d %B %Y, %H:%M"), self.time_zone.name())
+    }
+}
+
 /// A report's time zone: lines and datetime ranges count days in it. UTC unless set.
 pub fn parse_time_zone(name: &str) -> Option<Tz> {
     name.trim().parse().ok()

@@ -1,5 +1,9 @@
-//! Files Inlet hands out: CSV and XLSX of the user grid, and of report elements. An export
+//! Files Inlet hands out: CSV and XLSX of the user grid, and PDF, XLSX, CSV and zip of
+//! reports (from a [`crate::domain::report::ComputedReport`], never from the store). An export
 //! downloaded from a page and the attachment of a distribution email are the same bytes,
 //! made by the same code here.
 
+#[cfg(test)]
+mod fixtures;
+pub mod pdf;
 pub mod xlsx;
