@@ -6,4 +6,6 @@
 #[cfg(test)]
 mod fixtures;
 pub mod pdf;
+pub mod report_csv;
+pub mod report_xlsx;
 pub mod xlsx;
