@@ -44,6 +44,29 @@ impl Fonts {
         }
     }
 
+    /// The glyphs of `text` for krilla, one per character with the font's own advance, when the
+    /// text needs no shaping (Latin, Greek, Cyrillic, punctuation and symbols: no ligature or
+    /// mark positioning to do); `None` otherwise, and the caller has krilla shape it. krilla's
+    /// shaper parses the font anew for every text, which made a 100k-row list take minutes.
+    pub fn simple_glyphs(&self, text: &str, bold: bool) -> Option<Vec<krilla::text::KrillaGlyph>> {
+        let simple = |c: char| matches!(c as u32, 0x20..=0x2FF | 0x370..=0x52F | 0x1E00..=0x1FFF | 0x2000..=0x2BFF);
+        if !text.chars().all(simple) {
+            return None;
+        }
+        let face = if bold { &self.bold_face } else { &self.regular_face };
+        let em = face.units_per_em() as f32;
+        let glyphs = text
+            .char_indices()
+            .map(|(at, c)| {
+                let glyph = face.glyph_index(c).unwrap_or(ttf_parser::GlyphId(0));
+                let advance = face.glyph_hor_advance(glyph).unwrap_or(0) as f32 / em;
+                let id = krilla::text::GlyphId::new(u32::from(glyph.0));
+                krilla::text::KrillaGlyph::new(id, advance, 0.0, 0.0, 0.0, at..at + c.len_utf8(), None)
+            })
+            .collect();
+        Some(glyphs)
+    }
+
     /// The width of `text` at `size` points.
     pub fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
         let face = if bold { &self.bold_face } else { &self.regular_face };

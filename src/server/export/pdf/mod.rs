@@ -101,7 +101,11 @@ fn draw(surface: &mut Surface<'_>, item: &Item, charts: &[Option<usvg::Tree>], f
                 Align::Right => x - fonts.width(text, *size, *bold),
             };
             surface.set_fill(Some(fill(*colour)));
-            surface.draw_text(Point::from_xy(x, *y), fonts.font(*bold), *size, text, false, TextDirection::Auto);
+            let at = Point::from_xy(x, *y);
+            match fonts.simple_glyphs(text, *bold) {
+                Some(glyphs) => surface.draw_glyphs(at, &glyphs, fonts.font(*bold), text, *size, false),
+                None => surface.draw_text(at, fonts.font(*bold), *size, text, false, TextDirection::Auto),
+            }
         }
         Item::Rect { x, y, width, height, colour } => {
             let mut path = PathBuilder::new();

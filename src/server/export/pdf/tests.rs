@@ -78,3 +78,14 @@ fn sample_for_review() {
     let Ok(path) = std::env::var("INLET_PDF_SAMPLE") else { return };
     std::fs::write(path, report_pdf(&sample_report()).unwrap()).unwrap();
 }
+
+#[test]
+fn accented_greek_and_shaped_scripts_come_out_as_text() {
+    let mut report = sample_report().only(1).unwrap();
+    report.elements[0].name = "Équipe Ωmega — naïve café".into();
+    report.elements[0].table.rows[0][0] = crate::domain::table::Cell::Text("שלום pro".into());
+    let pdf = report_pdf(&report).unwrap();
+    let text = poppler("pdftotext", &[], &pdf);
+    assert!(text.contains("Équipe Ωmega — naïve café"), "{text}");
+    assert!(text.contains("שלום") || text.contains("םולש"), "shaped text is text too: {text}");
+}
