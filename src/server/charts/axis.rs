@@ -3,7 +3,7 @@
 /// Ticks from 0 to at least `max`, about `target` of them, in steps of 1, 2, 2.5 or 5 × 10ⁿ
 /// (never below 1: counts are whole).
 pub fn ticks(max: f64, target: usize) -> Vec<f64> {
-    if !(max > 0.0) || !max.is_finite() {
+    if max.is_nan() || max <= 0.0 || !max.is_finite() {
         return vec![0.0, 1.0];
     }
     let rough = max / target.max(1) as f64;

@@ -42,7 +42,7 @@ fn write_table(sheet: &mut Worksheet, element: &ComputedElement, formats: &CellF
     for (col, name) in table.columns.iter().enumerate() {
         sheet.write_string_with_format(0, col as ColNum, name, &formats.header)?;
         // Wide enough for the header and the first rows, within reason.
-        let widest = table.rows.iter().take(200).map(|row| row.get(col).map_or(0, |cell| display_width(cell))).max().unwrap_or(0);
+        let widest = table.rows.iter().take(200).map(|row| row.get(col).map_or(0, display_width)).max().unwrap_or(0);
         sheet.set_column_width(col as ColNum, (widest.max(name.chars().count()) as f64 + 2.0).clamp(8.0, 60.0))?;
     }
     sheet.set_freeze_panes(1, 0)?;
@@ -92,30 +92,32 @@ fn chart(element: &ComputedElement, sheet: &str) -> Option<Chart> {
         series.set_name((sheet, 0, col)).set_categories((sheet, 1, 0, last_row, 0)).set_values((sheet, 1, col, last_row, col));
         // The page's and the PDF's colours: Okabe–Ito, grey for no value.
         let neutral = table.columns[col as usize] == Cell::Empty.to_string();
-        let fill = |hex: &str| ChartFormat::new().set_solid_fill(&ChartSolidFill::new().set_color(hex)).clone();
         match element.style {
             Style::Pie | Style::Donut => {
                 let points: Vec<ChartPoint> = table
                     .rows
                     .iter()
                     .enumerate()
-                    .map(|(i, row)| ChartPoint::new().set_format(&mut fill(colour(i, row[0].is_empty()))))
+                    .map(|(i, row)| ChartPoint::new().set_format(ChartSolidFill::new().set_color(colour(i, row[0].is_empty()))))
                     .collect();
                 series.set_points(&points);
-                series.set_data_label(&ChartDataLabel::new().show_percentage());
+                series.set_data_label(ChartDataLabel::new().show_percentage());
             }
             Style::Line => {
-                series.set_format(ChartFormat::new().set_line(&ChartLine::new().set_color(PALETTE[0]).set_width(2.25)));
+                series.set_format(ChartFormat::new().set_line(ChartLine::new().set_color(PALETTE[0]).set_width(2.25)));
             }
             _ if series_count == 1 => {
-                series.set_format(&mut fill(PALETTE[0]));
-                let points: Vec<ChartPoint> =
-                    table.rows.iter().map(|row| ChartPoint::new().set_format(&mut fill(colour(0, row[0].is_empty())))).collect();
+                series.set_format(ChartSolidFill::new().set_color(PALETTE[0]));
+                let points: Vec<ChartPoint> = table
+                    .rows
+                    .iter()
+                    .map(|row| ChartPoint::new().set_format(ChartSolidFill::new().set_color(colour(0, row[0].is_empty()))))
+                    .collect();
                 series.set_points(&points);
-                series.set_data_label(&ChartDataLabel::new().show_value());
+                series.set_data_label(ChartDataLabel::new().show_value());
             }
             _ => {
-                series.set_format(&mut fill(colour(s, neutral)));
+                series.set_format(ChartSolidFill::new().set_color(colour(s, neutral)));
             }
         }
     }

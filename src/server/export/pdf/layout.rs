@@ -115,12 +115,11 @@ pub fn pages(report: &ComputedReport, charts: &[Option<ChartSize>], fonts: &Font
         let block = block(element, index, charts.get(index).and_then(Option::as_ref), fonts);
         let room = BOTTOM - y;
         let fresh = pages.last().is_some_and(|page| page.is_empty()) || y <= TOP;
-        if block.height() <= room {
-            // Fits here.
-        } else if block.height() <= BOTTOM - TOP || block.head.height > room {
-            if !fresh {
-                new_page(&mut pages, &mut y);
-            }
+        // A block that does not fit here moves to a new page, whole if it fits on one; one taller
+        // than a page starts here if its head (title, chart, header, first row) does.
+        let moves = block.height() > room && (block.height() <= BOTTOM - TOP || block.head.height > room);
+        if moves && !fresh {
+            new_page(&mut pages, &mut y);
         }
         place(&mut pages, &block.head, &mut y);
         for row in &block.rows {
@@ -252,7 +251,7 @@ impl<'a> TableLayout<'a> {
         TableLayout { columns, widths, align }
     }
 
-    fn cells<'c>(&self, texts: impl Iterator<Item = (String, bool, Colour)>, fonts: &Fonts) -> Vec<Item> {
+    fn cells(&self, texts: impl Iterator<Item = (String, bool, Colour)>, fonts: &Fonts) -> Vec<Item> {
         let mut x = MARGIN;
         let mut items = Vec::new();
         for ((content, bold, colour), (width, align)) in texts.zip(self.widths.iter().zip(&self.align)) {
@@ -306,7 +305,7 @@ mod tests {
     fn table_of(rows: usize) -> ComputedElement {
         let rows = (0..rows).map(|i| vec![Cell::Text(format!("user{i}@example.com")), Cell::Integer(i as i64)]).collect();
         ComputedElement {
-            name: format!("List"),
+            name: "List".into(),
             style: Style::List,
             table: Table { columns: vec!["Email".into(), "Seats".into()], rows },
         }
