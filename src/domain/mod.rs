@@ -11,6 +11,7 @@ pub mod listener;
 pub mod network;
 pub mod paging;
 pub mod project;
+pub mod report;
 pub mod staff;
 pub mod summary;
 pub mod table;

@@ -2,6 +2,7 @@
 //! API, the page-side form routes and the command line. Compiled only with `ssr`.
 
 pub mod auth;
+pub mod charts;
 pub mod cli;
 pub mod config;
 pub mod demo;
