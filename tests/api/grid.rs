@@ -257,6 +257,13 @@ async fn pages_hold_their_share_of_the_total() {
     assert_eq!((past["total"].as_u64(), past["rows"].as_array().unwrap().len()), (Some(6), 0));
     let one = run_grid(&app, json!({"per_page": 1, "page": 6})).await;
     assert_eq!(emails(&one), ["katherine@example.com"]);
+
+    // A filtered page counts its total in the same pass; past the end it still knows it.
+    let pro = json!({"criteria": [{"data_group": "CRM", "field": "Plan", "qualifier": "starts_with", "value": "pro"}]});
+    let second = run_grid(&app, json!({"filter": pro, "per_page": 2, "page": 2})).await;
+    assert_eq!((second["total"].as_u64(), emails(&second)), (Some(3), vec!["katherine@example.com".to_string()]));
+    let past = run_grid(&app, json!({"filter": pro, "per_page": 2, "page": 3})).await;
+    assert_eq!((past["total"].as_u64(), past["rows"].as_array().unwrap().len()), (Some(3), 0));
 }
 
 #[tokio::test]

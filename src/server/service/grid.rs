@@ -69,10 +69,8 @@ pub async fn resolve(store: &Store, project: &Project, request: &GridRequest, pa
 pub async fn grid(store: &Store, project: &Project, request: &GridRequest) -> AppResult<GridPage> {
     let resolved = resolve(store, project, request, true).await?;
     let query = resolved.query(project);
-    let total = store.grid_count(&query).await?;
     let offset = u64::from(request.page - 1) * u64::from(request.per_page);
-    let ids =
-        if offset < total { store.grid_user_ids(&query, Some(u64::from(request.per_page)), offset).await? } else { Vec::new() };
+    let (total, ids) = store.grid_page(&query, u64::from(request.per_page), offset).await?;
     let rows = store.grid_rows(project.id, &resolved.fields, &ids, &resolved.columns).await?;
     Ok(GridPage { total, page: request.page, per_page: request.per_page, columns: resolved.columns(), rows })
 }
@@ -146,11 +144,31 @@ fn export_failed(error: impl std::error::Error + Send + Sync + 'static) -> AppEr
 }
 
 /// The whole result as an XLSX file, its sheet written in constant memory.
+/// The next batch is read while this one is written, so the file takes about as long as the
+/// slower of the two rather than both added up.
 pub async fn export_xlsx(store: &Store, project: &Project, resolved: ResolvedGrid) -> AppResult<Vec<u8>> {
     let mut batches = RowBatches::start(store, project, resolved).await?;
     let mut file = XlsxFile::new(&batches.columns()).map_err(export_failed)?;
-    while let Some(rows) = batches.next().await? {
-        file.write(&rows).map_err(export_failed)?;
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<AppResult<Vec<GridRow>>>(2);
+    tokio::spawn(async move {
+        loop {
+            match batches.next().await {
+                Ok(None) => return,
+                Ok(Some(rows)) => {
+                    // A closed channel means the writer gave up: stop reading.
+                    if sender.send(Ok(rows)).await.is_err() {
+                        return;
+                    }
+                }
+                Err(error) => {
+                    let _ = sender.send(Err(error)).await;
+                    return;
+                }
+            }
+        }
+    });
+    while let Some(rows) = receiver.recv().await {
+        file.write(&rows?).map_err(export_failed)?;
     }
     file.finish().map_err(export_failed)
 }

@@ -12,12 +12,12 @@ impl Store {
         Ok(())
     }
 
-    /// Runs a count and a page query that bind a text and two instants; returns the count and
-    /// the number of rows of the page (every column of which is read).
+    /// Runs a count (when given) and a page query that bind a text and two instants; returns
+    /// the count (-1 without one) and the number of rows of the page (every column read).
     #[doc(hidden)]
     pub async fn bench_flat_query(
         &self,
-        count_sql: &str,
+        count_sql: Option<&str>,
         page_sql: &str,
         text: &str,
         from: DateTime<Utc>,
@@ -25,7 +25,10 @@ impl Store {
     ) -> Result<(i64, usize)> {
         use sqlx::Row;
         Ok(on_pool!(self, |pool| {
-            let total: i64 = sqlx::query_scalar(count_sql).bind(text).bind(from).bind(to).fetch_one(pool).await?;
+            let total: i64 = match count_sql {
+                Some(sql) => sqlx::query_scalar(sql).bind(text).bind(from).bind(to).fetch_one(pool).await?,
+                None => -1,
+            };
             let rows = sqlx::query(page_sql).bind(text).bind(from).bind(to).fetch_all(pool).await?;
             let read = rows.iter().filter(|row| (0..row.len()).all(|i| row.try_get_raw(i).is_ok())).count();
             (total, read)

@@ -351,6 +351,32 @@ impl Store {
         Ok(on_pool!(self, |pool| bind_all!(sqlx::query_scalar(&sql), query.project_id, &builder.binds).fetch_all(pool).await)?)
     }
 
+    /// One page of the grid and its total. When the filter has criteria, the total is counted
+    /// in the same pass that finds and sorts the page (`COUNT(*) OVER ()`), since every match
+    /// must be visited to sort them anyway; that halves the work of a filtered page. With no
+    /// criteria the count is the members index alone, and the page can stop after its rows.
+    pub async fn grid_page(&self, query: &GridQuery<'_>, limit: u64, offset: u64) -> Result<(u64, Vec<i64>)> {
+        if query.filter.criteria().is_empty() {
+            let total = self.grid_count(query).await?;
+            let ids = if offset < total { self.grid_user_ids(query, Some(limit), offset).await? } else { Vec::new() };
+            return Ok((total, ids));
+        }
+        let mut builder = Builder::new(self.dialect(), query.fields);
+        let condition = builder.filter(query.filter, query.now);
+        let order_by = builder.order_by(query.sort);
+        let sql = format!(
+            "SELECT m.user_id, COUNT(*) OVER () FROM {} WHERE m.project_id = $1 AND ({condition}) {order_by} LIMIT {limit} OFFSET {offset}",
+            builder.from()
+        );
+        let rows: Vec<(i64, i64)> =
+            on_pool!(self, |pool| bind_all!(sqlx::query_as(&sql), query.project_id, &builder.binds).fetch_all(pool).await)?;
+        match rows.first() {
+            Some((_, total)) => Ok((*total as u64, rows.into_iter().map(|(id, _)| id).collect())),
+            // Past the last page: no row carries the total.
+            None => Ok((self.grid_count(query).await?, Vec::new())),
+        }
+    }
+
     /// The cells of `columns` for these members of the project, one row per user in the
     /// order given (a user no longer in the project is left out).
     pub async fn grid_rows(
