@@ -10,6 +10,7 @@ pub mod listener;
 pub mod network;
 pub mod paging;
 pub mod project;
+pub mod schedule;
 pub mod staff;
 pub mod table;
 pub mod url;
