@@ -18,6 +18,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use super::auth::rate_limit::{AddressRateLimiter, KeyRateLimiter, LoginLimiter};
 use super::auth::{csrf, login, viewer};
 use super::config::Settings;
+use super::mail::Mailer;
 use super::secrets::SecretKey;
 use super::service::ingest::DeliveryWriter;
 use super::store::{SqlSessionStore, Store};
@@ -55,6 +56,8 @@ pub struct Shared {
     /// Cookies only over HTTPS (`INLET_SECURE_COOKIES`).
     pub secure_cookies: bool,
     pub trusted_proxies: Arc<AddressList>,
+    /// Distribution email: over SMTP, or into the outbox folder.
+    pub mailer: Mailer,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -83,7 +86,9 @@ impl Application {
         if settings.base_url.is_none() {
             settings.base_url = Some(format!("http://{address}"));
         }
-        let router = router(&settings, store.clone(), address);
+        let mailer = Mailer::new(settings.mail_from.clone(), settings.smtp_url.as_ref(), &settings.outbox_dir)
+            .context("Failed to set up the mailer")?;
+        let router = router(&settings, store.clone(), address, mailer);
         Ok(Self { listener, router, port: address.port(), store })
     }
 
@@ -120,7 +125,7 @@ fn leptos_options(settings: &Settings, address: SocketAddr) -> LeptosOptions {
         .build()
 }
 
-pub fn router(settings: &Settings, store: Store, address: SocketAddr) -> Router {
+pub fn router(settings: &Settings, store: Store, address: SocketAddr, mailer: Mailer) -> Router {
     let state = AppState(Arc::new(Shared {
         store: store.clone(),
         leptos_options: leptos_options(settings, address),
@@ -139,6 +144,7 @@ pub fn router(settings: &Settings, store: Store, address: SocketAddr) -> Router 
         signature_tolerance_secs: settings.signature_tolerance_secs,
         secure_cookies: settings.secure_cookies(),
         trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
+        mailer,
     }));
     let sessions = SessionManagerLayer::new(SqlSessionStore::new(store))
         .with_name("inlet_session")
