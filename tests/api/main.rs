@@ -17,6 +17,7 @@ mod listener_gate_page;
 mod listeners;
 mod login;
 mod mail;
+mod outbox_page;
 mod pages;
 mod projects;
 mod signing;

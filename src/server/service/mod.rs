@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod api_keys;
 pub mod ingest;
 pub mod listeners;
+pub mod outbox;
 pub mod projects;
 pub mod signing;
 pub mod users;
