@@ -20,6 +20,7 @@ use super::auth::{csrf, login, viewer};
 use super::config::Settings;
 use super::mail::Mailer;
 use super::secrets::SecretKey;
+use super::service::distributions::{self, ReportLinkContent, Scheduler};
 use super::service::ingest::DeliveryWriter;
 use super::store::{SqlSessionStore, Store};
 use super::{forms, rest};
@@ -71,6 +72,7 @@ pub struct Application {
     router: Router,
     port: u16,
     store: Store,
+    scheduler: Scheduler,
 }
 
 impl Application {
@@ -88,8 +90,10 @@ impl Application {
         }
         let mailer = Mailer::new(settings.mail_from.clone(), settings.smtp_url.as_ref(), &settings.outbox_dir)
             .context("Failed to set up the mailer")?;
+        let content = Arc::new(ReportLinkContent { store: store.clone(), base_url: settings.base_url() });
+        let scheduler = Scheduler::new(store.clone(), mailer.clone(), content);
         let router = router(&settings, store.clone(), address, mailer);
-        Ok(Self { listener, router, port: address.port(), store })
+        Ok(Self { listener, router, port: address.port(), store, scheduler })
     }
 
     pub fn port(&self) -> u16 {
@@ -102,10 +106,16 @@ impl Application {
         self.store.clone()
     }
 
+    /// The distribution scheduler this application runs every `distributions::TICK`.
+    pub fn scheduler(&self) -> Scheduler {
+        self.scheduler.clone()
+    }
+
     /// Serves until ctrl-c / SIGTERM (when `graceful`) or forever.
     pub async fn run_until_stopped(self, graceful: bool) -> std::io::Result<()> {
         spawn_session_cleanup(self.store.clone());
         spawn_cache_upkeep(self.store.clone());
+        distributions::spawn(self.scheduler.clone());
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let serve = axum::serve(self.listener, service);
         let served = if graceful { serve.with_graceful_shutdown(shutdown_signal()).await } else { serve.await };

@@ -4,6 +4,7 @@
 mod api_auth;
 mod csrf;
 mod deliveries;
+mod distributions;
 mod filter_gate;
 mod group_commit;
 mod health;

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod accounts;
 pub mod api_keys;
+pub mod distributions;
 pub mod ingest;
 pub mod listeners;
 pub mod outbox;

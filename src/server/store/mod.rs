@@ -9,6 +9,7 @@
 
 mod api_keys;
 mod cache;
+mod distributions;
 mod imports;
 mod ingest;
 mod listeners;
@@ -19,6 +20,7 @@ mod users;
 
 pub use api_keys::ApiKeyForCreate;
 pub use cache::{ActiveKey, Gate, Route, RouteLookup};
+pub use distributions::{ClaimedRun, DistributionForCreate, DistributionRecord, RunOutcome, RunRecord};
 pub(crate) use ingest::SqliteRecorder;
 pub use ingest::{DeliveryForRecord, Recorded, ValueChange};
 pub use sessions::SqlSessionStore;
