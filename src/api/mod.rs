@@ -5,6 +5,7 @@ pub mod error;
 pub mod gates;
 pub mod keys;
 pub mod listeners;
+pub mod outbox;
 pub mod projects;
 pub mod session;
 pub mod staff;

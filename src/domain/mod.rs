@@ -12,6 +12,7 @@ pub mod network;
 pub mod paging;
 pub mod project;
 pub mod report;
+pub mod schedule;
 pub mod staff;
 pub mod summary;
 pub mod table;

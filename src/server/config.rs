@@ -3,8 +3,20 @@
 use clap::Args;
 use std::net::SocketAddr;
 
+use lettre::message::Mailbox;
+use std::path::PathBuf;
+
+use super::mail::SmtpUrl;
 use super::secrets::SecretKey;
 use crate::domain::network::AddressList;
+
+fn parse_smtp_url(text: &str) -> Result<SmtpUrl, String> {
+    SmtpUrl::parse(text)
+}
+
+fn parse_mailbox(text: &str) -> Result<Mailbox, String> {
+    text.parse::<Mailbox>().map_err(|e| format!("INLET_MAIL_FROM is not an address such as 'Inlet <inlet@example.com>': {e}"))
+}
 
 fn parse_addresses(text: &str) -> Result<AddressList, String> {
     AddressList::parse(text, "INLET_TRUSTED_PROXIES").map_err(|e| e.message)
@@ -85,6 +97,20 @@ pub struct Settings {
     /// How far, in seconds, a signed request's X-Inlet-Timestamp may be from the server's clock.
     #[arg(long, env = "INLET_SIGNATURE_TOLERANCE", default_value_t = 300, global = true)]
     pub signature_tolerance_secs: u64,
+
+    /// SMTP server for distribution email: `smtp://host:port` (plain), `smtp://host:port?tls=starttls`
+    /// or `smtps://user:password@host:465` [default: none: messages go to INLET_OUTBOX_DIR].
+    #[arg(long, env = "INLET_SMTP_URL", hide_env_values = true, value_parser = parse_smtp_url, global = true)]
+    pub smtp_url: Option<SmtpUrl>,
+
+    /// Sender of distribution email.
+    #[arg(long, env = "INLET_MAIL_FROM", default_value = "Inlet <inlet@localhost>", value_parser = parse_mailbox, global = true)]
+    pub mail_from: Mailbox,
+
+    /// Folder where distribution email is written as .eml files when INLET_SMTP_URL is not set;
+    /// community managers read it on the Outbox page.
+    #[arg(long, env = "INLET_OUTBOX_DIR", default_value = "data/outbox", global = true)]
+    pub outbox_dir: PathBuf,
 }
 
 impl Settings {
@@ -119,6 +145,9 @@ impl Settings {
             secret_key: None,
             trusted_proxies: AddressList::default(),
             signature_tolerance_secs: 300,
+            smtp_url: None,
+            mail_from: "Inlet <inlet@localhost>".parse().expect("valid mailbox"),
+            outbox_dir: std::env::temp_dir().join(format!("inlet-outbox-{}", rand::random::<u64>())),
         }
     }
 }

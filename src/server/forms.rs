@@ -1,19 +1,53 @@
-//! Browser form posts that are not server functions: the CSV upload (multipart, so it works
-//! without JavaScript) answers with a redirect back to the import page.
+//! Browser routes that are not server functions: the CSV upload (multipart, so it works
+//! without JavaScript) answers with a redirect back to the import page; outbox attachments
+//! download as files.
 
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Extension, Router};
 
 use super::auth::Viewer;
 use super::error::AppError;
-use super::service::{access, users};
+use super::service::{access, outbox, users};
 use super::startup::AppState;
 use crate::domain::url::encode_component;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/p/{project}/users/import", post(import_upload)).layer(DefaultBodyLimit::max(32 * 1024 * 1024))
+    Router::new()
+        .route("/p/{project}/users/import", post(import_upload))
+        .layer(DefaultBodyLimit::max(32 * 1024 * 1024))
+        .route("/outbox/{id}/attachments/{index}", get(outbox_attachment))
+}
+
+/// An outbox message's attachment as a download (community managers only). Never rendered in
+/// the page's origin: `attachment` disposition, no sniffing, and a sandbox CSP for browsers
+/// that open it anyway.
+async fn outbox_attachment(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path((id, index)): Path<(String, usize)>,
+) -> Result<Response, AppError> {
+    let staff = viewer.0.ok_or(AppError::Unauthenticated)?;
+    access::require_community_manager(&staff)?;
+    let (file_name, content_type, bytes) = outbox::attachment(&state.mailer, &id, index).await?;
+    let safe_name: String = file_name.chars().filter(|c| !c.is_control() && !matches!(c, '"' | '\\' | '/')).collect();
+    let disposition = format!(
+        "attachment; filename=\"{}\"; filename*=UTF-8''{}",
+        safe_name.replace(|c: char| !c.is_ascii(), "_"),
+        encode_component(&safe_name)
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+            (header::CONTENT_SECURITY_POLICY, "sandbox".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 async fn import_upload(

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod error;
 pub mod export;
 pub mod forms;
+pub mod mail;
 pub mod rest;
 pub mod secrets;
 pub mod service;

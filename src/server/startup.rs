@@ -18,7 +18,9 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use super::auth::rate_limit::{AddressRateLimiter, KeyRateLimiter, LoginLimiter};
 use super::auth::{csrf, login, viewer};
 use super::config::Settings;
+use super::mail::Mailer;
 use super::secrets::SecretKey;
+use super::service::distributions::{self, ReportLinkContent, Scheduler};
 use super::service::ingest::DeliveryWriter;
 use super::store::{SqlSessionStore, Store};
 use super::{forms, rest};
@@ -55,6 +57,8 @@ pub struct Shared {
     /// Cookies only over HTTPS (`INLET_SECURE_COOKIES`).
     pub secure_cookies: bool,
     pub trusted_proxies: Arc<AddressList>,
+    /// Distribution email: over SMTP, or into the outbox folder.
+    pub mailer: Mailer,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -68,6 +72,7 @@ pub struct Application {
     router: Router,
     port: u16,
     store: Store,
+    scheduler: Scheduler,
 }
 
 impl Application {
@@ -83,8 +88,12 @@ impl Application {
         if settings.base_url.is_none() {
             settings.base_url = Some(format!("http://{address}"));
         }
-        let router = router(&settings, store.clone(), address);
-        Ok(Self { listener, router, port: address.port(), store })
+        let mailer = Mailer::new(settings.mail_from.clone(), settings.smtp_url.as_ref(), &settings.outbox_dir)
+            .context("Failed to set up the mailer")?;
+        let content = Arc::new(ReportLinkContent { store: store.clone(), base_url: settings.base_url() });
+        let scheduler = Scheduler::new(store.clone(), mailer.clone(), content);
+        let router = router(&settings, store.clone(), address, mailer);
+        Ok(Self { listener, router, port: address.port(), store, scheduler })
     }
 
     pub fn port(&self) -> u16 {
@@ -97,10 +106,16 @@ impl Application {
         self.store.clone()
     }
 
+    /// The distribution scheduler this application runs every `distributions::TICK`.
+    pub fn scheduler(&self) -> Scheduler {
+        self.scheduler.clone()
+    }
+
     /// Serves until ctrl-c / SIGTERM (when `graceful`) or forever.
     pub async fn run_until_stopped(self, graceful: bool) -> std::io::Result<()> {
         spawn_session_cleanup(self.store.clone());
         spawn_cache_upkeep(self.store.clone());
+        distributions::spawn(self.scheduler.clone());
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let serve = axum::serve(self.listener, service);
         let served = if graceful { serve.with_graceful_shutdown(shutdown_signal()).await } else { serve.await };
@@ -123,7 +138,7 @@ fn leptos_options(settings: &Settings, address: SocketAddr) -> LeptosOptions {
 /// What the application's handlers share, for `settings` and `store`. Starts the delivery
 /// writer, so it must be called within the Tokio runtime. `router` builds one; `inlet demo`
 /// builds one to send its data through the ingestion service as a real sender's would go.
-pub fn app_state(settings: &Settings, store: Store, address: SocketAddr) -> AppState {
+pub fn app_state(settings: &Settings, store: Store, address: SocketAddr, mailer: Mailer) -> AppState {
     AppState(Arc::new(Shared {
         store: store.clone(),
         leptos_options: leptos_options(settings, address),
@@ -142,11 +157,12 @@ pub fn app_state(settings: &Settings, store: Store, address: SocketAddr) -> AppS
         signature_tolerance_secs: settings.signature_tolerance_secs,
         secure_cookies: settings.secure_cookies(),
         trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
+        mailer,
     }))
 }
 
-pub fn router(settings: &Settings, store: Store, address: SocketAddr) -> Router {
-    let state = app_state(settings, store.clone(), address);
+pub fn router(settings: &Settings, store: Store, address: SocketAddr, mailer: Mailer) -> Router {
+    let state = app_state(settings, store.clone(), address, mailer);
     let sessions = SessionManagerLayer::new(SqlSessionStore::new(store))
         .with_name("inlet_session")
         .with_http_only(true)

@@ -52,6 +52,9 @@ pub fn AppFrame() -> impl IntoView {
                     </CommunityManagerOnly>
                     <li class="nav-group">"Community tools"</li>
                     <li><A href="/reports">"Community reports"</A></li>
+                    <CommunityManagerOnly>
+                        <li><A href="/outbox">"Outbox"</A></li>
+                    </CommunityManagerOnly>
                 </ul>
             </nav>
             <main class="content" id="main">

@@ -56,6 +56,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff") view=StaffPage ssr=SsrMode::Async />
                     <Route path=path!("/api-keys") view=ApiKeysPage ssr=SsrMode::Async />
                     <Route path=path!("/reports") view=CommunityReportsPage ssr=SsrMode::Async />
+                    <Route path=path!("/outbox") view=OutboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/outbox/:id") view=OutboxMessagePage ssr=SsrMode::Async />
                     <ParentRoute path=path!("/p/:project") view=ProjectFrame ssr=SsrMode::Async>
                         <Route path=path!("/") view=ProjectHome ssr=SsrMode::Async />
                         <Route path=path!("/users") view=ProjectUsersPage ssr=SsrMode::Async />

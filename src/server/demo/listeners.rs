@@ -61,7 +61,10 @@ pub async fn load(
     let mut settings = settings.clone();
     settings.ingest_rate = u32::MAX / 2;
     settings.ingest_burst = u32::MAX / 2;
-    let state = app_state(&settings, store.clone(), SocketAddr::from((Ipv4Addr::LOCALHOST, 0)));
+    // The demo sends no mail: its mailer writes to the outbox, which it never uses.
+    let mailer = crate::server::mail::Mailer::new(settings.mail_from.clone(), None, &settings.outbox_dir)
+        .map_err(|e| anyhow::anyhow!("the demo's mailer: {e}"))?;
+    let state = app_state(&settings, store.clone(), SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), mailer);
 
     let now = Utc::now();
     let mut sent = Sent::default();

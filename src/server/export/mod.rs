@@ -3,9 +3,9 @@
 //! downloaded from a page and the attachment of a distribution email are the same bytes,
 //! made by the same code here.
 
-pub mod grid;
 #[cfg(test)]
 mod fixtures;
+pub mod grid;
 pub mod pdf;
 pub mod report_csv;
 pub mod report_xlsx;

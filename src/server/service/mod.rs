@@ -4,9 +4,11 @@
 pub mod access;
 pub mod accounts;
 pub mod api_keys;
+pub mod distributions;
 pub mod grid;
 pub mod ingest;
 pub mod listeners;
+pub mod outbox;
 pub mod projects;
 pub mod saved;
 pub mod signing;

@@ -10,6 +10,7 @@
 mod api_keys;
 mod bench;
 mod cache;
+mod distributions;
 mod grid;
 mod imports;
 mod ingest;
@@ -22,6 +23,7 @@ mod users;
 
 pub use api_keys::ApiKeyForCreate;
 pub use cache::{ActiveKey, Gate, Route, RouteLookup};
+pub use distributions::{ClaimedRun, DistributionForCreate, DistributionRecord, RunOutcome, RunRecord};
 pub use grid::{grid_now, GridQuery, ROWS_PER_BATCH};
 pub(crate) use ingest::SqliteRecorder;
 pub use ingest::{DeliveryForRecord, Recorded, ValueChange};
