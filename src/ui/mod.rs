@@ -4,6 +4,7 @@
 mod components;
 mod frame;
 mod pages;
+mod widgets;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
