@@ -47,6 +47,19 @@ pub fn group_names(schema: &[SchemaField]) -> Vec<String> {
     groups
 }
 
+/// How many rows the errors of a submission name (`criteria[3].value` names four).
+fn last_error_row(error: &UiError) -> usize {
+    match error {
+        UiError::Invalid(errors) => errors
+            .iter()
+            .filter_map(|e| e.field.strip_prefix("criteria[")?.split(']').next()?.parse::<usize>().ok())
+            .map(|row| row + 1)
+            .max()
+            .unwrap_or(0),
+        _ => 0,
+    }
+}
+
 /// A criterion's value as the form's one or two text inputs.
 fn value_texts(value: &Option<Json>) -> (String, String) {
     let text = |v: &Json| match v {
@@ -129,8 +142,11 @@ pub fn CriteriaEditor(
             Row::new(id, group, field, c.qualifier.as_str().to_string(), value_texts(&c.value))
         })
         .collect();
-    if rows.is_empty() {
-        rows.push(Row::new(0, first_group.clone(), String::new(), String::new(), Default::default()));
+    // At least one row, and a row for every error of the last submission: without JavaScript
+    // the page comes back with the stored criteria, and a refused row's message needs a place.
+    let wanted = errors.with_untracked(|e| e.as_ref().map_or(0, last_error_row)).max(rows.len()).max(1);
+    while rows.len() < wanted {
+        rows.push(Row::new(rows.len(), first_group.clone(), String::new(), String::new(), Default::default()));
     }
     let next_id = StoredValue::new(rows.len());
     let rows = RwSignal::new(rows);
