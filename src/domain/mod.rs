@@ -4,6 +4,7 @@
 pub mod api_key;
 pub mod fields;
 pub mod filter;
+pub mod grid;
 pub mod identity;
 pub mod import;
 pub mod listener;

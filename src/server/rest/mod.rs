@@ -2,6 +2,8 @@
 //! bodies, authenticated by an API key in `X-Api-Key`. Described by `/api/v1/openapi.json`.
 
 mod body;
+mod filters;
+mod grid;
 mod ingest;
 mod listeners;
 mod openapi;
@@ -9,6 +11,7 @@ mod projects;
 mod signing;
 mod url;
 mod users;
+mod views;
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
@@ -32,6 +35,12 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/projects/{project}/listeners/{key}/deliveries", get(listeners::deliveries))
         .route("/projects/{project}/listeners/{key}/signing-secret", axum::routing::post(signing::set).delete(signing::remove))
         .route("/projects/{project}/listeners/{key}/deliveries/{id}/replay", axum::routing::post(listeners::replay))
+        .route("/projects/{project}/filters", get(filters::list).post(filters::create))
+        .route("/projects/{project}/filters/{id}", get(filters::show).patch(filters::update).delete(filters::delete))
+        .route("/projects/{project}/views", get(views::list).post(views::create))
+        .route("/projects/{project}/views/{id}", get(views::show).patch(views::update).delete(views::delete))
+        .route("/projects/{project}/views/{id}/clone", axum::routing::post(views::clone))
+        .route("/projects/{project}/grid", axum::routing::post(grid::query))
         .fallback(|| async { AppError::NotFound("no such endpoint".into()) })
         .layer(DefaultBodyLimit::max(state.max_body_bytes))
 }

@@ -42,7 +42,10 @@ impl Modify for ApiKeyHeader {
     paths(super::projects::create, super::projects::list, super::users::create, super::users::list,
           super::users::show, super::users::import, super::listeners::create, super::listeners::list,
           super::listeners::show, super::listeners::update, super::listeners::delete, super::listeners::deliveries,
-          super::listeners::replay, super::signing::set, super::signing::remove, super::ingest::receive),
+          super::listeners::replay, super::signing::set, super::signing::remove, super::ingest::receive,
+          super::filters::create, super::filters::list, super::filters::show, super::filters::update, super::filters::delete,
+          super::views::create, super::views::list, super::views::show, super::views::update, super::views::delete,
+          super::views::clone, super::grid::query),
     components(schemas(ErrorBody, ErrorDetail, FieldError)),
     modifiers(&ApiKeyHeader)
 )]

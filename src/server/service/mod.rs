@@ -4,8 +4,10 @@
 pub mod access;
 pub mod accounts;
 pub mod api_keys;
+pub mod grid;
 pub mod ingest;
 pub mod listeners;
 pub mod projects;
+pub mod saved;
 pub mod signing;
 pub mod users;

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::cache::Change;
+use super::saved::follow_renames_in_saved;
 use super::{conflict_on_unique, on_pool, BeginWrite, Error, Result, Store};
 use crate::domain::fields::FieldType;
 use crate::domain::filter::{Criterion, Filter, Qualifier};
@@ -337,7 +338,8 @@ impl Store {
                         .await
                         .map_err(conflict_on_unique(format!("data group '{group_label}' already has a field '{label}'")))?;
                 }
-                // Every gate of the project that names a renamed field follows it.
+                // Every gate, saved filter and saved view of the project that names a renamed
+                // field follows it, in this transaction.
                 if !renames.is_empty() {
                     let renames: Vec<(&str, &str)> = renames
                         .iter()
@@ -362,6 +364,7 @@ impl Store {
                                 .await?;
                         }
                     }
+                    follow_renames_in_saved!(tx, group_id, &group_label, &renames)?;
                 }
                 sqlx::query("DELETE FROM listener_fields WHERE listener_id = $1").bind(listener_id).execute(&mut *tx).await?;
                 for (position, edit) in edits.iter().enumerate() {

@@ -9,16 +9,19 @@
 
 mod api_keys;
 mod cache;
+mod grid;
 mod imports;
 mod ingest;
 mod listeners;
 mod projects;
+mod saved;
 mod sessions;
 mod staff;
 mod users;
 
 pub use api_keys::ApiKeyForCreate;
 pub use cache::{ActiveKey, Gate, Route, RouteLookup};
+pub use grid::{grid_now, GridQuery, ROWS_PER_BATCH};
 pub(crate) use ingest::SqliteRecorder;
 pub use ingest::{DeliveryForRecord, Recorded, ValueChange};
 pub use sessions::SqlSessionStore;
@@ -109,7 +112,11 @@ impl Store {
             if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
                 std::fs::create_dir_all(parent).map_err(|e| Error::Database(sqlx::Error::Io(e)))?;
             }
-            let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .after_connect(|connection, _| Box::pin(grid::register_fold(connection)))
+                .connect_with(options)
+                .await?;
             Pool::Sqlite(pool, std::sync::Arc::new(ingest::SqliteRecorder::new(file)))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)?;

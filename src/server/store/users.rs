@@ -9,7 +9,7 @@ use crate::domain::user::{ProjectUser, UserForCreate, UserListQuery, UserRef, Us
 use crate::domain::{Email, Page};
 
 #[derive(sqlx::FromRow)]
-struct ProjectUserRow {
+pub(super) struct ProjectUserRow {
     id: i64,
     email: String,
     username: String,
@@ -34,7 +34,8 @@ impl From<ProjectUserRow> for ProjectUser {
     }
 }
 
-const PROJECT_USER_SELECT: &str = "SELECT u.id, u.email, u.username, u.display_name, u.created_at, m.status, m.joined_at
+pub(super) const PROJECT_USER_SELECT: &str =
+    "SELECT u.id, u.email, u.username, u.display_name, u.created_at, m.status, m.joined_at
      FROM project_members m JOIN users u ON u.id = m.user_id";
 
 fn order_by(sort: UserSort, descending: bool) -> String {

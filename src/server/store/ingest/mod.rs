@@ -7,7 +7,7 @@ use super::{on_pool, Pool, Result, Store};
 use crate::domain::fields::{FieldType, FieldValue};
 use crate::domain::listener::{outcome_name, Delivery, DeliveryQuery, HistoryEntry};
 
-mod plan;
+pub(super) mod plan;
 mod postgres;
 mod sqlite;
 pub(crate) use sqlite::SqliteRecorder;

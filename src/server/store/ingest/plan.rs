@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use super::{DeliveryForRecord, Recorded};
 use crate::domain::fields::{FieldType, FieldValue};
 
-pub(super) type Columns = (Option<bool>, Option<i64>, Option<String>, Option<DateTime<Utc>>);
+pub(in crate::server::store) type Columns = (Option<bool>, Option<i64>, Option<String>, Option<DateTime<Utc>>);
 
-pub(super) fn typed(field_type: FieldType, (b, i, t, at): Columns) -> Option<FieldValue> {
+pub(in crate::server::store) fn typed(field_type: FieldType, (b, i, t, at): Columns) -> Option<FieldValue> {
     match field_type {
         FieldType::Boolean => b.map(FieldValue::Boolean),
         FieldType::Integer => i.map(FieldValue::Integer),

@@ -1,0 +1,156 @@
+//! `POST /api/v1/projects/{project}/grid`: a filter and a view run against the project's
+//! users, a page at a time, with typed values.
+
+use axum::extract::State;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use super::body::JsonBody;
+use super::openapi::ErrorBody;
+use super::url::Path;
+use crate::domain::grid::{Choice, GridPage, GridRequest, SortKey, DEFAULT_PER_PAGE};
+use crate::domain::ValidationError;
+use crate::server::auth::ApiCaller;
+use crate::server::error::{AppError, AppResult};
+use crate::server::service::{access, grid};
+use crate::server::startup::AppState;
+
+/// What to show. `filter`: a saved filter's id, a filter written out
+/// (`{"match", "criteria"}`), or null for everyone. `view`: a saved view's id, columns written
+/// out (`{"columns": [{"data_group", "field"}]}`), or null for the default view (Email,
+/// Username, Display name, Status, Joined).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GridBody {
+    #[schema(value_type = Option<Object>)]
+    pub filter: Option<Value>,
+    #[schema(value_type = Option<Object>)]
+    pub view: Option<Value>,
+    /// `[{"column": <index into the view's columns>, "order": "asc"|"desc"}]`, in turn;
+    /// typed order, empty values last both ways, ties by user.
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub sort: Option<Value>,
+    /// From 1 (default 1).
+    #[schema(value_type = Option<i64>)]
+    pub page: Option<Value>,
+    /// 1 to 200 (default 50).
+    #[schema(value_type = Option<i64>)]
+    pub per_page: Option<Value>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GridColumnBody {
+    pub data_group: String,
+    pub field: String,
+    /// boolean, datetime, integer or string.
+    #[serde(rename = "type")]
+    pub field_type: String,
+    /// The header exports use: the field, prefixed with its data group where two columns
+    /// share a label.
+    pub label: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GridRowBody {
+    /// The user's email.
+    pub user: String,
+    /// One per column, typed: boolean, number, RFC 3339 UTC text, text, or null when empty.
+    #[schema(value_type = Vec<Object>)]
+    pub values: Vec<Value>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GridPageBody {
+    /// Users the filter lets through.
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+    pub columns: Vec<GridColumnBody>,
+    pub rows: Vec<GridRowBody>,
+}
+
+impl From<GridPage> for GridPageBody {
+    fn from(page: GridPage) -> Self {
+        Self {
+            total: page.total,
+            page: page.page,
+            per_page: page.per_page,
+            columns: page
+                .columns
+                .into_iter()
+                .map(|c| GridColumnBody {
+                    data_group: c.data_group,
+                    field: c.field,
+                    field_type: c.field_type.as_str().into(),
+                    label: c.label,
+                })
+                .collect(),
+            rows: page
+                .rows
+                .into_iter()
+                .map(|row| GridRowBody { user: row.user, values: row.values.iter().map(|cell| cell.to_json()).collect() })
+                .collect(),
+        }
+    }
+}
+
+impl GridBody {
+    /// Reads every member, reporting every problem at once (422).
+    pub fn into_request(self) -> AppResult<GridRequest> {
+        let mut errors: Vec<ValidationError> = Vec::new();
+        let filter = keep(&mut errors, Choice::from_json(self.filter, "filter"));
+        let view = keep(&mut errors, Choice::from_json(self.view, "view"));
+        let sort = keep(
+            &mut errors,
+            match self.sort {
+                None | Some(Value::Null) => Ok(Vec::new()),
+                Some(sort) => {
+                    serde_json::from_value::<Vec<SortKey>>(sort).map_err(|e| ValidationError::new("sort", e.to_string()))
+                }
+            },
+        );
+        let page = keep(&mut errors, whole_number(self.page, "page", 1));
+        let per_page = keep(&mut errors, whole_number(self.per_page, "per_page", DEFAULT_PER_PAGE));
+        match (filter, view, sort, page, per_page) {
+            (Some(filter), Some(view), Some(sort), Some(page), Some(per_page)) if errors.is_empty() => {
+                Ok(GridRequest { filter, view, sort, page, per_page })
+            }
+            _ => Err(AppError::Invalid(errors)),
+        }
+    }
+}
+
+fn keep<T>(errors: &mut Vec<ValidationError>, result: Result<T, ValidationError>) -> Option<T> {
+    result.map_err(|e| errors.push(e)).ok()
+}
+
+/// A page number or size; 0 passes here and is refused by the request's own check.
+fn whole_number(value: Option<Value>, at: &str, default: u32) -> Result<u32, ValidationError> {
+    match value {
+        None | Some(Value::Null) => Ok(default),
+        Some(value) => value
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or_else(|| ValidationError::new(at, format!("expected a whole number, got {value}"))),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/projects/{project}/grid", operation_id = "queryGrid", request_body = GridBody, tag = "grid",
+    params(("project" = String, Path, description = "project slug")), security(("api_key" = [])),
+    responses((status = 200, body = GridPageBody, description = "one page, with the total"),
+        (status = 400, body = ErrorBody, description = "malformed JSON or an unknown member"),
+        (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "no such project, saved filter or saved view"),
+        (status = 422, body = ErrorBody, description = "every problem with the filter, columns, sort or page, e.g. view.columns[1].field")))]
+pub async fn query(
+    State(state): State<AppState>,
+    _caller: ApiCaller,
+    Path(slug): Path<String>,
+    JsonBody(body): JsonBody<GridBody>,
+) -> AppResult<Json<GridPageBody>> {
+    let project = access::existing_project(&state.store, &slug).await?;
+    let request = body.into_request()?;
+    Ok(Json(grid::grid(&state.store, &project, &request).await?.into()))
+}
