@@ -62,6 +62,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/users") view=ProjectUsersPage ssr=SsrMode::Async />
                         <Route path=path!("/users/new") view=AddUserPage ssr=SsrMode::Async />
                         <Route path=path!("/users/import") view=ImportUsersPage ssr=SsrMode::Async />
+                        <Route path=path!("/users/filters/new") view=FilterPage ssr=SsrMode::Async />
+                        <Route path=path!("/users/filters/:id") view=FilterPage ssr=SsrMode::Async />
+                        <Route path=path!("/users/views/new") view=ViewPage ssr=SsrMode::Async />
+                        <Route path=path!("/users/views/:id") view=ViewPage ssr=SsrMode::Async />
                         <Route path=path!("/u/:user") view=UserSummaryPage ssr=SsrMode::Async />
                         <Route path=path!("/automation") view=UserAutomationPage ssr=SsrMode::Async />
                         <Route path=path!("/automation/new") view=NewListenerPage ssr=SsrMode::Async />

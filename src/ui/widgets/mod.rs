@@ -2,9 +2,16 @@
 //! editor (saved filters, listener gates), the column picker (views) and the data grid. The
 //! user grid uses them today; the feedback grid reuses them as they are.
 
+mod builders;
+mod columns;
 mod criteria;
+mod grid;
 
-pub use criteria::CriteriaEditor;
+pub use builders::{FilterBuilder, ViewBuilder};
+pub use columns::ColumnPicker;
+pub use grid::{DataGrid, GridLine};
+
+pub use criteria::{group_names, CriteriaEditor};
 
 use leptos::prelude::*;
 
