@@ -6,6 +6,7 @@ mod csrf;
 mod deliveries;
 mod filter_gate;
 mod grid;
+mod grid_export;
 mod grid_pages;
 mod group_commit;
 mod health;

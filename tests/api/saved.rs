@@ -196,6 +196,8 @@ async fn the_openapi_document_names_every_filter_view_and_grid_operation() {
         ("/api/v1/projects/{project}/views/{id}", "delete", "deleteView"),
         ("/api/v1/projects/{project}/views/{id}/clone", "post", "cloneView"),
         ("/api/v1/projects/{project}/grid", "post", "queryGrid"),
+        ("/api/v1/projects/{project}/grid/export.csv", "post", "exportGridCsv"),
+        ("/api/v1/projects/{project}/grid/export.xlsx", "post", "exportGridXlsx"),
     ];
     for (path, method, id) in expected {
         assert_eq!(operation(path, method).as_deref(), Some(id), "{method} {path}");

@@ -2,4 +2,5 @@
 //! downloaded from a page and the attachment of a distribution email are the same bytes,
 //! made by the same code here.
 
+pub mod grid;
 pub mod xlsx;

@@ -1,7 +1,10 @@
 //! `POST /api/v1/projects/{project}/grid`: a filter and a view run against the project's
 //! users, a page at a time, with typed values.
 
+use axum::body::{Body, Bytes};
 use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -153,4 +156,97 @@ pub async fn query(
     let project = access::existing_project(&state.store, &slug).await?;
     let request = body.into_request()?;
     Ok(Json(grid::grid(&state.store, &project, &request).await?.into()))
+}
+
+/// What to export: as for the grid, without paging (the whole result is exported).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExportBody {
+    #[schema(value_type = Option<Object>)]
+    pub filter: Option<Value>,
+    #[schema(value_type = Option<Object>)]
+    pub view: Option<Value>,
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub sort: Option<Value>,
+}
+
+impl ExportBody {
+    fn into_request(self) -> AppResult<GridRequest> {
+        GridBody { filter: self.filter, view: self.view, sort: self.sort, page: None, per_page: None }.into_request()
+    }
+}
+
+fn download(content_type: &str, file_name: &str, body: Body) -> Response {
+    let disposition = format!("attachment; filename=\"{file_name}\"");
+    ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], body).into_response()
+}
+
+#[utoipa::path(post, path = "/api/v1/projects/{project}/grid/export.csv", operation_id = "exportGridCsv", request_body = ExportBody,
+    tag = "grid", description = "The whole result in the grid's order as RFC 4180 CSV (UTF-8, times in RFC 3339 UTC), a header \
+        row of the columns' labels first. Streamed as it is read.",
+    params(("project" = String, Path, description = "project slug")), security(("api_key" = [])),
+    responses((status = 200, content_type = "text/csv", description = "`<project>-users-<date>.csv`"),
+        (status = 400, body = ErrorBody, description = "malformed JSON or an unknown member"),
+        (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "no such project, saved filter or saved view"),
+        (status = 422, body = ErrorBody, description = "every problem with the filter, columns or sort")))]
+pub async fn export_csv(
+    State(state): State<AppState>,
+    _caller: ApiCaller,
+    Path(slug): Path<String>,
+    JsonBody(body): JsonBody<ExportBody>,
+) -> AppResult<Response> {
+    let project = access::existing_project(&state.store, &slug).await?;
+    let resolved = grid::resolve(&state.store, &project, &body.into_request()?, false).await?;
+    let file_name = grid::export_file_name(&project, "csv");
+    // Rows are read and written in a task of their own, a batch at a time, and each batch is
+    // sent as soon as it is written; a full channel waits for the client to read.
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    let mut export = grid::CsvExport::start(&state.store, &project, resolved).await?;
+    tokio::spawn(async move {
+        loop {
+            match export.next_chunk().await {
+                Ok(Some(chunk)) => {
+                    if sender.send(Ok(Bytes::from(chunk))).await.is_err() {
+                        return; // the client went away
+                    }
+                }
+                Ok(None) => return,
+                Err(error) => {
+                    tracing::warn!(project = %project.slug, error = %error, "a CSV export stopped");
+                    // Ends the response with an error, so the client does not take a cut file
+                    // for a whole one.
+                    let _ = sender.send(Err(std::io::Error::other("the export failed"))).await;
+                    return;
+                }
+            }
+        }
+    });
+    let chunks =
+        futures_util::stream::unfold(
+            receiver,
+            |mut receiver| async move { receiver.recv().await.map(|chunk| (chunk, receiver)) },
+        );
+    Ok(download(grid::CSV_CONTENT_TYPE, &file_name, Body::from_stream(chunks)))
+}
+
+#[utoipa::path(post, path = "/api/v1/projects/{project}/grid/export.xlsx", operation_id = "exportGridXlsx", request_body = ExportBody,
+    tag = "grid", description = "The whole result in the grid's order as one XLSX sheet: a bold, frozen header row with an \
+        autofilter; integers as numbers, booleans as booleans, times as Excel dates (UTC), empty values as empty cells.",
+    params(("project" = String, Path, description = "project slug")), security(("api_key" = [])),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            description = "`<project>-users-<date>.xlsx`"),
+        (status = 400, body = ErrorBody, description = "malformed JSON or an unknown member"),
+        (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "no such project, saved filter or saved view"),
+        (status = 422, body = ErrorBody, description = "every problem with the filter, columns or sort")))]
+pub async fn export_xlsx(
+    State(state): State<AppState>,
+    _caller: ApiCaller,
+    Path(slug): Path<String>,
+    JsonBody(body): JsonBody<ExportBody>,
+) -> AppResult<Response> {
+    let project = access::existing_project(&state.store, &slug).await?;
+    let file = grid::xlsx_file(&state.store, &project, &body.into_request()?).await?;
+    Ok(download(file.content_type, &file.file_name, Body::from(file.bytes)))
 }

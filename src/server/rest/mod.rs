@@ -41,6 +41,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/projects/{project}/views/{id}", get(views::show).patch(views::update).delete(views::delete))
         .route("/projects/{project}/views/{id}/clone", axum::routing::post(views::clone))
         .route("/projects/{project}/grid", axum::routing::post(grid::query))
+        .route("/projects/{project}/grid/export.csv", axum::routing::post(grid::export_csv))
+        .route("/projects/{project}/grid/export.xlsx", axum::routing::post(grid::export_xlsx))
         .fallback(|| async { AppError::NotFound("no such endpoint".into()) })
         .layer(DefaultBodyLimit::max(state.max_body_bytes))
 }

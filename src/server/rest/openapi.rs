@@ -45,7 +45,7 @@ impl Modify for ApiKeyHeader {
           super::listeners::replay, super::signing::set, super::signing::remove, super::ingest::receive,
           super::filters::create, super::filters::list, super::filters::show, super::filters::update, super::filters::delete,
           super::views::create, super::views::list, super::views::show, super::views::update, super::views::delete,
-          super::views::clone, super::grid::query),
+          super::views::clone, super::grid::query, super::grid::export_csv, super::grid::export_xlsx),
     components(schemas(ErrorBody, ErrorDetail, FieldError)),
     modifiers(&ApiKeyHeader)
 )]

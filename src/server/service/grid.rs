@@ -8,6 +8,7 @@ use crate::domain::listener::{project_schema, GroupField};
 use crate::domain::project::Project;
 use crate::domain::ValidationError;
 use crate::server::error::{AppError, AppResult};
+use crate::server::export::grid::{file_name, CsvFile, XlsxFile};
 use crate::server::store::{grid_now, GridQuery, Store, ROWS_PER_BATCH};
 
 use super::saved::{no_filter, no_view};
@@ -76,19 +77,113 @@ pub async fn grid(store: &Store, project: &Project, request: &GridRequest) -> Ap
     Ok(GridPage { total, page: request.page, per_page: request.per_page, columns: resolved.columns(), rows })
 }
 
-/// Walks the whole result in the grid's order, handing `batch` a few hundred rows at a time,
-/// so an export holds one batch of cells in memory, never the whole result. Returns the
-/// number of rows.
-pub async fn each_row_batch<F>(store: &Store, project: &Project, resolved: &ResolvedGrid, mut batch: F) -> AppResult<u64>
-where
-    F: AsyncFnMut(Vec<GridRow>) -> AppResult<()>,
-{
-    let ids = store.grid_user_ids(&resolved.query(project), None, 0).await?;
-    let mut written = 0;
-    for chunk in ids.chunks(ROWS_PER_BATCH) {
-        let rows = store.grid_rows(project.id, &resolved.fields, chunk, &resolved.columns).await?;
-        written += rows.len() as u64;
-        batch(rows).await?;
+/// The whole result in the grid's order, read a few hundred rows at a time, so an export
+/// holds one batch of cells in memory, never the whole result. Owns what it reads with, so
+/// it can move into a task that streams a response.
+pub struct RowBatches {
+    store: Store,
+    project_id: i64,
+    resolved: ResolvedGrid,
+    user_ids: Vec<i64>,
+    next: usize,
+}
+
+impl RowBatches {
+    /// Runs the filter and the sort once; the rows are read batch by batch by `next`.
+    pub async fn start(store: &Store, project: &Project, resolved: ResolvedGrid) -> AppResult<Self> {
+        let user_ids = store.grid_user_ids(&resolved.query(project), None, 0).await?;
+        Ok(Self { store: store.clone(), project_id: project.id, resolved, user_ids, next: 0 })
     }
-    Ok(written)
+
+    pub fn total(&self) -> usize {
+        self.user_ids.len()
+    }
+
+    pub fn columns(&self) -> Vec<GridColumn> {
+        self.resolved.columns()
+    }
+
+    /// The next rows, or `None` after the last.
+    pub async fn next(&mut self) -> AppResult<Option<Vec<GridRow>>> {
+        if self.next >= self.user_ids.len() {
+            return Ok(None);
+        }
+        let end = (self.next + ROWS_PER_BATCH).min(self.user_ids.len());
+        let ids = &self.user_ids[self.next..end];
+        self.next = end;
+        let (fields, columns) = (&self.resolved.fields, &self.resolved.columns);
+        Ok(Some(self.store.grid_rows(self.project_id, fields, ids, columns).await?))
+    }
+}
+
+/// The whole result as CSV, a chunk at a time: the header, then each batch's lines, so a
+/// response can send each as soon as it is written.
+pub struct CsvExport {
+    batches: RowBatches,
+    header_sent: bool,
+}
+
+impl CsvExport {
+    pub async fn start(store: &Store, project: &Project, resolved: ResolvedGrid) -> AppResult<Self> {
+        Ok(Self { batches: RowBatches::start(store, project, resolved).await?, header_sent: false })
+    }
+
+    /// The next bytes of the file, or `None` at its end.
+    pub async fn next_chunk(&mut self) -> AppResult<Option<Vec<u8>>> {
+        if !self.header_sent {
+            self.header_sent = true;
+            return Ok(Some(CsvFile::header(&self.batches.columns()).map_err(export_failed)?));
+        }
+        match self.batches.next().await? {
+            Some(rows) => Ok(Some(CsvFile::rows(&rows).map_err(export_failed)?)),
+            None => Ok(None),
+        }
+    }
+}
+
+fn export_failed(error: impl std::error::Error + Send + Sync + 'static) -> AppError {
+    AppError::Internal(anyhow::Error::new(error).context("Failed to write an export"))
+}
+
+/// The whole result as an XLSX file, its sheet written in constant memory.
+pub async fn export_xlsx(store: &Store, project: &Project, resolved: ResolvedGrid) -> AppResult<Vec<u8>> {
+    let mut batches = RowBatches::start(store, project, resolved).await?;
+    let mut file = XlsxFile::new(&batches.columns()).map_err(export_failed)?;
+    while let Some(rows) = batches.next().await? {
+        file.write(&rows).map_err(export_failed)?;
+    }
+    file.finish().map_err(export_failed)
+}
+
+/// A download: its file name, content type and bytes.
+pub struct ExportFile {
+    pub file_name: String,
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+pub const CSV_CONTENT_TYPE: &str = "text/csv; charset=utf-8";
+pub const XLSX_CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The grid's CSV as the pages hand it out: the same bytes as `POST …/grid/export.csv`.
+pub async fn csv_file(store: &Store, project: &Project, request: &GridRequest) -> AppResult<ExportFile> {
+    let resolved = resolve(store, project, request, false).await?;
+    let mut export = CsvExport::start(store, project, resolved).await?;
+    let mut bytes = Vec::new();
+    while let Some(chunk) = export.next_chunk().await? {
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(ExportFile { file_name: export_file_name(project, "csv"), content_type: CSV_CONTENT_TYPE, bytes })
+}
+
+/// The grid's XLSX as the pages hand it out: the same bytes as `POST …/grid/export.xlsx`.
+pub async fn xlsx_file(store: &Store, project: &Project, request: &GridRequest) -> AppResult<ExportFile> {
+    let resolved = resolve(store, project, request, false).await?;
+    let bytes = export_xlsx(store, project, resolved).await?;
+    Ok(ExportFile { file_name: export_file_name(project, "xlsx"), content_type: XLSX_CONTENT_TYPE, bytes })
+}
+
+/// `<project>-users-<today, UTC>.<extension>`.
+pub fn export_file_name(project: &Project, extension: &str) -> String {
+    file_name(project, chrono::Utc::now().date_naive(), extension)
 }
