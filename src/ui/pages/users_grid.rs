@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::api::grid::{load_grid_choices, user_grid, GridChoices};
 use crate::domain::grid::{GridPage, PAGE_SIZES};
 use crate::domain::grid_params::GridParams;
-use crate::domain::url::encode_component;
+use crate::domain::url::encode_path_segment;
 use crate::ui::components::{plural, ErrorNote, Pager};
 use crate::ui::frame::{project_slug, ProjectName};
 use crate::ui::widgets::{DataGrid, GridLine};
@@ -99,7 +99,8 @@ fn GridToolbar(choices: GridChoices, params: GridParams) -> impl IntoView {
     let link = move |tail: String| format!("/p/{}/users/{tail}", slug());
     let keep_view = params.view.map(|v| format!("?view={v}")).unwrap_or_default();
     let keep_filter = params.filter.map(|f| format!("?filter={f}")).unwrap_or_default();
-    let sort = params.sort;
+    let (new_filter, new_view) = (link(format!("filters/new{keep_view}")), link(format!("views/new{keep_filter}")));
+    let search = params.search.clone();
 
     view! {
         <form class="grid-toolbar" method="get" action=base aria-label="Filter and view">
@@ -111,9 +112,9 @@ fn GridToolbar(choices: GridChoices, params: GridParams) -> impl IntoView {
                         <option value="" selected=params.filter.is_none()>{if params.search.is_some() { "Quick search" } else { "No filter" }}</option>
                         {filter_options}
                     </select>
-                    <a class="button icon" href=link(format!("filters/new{keep_view}")) title="New filter" aria-label="New filter">"+"</a>
+                    <a class="button icon" href=new_filter title="New filter" aria-label="New filter">"+"</a>
                     {params.filter.map(|id| view! {
-                        <a class="button" href=link(format!("filters/{id}{}", params.view.map(|v| format!("?view={v}")).unwrap_or_default()))>"Edit"</a>
+                        <a class="button" href=link(format!("filters/{id}{keep_view}"))>"Edit"</a>
                     })}
                 </div>
             </div>
@@ -125,9 +126,9 @@ fn GridToolbar(choices: GridChoices, params: GridParams) -> impl IntoView {
                         <option value="" selected=params.view.is_none()>"Default view"</option>
                         {view_options}
                     </select>
-                    <a class="button icon" href=link(format!("views/new{keep_filter}")) title="New view" aria-label="New view">"+"</a>
+                    <a class="button icon" href=new_view title="New view" aria-label="New view">"+"</a>
                     {params.view.map(|id| view! {
-                        <a class="button" href=link(format!("views/{id}{}", params.filter.map(|f| format!("?filter={f}")).unwrap_or_default()))>"Edit"</a>
+                        <a class="button" href=link(format!("views/{id}{keep_filter}"))>"Edit"</a>
                     })}
                 </div>
             </div>
@@ -138,10 +139,8 @@ fn GridToolbar(choices: GridChoices, params: GridParams) -> impl IntoView {
                     {size_options}
                 </select>
             </div>
-            {sort.map(|key| view! {
-                <input type="hidden" name="sort" value=key.column.to_string() />
-                <input type="hidden" name="order" value=key.order.as_str() />
-            })}
+            // The sort is left out: it names a column of the view, which "Apply" may change.
+            {search.map(|q| view! { <input type="hidden" name="q" value=q /> })}
             <button type="submit" class="no-js-only">"Apply"</button>
         </form>
         {description.map(|text| view! { <p class="filter-description">"Users matching " <strong>{text}</strong></p> })}
@@ -171,7 +170,11 @@ where
     let rows = page
         .rows
         .into_iter()
-        .map(|row| GridLine { href: format!("/p/{slug}/u/{}", encode_component(&row.user)), label: row.user, cells: row.values })
+        .map(|row| GridLine {
+            href: format!("/p/{slug}/u/{}", encode_path_segment(&row.user)),
+            label: row.user,
+            cells: row.values,
+        })
         .collect();
     let export = |format: &str| {
         let all = GridParams { page: 1, ..params.clone() };

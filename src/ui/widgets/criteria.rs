@@ -155,7 +155,7 @@ pub fn CriteriaEditor(
         next_id.set_value(id + 1);
         let row = Row::new(id, first_group.clone(), String::new(), String::new(), Default::default());
         rows.update(|rows| rows.push(row));
-        focus_later(format!("criterion-{}-group", rows.with_untracked(Vec::len)));
+        focus_later(format!("criterion-{}-group", rows.with_untracked(Vec::len) - 1));
     };
 
     view! {
