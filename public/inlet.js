@@ -34,3 +34,49 @@
     document.cookie = "inlet_tz=" + zone + "; path=/; max-age=31536000; samesite=lax";
   }
 })();
+
+// Exports (a[data-download]): without JavaScript the link downloads the file directly. With it,
+// the file is fetched so the page can show that it is being prepared (a spinner on the button
+// and "Preparing XLSX…"), then saved under the server's file name; errors are shown beside it.
+(function () {
+  document.addEventListener("click", function (event) {
+    const link = event.target.closest && event.target.closest("a[data-download]");
+    if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    if (link.getAttribute("aria-busy") === "true") return;
+    const kind = link.dataset.download.toUpperCase();
+    const status = link.parentElement && link.parentElement.querySelector(".export-status");
+    const say = function (text) { if (status) status.textContent = text; };
+    link.setAttribute("aria-busy", "true");
+    link.setAttribute("aria-disabled", "true");
+    say("Preparing " + kind + "…");
+    fetch(link.href, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) {
+          return response.json().then(
+            function (body) { throw new Error((body && body.error && body.error.message) || "Export failed (" + response.status + ")"); },
+            function () { throw new Error("Export failed (" + response.status + ")"); });
+        }
+        const disposition = response.headers.get("content-disposition") || "";
+        const match = /filename="?([^";]+)"?/.exec(disposition);
+        const name = match ? match[1] : "export." + link.dataset.download;
+        return response.blob().then(function (blob) {
+          const url = URL.createObjectURL(blob);
+          const save = document.createElement("a");
+          save.href = url;
+          save.download = name;
+          save.hidden = true;
+          document.body.appendChild(save);
+          save.click();
+          save.remove();
+          setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+          say(kind + " downloaded: " + name);
+        });
+      })
+      .catch(function (error) { say(error.message); })
+      .finally(function () {
+        link.removeAttribute("aria-busy");
+        link.removeAttribute("aria-disabled");
+      });
+  });
+})();

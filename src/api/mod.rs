@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod gates;
+pub mod grid;
 pub mod keys;
 pub mod listeners;
 pub mod outbox;

@@ -1,4 +1,4 @@
-//! Users of a project: the paged list, adding one, importing many.
+//! Users of a project: adding one, importing many. (The list is the grid: `api::grid`.)
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -7,32 +7,12 @@ use serde::{Deserialize, Serialize};
 use super::UiError;
 use crate::domain::import::ImportReport;
 use crate::domain::user::ProjectUser;
-use crate::domain::Page;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImportEntry {
     pub at: DateTime<Utc>,
     pub source: String,
     pub report: ImportReport,
-}
-
-#[server(prefix = "/fn")]
-pub async fn list_users(
-    slug: String,
-    search: Option<String>,
-    page: Option<u32>,
-    sort: Option<String>,
-    descending: bool,
-) -> Result<Page<ProjectUser>, UiError> {
-    use crate::domain::user::{UserListQuery, UserSort};
-    use crate::domain::PageRequest;
-    use crate::server::service::access;
-    let state = super::context::state();
-    let staff = super::context::staff().await?;
-    let project = access::project_for(&state.store, &staff, &slug).await?;
-    let sort = sort.as_deref().and_then(UserSort::parse).unwrap_or_default();
-    let query = UserListQuery { search, sort, descending, page: PageRequest::new(page, None) };
-    Ok(state.store.list_project_users(project.id, &query).await?)
 }
 
 #[server(prefix = "/fn")]

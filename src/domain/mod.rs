@@ -5,6 +5,7 @@ pub mod api_key;
 pub mod fields;
 pub mod filter;
 pub mod grid;
+pub mod grid_params;
 pub mod identity;
 pub mod import;
 pub mod listener;

@@ -13,6 +13,14 @@ pub fn encode_component(value: &str) -> String {
         .collect()
 }
 
+/// Percent-encodes one segment of a path, such as a user's email in `/p/aurora/u/<email>`:
+/// as `encode_component` but `/` is encoded (it would end the segment), while `@` and `+`
+/// stay as they are, since a browser router decodes a path with `decodeURI`, which leaves
+/// `%40` and `%2B` encoded.
+pub fn encode_path_segment(value: &str) -> String {
+    encode_component(value).replace('/', "%2F").replace("%40", "@").replace("%2B", "+")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -21,5 +29,11 @@ mod tests {
     fn components_are_encoded() {
         assert_eq!(encode_component("/p/a?q=x y&z"), "/p/a%3Fq%3Dx%20y%26z");
         assert_eq!(encode_component("Ünï%"), "%C3%9Cn%C3%AF%25");
+    }
+
+    #[test]
+    fn a_path_segment_keeps_at_and_plus() {
+        assert_eq!(encode_path_segment("ada+beta@example.com"), "ada+beta@example.com");
+        assert_eq!(encode_path_segment("a b/c?"), "a%20b%2Fc%3F");
     }
 }

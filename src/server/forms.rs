@@ -1,8 +1,11 @@
-//! Browser routes that are not server functions: the CSV upload (multipart, so it works
-//! without JavaScript) answers with a redirect back to the import page; outbox attachments
-//! download as files.
+//! Browser routes that are not server functions, authenticated by the session: the CSV upload
+//! (multipart, so it works without JavaScript) answers with a redirect back to the import page;
+//! the grid's exports are plain GET downloads of the page's own URL parameters; outbox
+//! attachments download as files.
 
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use std::collections::HashMap;
+
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -10,8 +13,9 @@ use axum::{Extension, Router};
 
 use super::auth::Viewer;
 use super::error::AppError;
-use super::service::{access, outbox, users};
+use super::service::{access, grid, outbox, users};
 use super::startup::AppState;
+use crate::domain::grid_params::GridParams;
 use crate::domain::url::encode_component;
 
 pub fn router() -> Router<AppState> {
@@ -19,6 +23,8 @@ pub fn router() -> Router<AppState> {
         .route("/p/{project}/users/import", post(import_upload))
         .layer(DefaultBodyLimit::max(32 * 1024 * 1024))
         .route("/outbox/{id}/attachments/{index}", get(outbox_attachment))
+        .route("/p/{project}/users/export.csv", get(export_csv))
+        .route("/p/{project}/users/export.xlsx", get(export_xlsx))
 }
 
 /// An outbox message's attachment as a download (community managers only). Never rendered in
@@ -48,6 +54,62 @@ async fn outbox_attachment(
         bytes,
     )
         .into_response())
+}
+
+#[derive(Clone, Copy)]
+enum ExportFormat {
+    Csv,
+    Xlsx,
+}
+
+async fn export_csv(
+    state: State<AppState>,
+    viewer: Extension<Viewer>,
+    slug: Path<String>,
+    query: Query<HashMap<String, String>>,
+) -> Response {
+    export(state, viewer, slug, query, ExportFormat::Csv).await
+}
+
+async fn export_xlsx(
+    state: State<AppState>,
+    viewer: Extension<Viewer>,
+    slug: Path<String>,
+    query: Query<HashMap<String, String>>,
+) -> Response {
+    export(state, viewer, slug, query, ExportFormat::Xlsx).await
+}
+
+/// The whole grid the page's URL describes (`?filter=&view=&sort=&order=&q=`), as the same
+/// file `POST /api/v1/…/grid/export.*` makes, downloaded under `<project>-users-<date>.*`.
+async fn export(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(slug): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+    format: ExportFormat,
+) -> Response {
+    let params = GridParams::from_query(|name| query.get(name).cloned());
+    let file = async {
+        let staff = viewer.0.ok_or(AppError::Unauthenticated)?;
+        let project = access::project_for(&state.store, &staff, &slug).await?;
+        match format {
+            ExportFormat::Csv => grid::csv_file(&state.store, &project, &params.request()).await,
+            ExportFormat::Xlsx => grid::xlsx_file(&state.store, &project, &params.request()).await,
+        }
+    };
+    match file.await {
+        Ok(file) => {
+            let disposition = format!("attachment; filename=\"{}\"", file.file_name);
+            ([(header::CONTENT_TYPE, file.content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], file.bytes)
+                .into_response()
+        }
+        Err(AppError::Unauthenticated) => {
+            let grid = format!("/p/{slug}/users{}", params.query_string());
+            Redirect::to(&format!("/login?next={}", encode_component(&grid))).into_response()
+        }
+        Err(error) => error.into_response(),
+    }
 }
 
 async fn import_upload(

@@ -4,6 +4,7 @@
 mod components;
 mod frame;
 mod pages;
+mod widgets;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -63,6 +64,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/users") view=ProjectUsersPage ssr=SsrMode::Async />
                         <Route path=path!("/users/new") view=AddUserPage ssr=SsrMode::Async />
                         <Route path=path!("/users/import") view=ImportUsersPage ssr=SsrMode::Async />
+                        <Route path=path!("/users/filters/new") view=FilterPage ssr=SsrMode::Async />
+                        <Route path=path!("/users/filters/:id") view=FilterPage ssr=SsrMode::Async />
+                        <Route path=path!("/users/views/new") view=ViewPage ssr=SsrMode::Async />
+                        <Route path=path!("/users/views/:id") view=ViewPage ssr=SsrMode::Async />
                         <Route path=path!("/u/:user") view=UserSummaryPage ssr=SsrMode::Async />
                         <Route path=path!("/automation") view=UserAutomationPage ssr=SsrMode::Async />
                         <Route path=path!("/automation/new") view=NewListenerPage ssr=SsrMode::Async />

@@ -24,9 +24,14 @@ async fn the_filter_form_gates_the_listener_and_shows_errors_on_their_row() {
     let app = app().await;
     let page = app.get_page(PAGE).await;
     assert_eq!(page.status, StatusCode::OK);
-    for text in
-        ["Filter", "No filter: every user", "Signed requests", "Require signed requests", "Email (String)", "in the last N days"]
-    {
+    for text in [
+        "Filter",
+        "No filter: every user",
+        "Signed requests",
+        "Require signed requests",
+        "Email (String)",
+        "Criterion 1 data group",
+    ] {
         assert!(page.body.contains(text), "missing {text}");
     }
     let action = form_action(&page.body, "set_listener_filter");
@@ -55,7 +60,7 @@ async fn the_filter_form_gates_the_listener_and_shows_errors_on_their_row() {
     .await;
     let shown = fetch_page(app.client.get(location(&refused))).await;
     let row = &shown.body[shown.body.find(r#"name="criteria[1][value]""#).expect("row 1")..];
-    assert!(row[..row.find("</tr>").unwrap()].contains("lots"), "the error names the value on row 1");
+    assert!(row[..row.find("</li>").unwrap()].contains("lots"), "the error names the value on row 1");
     assert_eq!(app.get("/api/v1/projects/aurora/listeners/appdata").await.json::<Value>().await.unwrap()["filter"], Value::Null);
 
     let saved = post_form(
@@ -162,7 +167,9 @@ async fn the_create_form_takes_a_filter_and_puts_every_error_on_its_row() {
     let row = |name: &str| {
         let at = shown.body.find(&format!(r#"name="{name}""#)).unwrap_or_else(|| panic!("no {name}"));
         let rest = &shown.body[at..];
-        rest[..rest.find("</tr>").unwrap()].to_string()
+        // Field rows are table rows; criteria are list items.
+        let end = ["</tr>", "</li>"].iter().filter_map(|end| rest.find(end)).min().unwrap();
+        rest[..end].to_string()
     };
     assert!(row("fields[1][parameter]").contains("dotted path"), "the parameter error is on row 1");
     assert!(

@@ -10,6 +10,7 @@ mod distributions;
 mod filter_gate;
 mod grid;
 mod grid_export;
+mod grid_pages;
 mod group_commit;
 mod health;
 mod helpers;

@@ -12,7 +12,8 @@ use crate::domain::fields::FieldType;
 use crate::domain::listener::{Delivery, DeliveryQuery, IdentifyBy};
 use crate::ui::components::{outcome, ActionOutcome, FieldError, Loaded, When};
 use crate::ui::frame::project_slug;
-use crate::ui::pages::listener_gate::{CriterionInputs, GatePanels};
+use crate::ui::pages::listener_gate::GatePanels;
+use crate::ui::widgets::{failure, CriteriaEditor};
 
 #[component]
 pub fn UserAutomationPage() -> impl IntoView {
@@ -62,7 +63,6 @@ pub fn NewListenerPage() -> impl IntoView {
     let value = outcome(create);
     let (rows, set_rows) = signal(4usize);
     let schema = Resource::new(slug, load_filter_schema);
-    let (criteria, set_criteria) = signal(2usize);
     view! {
         <Title text="Create an external listener" />
         <header class="page-header">
@@ -132,28 +132,9 @@ pub fn NewListenerPage() -> impl IntoView {
                 </fieldset>
                 <fieldset class="fields">
                     <legend>"Filter " <span class="muted">"(optional: only users matching it are updated)"</span></legend>
-                    <label for="gate-combine" class="inline-choice">"Update users who match "
-                        <select id="gate-combine" name="combine">
-                            <option value="all">"all"</option>
-                            <option value="any">"any"</option>
-                        </select>
-                        " of these criteria"</label>
-                    <Loaded resource=schema loading="Loading fields…" let:fields>
-                        {
-                            let fields = StoredValue::new(fields);
-                            view! {
-                                <table class="grid compact gate">
-                                    <thead><tr><th>"Field"</th><th>"Comparison"</th><th>"Value"</th><th>"…and (between)"</th></tr></thead>
-                                    <tbody>
-                                        {move || (0..criteria.get()).map(|index| view! {
-                                            <CriterionInputs index schema=fields.get_value() criterion=None value />
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            }.into_any()
-                        }
+                    <Loaded resource=schema loading="Loading fields…" let:schema>
+                        <CriteriaEditor schema filter=None errors=failure(value) lead="Update users who match " />
                     </Loaded>
-                    <button type="button" class="button-quiet" on:click=move |_| set_criteria.update(|n| *n += 1)>"+ Add criterion"</button>
                     <p class="help">"Leave it blank to update every user. To filter on the fields this listener adds, set the filter on its page once it exists."</p>
                 </fieldset>
                 <button type="submit" class="button-primary" disabled=move || create.pending().get()>

@@ -1,103 +1,12 @@
-//! Management › Users › Project users: the searchable, paged list; adding; CSV import.
+//! Management › Users › Project users: adding one user; CSV import. (The grid is `users_grid`.)
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::users::{list_users, recent_imports, AddUser, ImportEntry};
-use crate::domain::url::encode_component;
-use crate::domain::user::UserSort;
-use crate::ui::components::{outcome, plural, ActionOutcome, FieldError, Loaded, Pager, When};
-use crate::ui::frame::{project_slug, ProjectName};
-
-#[component]
-pub fn ProjectUsersPage() -> impl IntoView {
-    let slug = project_slug();
-    let query = use_query_map();
-    let search = move || query.with(|q| q.get("q")).filter(|s| !s.trim().is_empty());
-    let page = move || query.with(|q| q.get("page")).and_then(|p| p.parse::<u32>().ok());
-    let sort = move || query.with(|q| q.get("sort")).and_then(|s| UserSort::parse(&s)).unwrap_or_default();
-    let descending = move || query.with(|q| q.get("order")).as_deref() == Some("desc");
-    let users = Resource::new(
-        move || (slug(), search(), page(), sort(), descending()),
-        |(slug, search, page, sort, descending)| list_users(slug, search, page, Some(sort.as_str().to_string()), descending),
-    );
-    let href = move |page: u32, sort: UserSort, descending: bool| {
-        let q = search().map(|q| format!("&q={}", encode_component(&q))).unwrap_or_default();
-        let order = if descending { "desc" } else { "asc" };
-        format!("/p/{}/users?page={page}&sort={}&order={order}{q}", slug(), sort.as_str())
-    };
-    let header = move |label: &'static str, column: UserSort| {
-        let active = sort() == column;
-        let next_descending = active && !descending();
-        let arrow = match (active, descending()) {
-            (false, _) => "",
-            (true, false) => " ▲",
-            (true, true) => " ▼",
-        };
-        let aria = match (active, descending()) {
-            (false, _) => "none",
-            (true, false) => "ascending",
-            (true, true) => "descending",
-        };
-        view! { <th aria-sort=aria><a href=href(1, column, next_descending)>{label}{arrow}</a></th> }
-    };
-
-    view! {
-        <Title text="Project users" />
-        <header class="page-header">
-            <p class="crumbs"><ProjectName />" › Management › Users"</p>
-            <h1>"Project users"</h1>
-            <div class="actions">
-                <a class="button" href=move || format!("/p/{}/users/new", slug())>"Add user"</a>
-                <a class="button" href=move || format!("/p/{}/users/import", slug())>"Import CSV"</a>
-                <a class="button" href=move || format!("/p/{}/automation", slug())>"User automation"</a>
-            </div>
-        </header>
-        <form class="search" method="get" action=move || format!("/p/{}/users", slug())>
-            <label for="user-search">"Search"</label>
-            <input id="user-search" name="q" type="search" value=move || search().unwrap_or_default()
-                placeholder="Email, username or name" />
-            <button type="submit">"Search"</button>
-            {move || search().map(|_| view! { <a href=format!("/p/{}/users", slug())>"Clear"</a> })}
-        </form>
-        <Loaded resource=users loading="Loading users…" let:page>
-            {
-                let count = plural(page.total, "user", "users");
-                let pages = page.pages();
-                let current = page.page;
-                let rows = page.items.into_iter().map(|u| {
-                    let summary = format!("/p/{}/u/{}", slug(), u.username);
-                    view! {
-                    <tr>
-                        <td>{u.email}</td>
-                        <td><a href=summary>{u.username}</a></td>
-                        <td>{u.display_name}</td>
-                        <td><span class=format!("badge badge-{}", u.status.as_str())>{u.status.label()}</span></td>
-                        <td><When at=u.joined_at /></td>
-                    </tr>
-                    }
-                }).collect_view();
-                view! {
-                    <p class="count" role="status">{count}</p>
-                    <table class="grid">
-                        <thead>
-                            <tr>
-                                {header("Email", UserSort::Email)}
-                                {header("Username", UserSort::Username)}
-                                {header("Name", UserSort::Name)}
-                                {header("Status", UserSort::Status)}
-                                {header("Joined", UserSort::Joined)}
-                            </tr>
-                        </thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                    <Pager page=current pages href=move |p| href(p, sort(), descending()) />
-                }.into_any()
-            }
-        </Loaded>
-    }
-}
+use crate::api::users::{recent_imports, AddUser, ImportEntry};
+use crate::ui::components::{outcome, ActionOutcome, FieldError, Loaded, When};
+use crate::ui::frame::project_slug;
 
 #[component]
 pub fn AddUserPage() -> impl IntoView {
