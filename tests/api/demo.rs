@@ -60,9 +60,29 @@ async fn the_demo_loads_listeners_values_history_and_rejections_once() {
     assert!(statuses.contains(&422) && statuses.contains(&404) && statuses.contains(&400), "{statuses:?}");
     assert_eq!(rejected(usage.id).await.unwrap().len(), 1);
 
+    // The saved filter answers the question the demo poses: the grid finds exactly those quiet
+    // Pro testers (its "before" counts from load time, so none may cross the line in between).
+    let filters = json(app.get("/api/v1/projects/aurora/filters").await).await;
+    let names: Vec<&str> = filters["filters"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Opted in to the beta", "Pro testers quiet for 14 days"]);
+    let quiet = filters["filters"].as_array().unwrap().iter().find(|f| f["name"] == "Pro testers quiet for 14 days").unwrap();
+    let views = json(app.get("/api/v1/projects/aurora/views").await).await;
+    let plans = views["views"].as_array().unwrap().iter().find(|v| v["name"] == "Plans and usage").expect("a demo view");
+    let grid = json(
+        app.post_json("/api/v1/projects/aurora/grid", &serde_json::json!({"filter": quiet["id"], "view": plans["id"]})).await,
+    )
+    .await;
+    assert_eq!(grid["total"], quiet_pro, "{grid}");
+    assert_eq!(grid["columns"].as_array().unwrap().len(), 6);
+
     // A second run loads nothing more.
     let latest = DeliveryQuery::latest(500);
     let before = app.store.deliveries(usage.id, &latest).await.unwrap().len();
     demo::load(&settings, &app.store).await.expect("the demo runs again");
     assert_eq!(app.store.deliveries(usage.id, &latest).await.unwrap().len(), before);
+}
+
+async fn json(response: reqwest::Response) -> serde_json::Value {
+    assert_eq!(response.status(), reqwest::StatusCode::OK, "{}", response.url());
+    response.json().await.unwrap()
 }

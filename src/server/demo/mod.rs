@@ -108,7 +108,56 @@ const AURORA_USERS: std::ops::RangeInclusive<usize> = 1..=300;
 /// grid answers a question: "Pro testers quiet for 14 days" (CRM Plan is "Pro" and App usage
 /// Last seen before 14 days ago) with a view of Email, Display name, Plan, Seats, Sessions,
 /// Last seen, and one more of each.
-// TODO(lead): fill in once the saved filters and views store (issue 13's grid part) is merged.
-async fn seed_saved_filters_and_views(_store: &Store, _project: &Project) -> anyhow::Result<()> {
+async fn seed_saved_filters_and_views(store: &Store, project: &Project) -> anyhow::Result<()> {
+    use crate::domain::filter::Filter;
+    use crate::domain::grid::View;
+    use crate::server::service::saved;
+    let fail = |e: crate::server::error::AppError| anyhow::anyhow!(e.public_message());
+    let quiet_since = crate::domain::table::rfc3339_utc(&(chrono::Utc::now() - chrono::Duration::days(14)));
+    let filters = [
+        (
+            "Pro testers quiet for 14 days",
+            serde_json::json!({"match": "all", "criteria": [
+                {"data_group": "CRM", "field": "Plan", "qualifier": "is", "value": "Pro"},
+                {"data_group": "App usage", "field": "Last seen", "qualifier": "before", "value": quiet_since}]}),
+        ),
+        (
+            "Opted in to the beta",
+            serde_json::json!({"match": "all", "criteria": [
+                {"data_group": "CRM", "field": "Beta opt-in", "qualifier": "is_true"}]}),
+        ),
+    ];
+    for (name, filter) in filters {
+        let filter: Filter = serde_json::from_value(filter)?;
+        saved::create_filter(store, project, name, filter).await.map_err(fail)?;
+    }
+    let column = |group: &str, field: &str| serde_json::json!({"data_group": group, "field": field});
+    let views = [
+        (
+            "Plans and usage",
+            vec![
+                column("User account", "Email"),
+                column("User account", "Display name"),
+                column("CRM", "Plan"),
+                column("CRM", "Seats"),
+                column("App usage", "Sessions"),
+                column("App usage", "Last seen"),
+            ],
+        ),
+        (
+            "Renewals",
+            vec![
+                column("User account", "Email"),
+                column("CRM", "Plan"),
+                column("CRM", "Renewal date"),
+                column("CRM", "Region"),
+                column("CRM", "Beta opt-in"),
+            ],
+        ),
+    ];
+    for (name, columns) in views {
+        let view: View = serde_json::from_value(serde_json::json!({ "columns": columns }))?;
+        saved::create_view(store, project, name, &view).await.map_err(fail)?;
+    }
     Ok(())
 }
