@@ -13,7 +13,8 @@ use axum::{Extension, Router};
 
 use super::auth::Viewer;
 use super::error::AppError;
-use super::service::{access, grid, outbox, users};
+use super::rest;
+use super::service::{access, outbox, users};
 use super::startup::AppState;
 use crate::domain::grid_params::GridParams;
 use crate::domain::url::encode_component;
@@ -90,20 +91,17 @@ async fn export(
     format: ExportFormat,
 ) -> Response {
     let params = GridParams::from_query(|name| query.get(name).cloned());
-    let file = async {
+    // The same downloads as the API's exports: CSV streamed as rows are read, XLSX whole.
+    let download = async {
         let staff = viewer.0.ok_or(AppError::Unauthenticated)?;
         let project = access::project_for(&state.store, &staff, &slug).await?;
         match format {
-            ExportFormat::Csv => grid::csv_file(&state.store, &project, &params.request()).await,
-            ExportFormat::Xlsx => grid::xlsx_file(&state.store, &project, &params.request()).await,
+            ExportFormat::Csv => rest::grid::csv_download(&state.store, &project, &params.request()).await,
+            ExportFormat::Xlsx => rest::grid::xlsx_download(&state.store, &project, &params.request()).await,
         }
     };
-    match file.await {
-        Ok(file) => {
-            let disposition = format!("attachment; filename=\"{}\"", file.file_name);
-            ([(header::CONTENT_TYPE, file.content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], file.bytes)
-                .into_response()
-        }
+    match download.await {
+        Ok(response) => response,
         Err(AppError::Unauthenticated) => {
             let grid = format!("/p/{slug}/users{}", params.query_string());
             Redirect::to(&format!("/login?next={}", encode_component(&grid))).into_response()

@@ -138,6 +138,12 @@ async fn exports_download_the_whole_sorted_result_for_the_session() {
     let text = csv.text().await.unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines, ["Email,Sessions", "ada@example.com,12", "grace@example.com,3", "alan@example.com,"]);
+    // The same bytes as the API's export of the same view and sort (both are streamed).
+    let view: i64 = query.split(['?', '&']).find_map(|pair| pair.strip_prefix("view=")).expect("a view id").parse().unwrap();
+    let body = serde_json::json!({"view": view, "sort": [{"column": 1, "order": "desc"}]});
+    let api = app.post_json("/api/v1/projects/aurora/grid/export.csv", &body).await;
+    assert_eq!(api.status(), StatusCode::OK);
+    assert_eq!(api.text().await.unwrap(), text);
 
     let xlsx = app.client.get(app.url(&format!("/p/aurora/users/export.xlsx{query}"))).send().await.unwrap();
     assert_eq!(xlsx.status(), StatusCode::OK);

@@ -16,11 +16,13 @@ use super::responses::{Invalid, KeyedBodyErrors, NotFound};
 use super::schemas;
 use super::url::Path;
 use crate::domain::grid::{Choice, GridPage, GridRequest, SortKey, DEFAULT_PER_PAGE};
+use crate::domain::project::Project;
 use crate::domain::ValidationError;
 use crate::server::auth::ApiCaller;
 use crate::server::error::{AppError, AppResult};
 use crate::server::service::{access, grid};
 use crate::server::startup::AppState;
+use crate::server::store::Store;
 
 /// What to show. `filter`: a saved filter's id, a filter written out
 /// (`{"match", "criteria"}`), or null for everyone. `view`: a saved view's id, columns written
@@ -218,12 +220,19 @@ pub async fn export_csv(
     JsonBody(body): JsonBody<ExportBody>,
 ) -> AppResult<Response> {
     let project = access::existing_project(&state.store, &slug).await?;
-    let resolved = grid::resolve(&state.store, &project, &body.into_request()?, false).await?;
-    let file_name = grid::export_file_name(&project, "csv");
+    csv_download(&state.store, &project, &body.into_request()?).await
+}
+
+/// The grid's whole result as a CSV download, streamed: the API's export and the page's
+/// download link both answer with it.
+pub(crate) async fn csv_download(store: &Store, project: &Project, request: &GridRequest) -> AppResult<Response> {
+    let resolved = grid::resolve(store, project, request, false).await?;
+    let file_name = grid::export_file_name(project, "csv");
+    let slug = project.slug.clone();
     // Rows are read and written in a task of their own, a batch at a time, and each batch is
     // sent as soon as it is written; a full channel waits for the client to read.
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
-    let mut export = grid::CsvExport::start(&state.store, &project, resolved).await?;
+    let mut export = grid::CsvExport::start(store, project, resolved).await?;
     tokio::spawn(async move {
         loop {
             match export.next_chunk().await {
@@ -234,7 +243,7 @@ pub async fn export_csv(
                 }
                 Ok(None) => return,
                 Err(error) => {
-                    tracing::warn!(project = %project.slug, error = %error, "a CSV export stopped");
+                    tracing::warn!(project = %slug, error = %error, "a CSV export stopped");
                     // Ends the response with an error, so the client does not take a cut file
                     // for a whole one.
                     let _ = sender.send(Err(std::io::Error::other("the export failed"))).await;
@@ -267,6 +276,12 @@ pub async fn export_xlsx(
     JsonBody(body): JsonBody<ExportBody>,
 ) -> AppResult<Response> {
     let project = access::existing_project(&state.store, &slug).await?;
-    let file = grid::xlsx_file(&state.store, &project, &body.into_request()?).await?;
+    xlsx_download(&state.store, &project, &body.into_request()?).await
+}
+
+/// The grid's whole result as an XLSX download (written in constant memory, sent whole): the
+/// API's export and the page's download link both answer with it.
+pub(crate) async fn xlsx_download(store: &Store, project: &Project, request: &GridRequest) -> AppResult<Response> {
+    let file = grid::xlsx_file(store, project, request).await?;
     Ok(download(file.content_type, &file.file_name, Body::from(file.bytes)))
 }

@@ -3,7 +3,7 @@
 
 mod body;
 mod filters;
-mod grid;
+pub(crate) mod grid;
 mod ingest;
 mod listeners;
 mod openapi;

@@ -183,17 +183,6 @@ pub struct ExportFile {
 pub const CSV_CONTENT_TYPE: &str = "text/csv; charset=utf-8";
 pub const XLSX_CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-/// The grid's CSV as the pages hand it out: the same bytes as `POST …/grid/export.csv`.
-pub async fn csv_file(store: &Store, project: &Project, request: &GridRequest) -> AppResult<ExportFile> {
-    let resolved = resolve(store, project, request, false).await?;
-    let mut export = CsvExport::start(store, project, resolved).await?;
-    let mut bytes = Vec::new();
-    while let Some(chunk) = export.next_chunk().await? {
-        bytes.extend_from_slice(&chunk);
-    }
-    Ok(ExportFile { file_name: export_file_name(project, "csv"), content_type: CSV_CONTENT_TYPE, bytes })
-}
-
 /// The grid's XLSX as the pages hand it out: the same bytes as `POST …/grid/export.xlsx`.
 pub async fn xlsx_file(store: &Store, project: &Project, request: &GridRequest) -> AppResult<ExportFile> {
     let resolved = resolve(store, project, request, false).await?;
