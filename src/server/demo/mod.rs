@@ -113,7 +113,9 @@ async fn seed_saved_filters_and_views(store: &Store, project: &Project) -> anyho
     use crate::domain::grid::View;
     use crate::server::service::saved;
     let fail = |e: crate::server::error::AppError| anyhow::anyhow!(e.public_message());
-    let quiet_since = crate::domain::table::rfc3339_utc(&(chrono::Utc::now() - chrono::Duration::days(14)));
+    // Whole seconds: the filter's description shows the instant as it is written.
+    let fortnight_ago = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now() - chrono::Duration::days(14), 0);
+    let quiet_since = crate::domain::table::rfc3339_utc(&fortnight_ago);
     let filters = [
         (
             "Pro testers quiet for 14 days",
