@@ -5,7 +5,6 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
-use std::cmp::Ordering;
 use std::fmt;
 
 use super::fields::FieldValue;
@@ -54,33 +53,6 @@ impl Cell {
 
     pub fn is_empty(&self) -> bool {
         matches!(self, Cell::Empty)
-    }
-
-    /// Typed order: false before true, numbers by value, times by time, text by its
-    /// characters (as stored: `"Pro"` before `"pro"`), and `Empty` after every value. Cells of
-    /// different types (never in one column) order by type, so the order stays total.
-    pub fn cmp_typed(&self, other: &Self) -> Ordering {
-        use Cell::*;
-        match (self, other) {
-            (Boolean(a), Boolean(b)) => a.cmp(b),
-            (Integer(a), Integer(b)) => a.cmp(b),
-            (Number(a), Number(b)) => a.total_cmp(b),
-            (Integer(a), Number(b)) => (*a as f64).total_cmp(b),
-            (Number(a), Integer(b)) => a.total_cmp(&(*b as f64)),
-            (DateTime(a), DateTime(b)) => a.cmp(b),
-            (Text(a), Text(b)) => a.cmp(b),
-            _ => self.type_rank().cmp(&other.type_rank()),
-        }
-    }
-
-    fn type_rank(&self) -> u8 {
-        match self {
-            Cell::Boolean(_) => 0,
-            Cell::Integer(_) | Cell::Number(_) => 1,
-            Cell::DateTime(_) => 2,
-            Cell::Text(_) => 3,
-            Cell::Empty => 4,
-        }
     }
 
     /// The value as a number, for charts and sums (`None` for text, times and no value).
@@ -208,17 +180,6 @@ mod tests {
     fn stored_values_map_to_cells() {
         assert_eq!(Cell::from(Some(FieldValue::String("x".into()))), Cell::Text("x".into()));
         assert_eq!(Cell::from(None::<FieldValue>), Cell::Empty);
-    }
-
-    #[test]
-    fn cells_order_by_type_with_empty_last() {
-        let mut cells = vec![Cell::Empty, Cell::Text("pro".into()), Cell::Text("Pro".into()), Cell::Text("basic".into())];
-        cells.sort_by(Cell::cmp_typed);
-        assert_eq!(cells, vec![Cell::Text("Pro".into()), Cell::Text("basic".into()), Cell::Text("pro".into()), Cell::Empty]);
-        let mut numbers = vec![Cell::Integer(10), Cell::Empty, Cell::Integer(-2), Cell::Number(2.5)];
-        numbers.sort_by(Cell::cmp_typed);
-        assert_eq!(numbers, vec![Cell::Integer(-2), Cell::Number(2.5), Cell::Integer(10), Cell::Empty]);
-        assert_eq!(Cell::Boolean(false).cmp_typed(&Cell::Boolean(true)), Ordering::Less);
     }
 
     #[test]
