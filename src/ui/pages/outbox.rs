@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::outbox::{list_outbox, open_outbox_message, OutboxListing, OutboxPreview};
 use crate::domain::url::encode_component;
-use crate::ui::components::{ErrorNote, When};
+use crate::ui::components::{ErrorNote, Loaded, When};
 
 #[component]
 pub fn OutboxPage() -> impl IntoView {
@@ -20,14 +20,9 @@ pub fn OutboxPage() -> impl IntoView {
             <h1>"Outbox"</h1>
             <p class="muted">"Distribution email written here instead of sent, because no SMTP server is configured (INLET_SMTP_URL)."</p>
         </header>
-        <Suspense fallback=|| view! { <p class="loading">"Loading the outbox…"</p> }>
-            {move || Suspend::new(async move {
-                match listing.await {
-                    Ok(listing) => view! { <OutboxTable listing /> }.into_any(),
-                    Err(error) => view! { <ErrorNote error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=listing loading="Loading the outbox…" let:listing>
+            <OutboxTable listing />
+        </Loaded>
     }
 }
 

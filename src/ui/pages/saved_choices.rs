@@ -6,9 +6,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::grid::{load_grid_choices, CloneView, DeleteFilter, DeleteView, GridChoices, SaveFilter, SaveView};
-use crate::api::UiError;
 use crate::domain::grid::View;
-use crate::ui::components::{outcome, ActionOutcome, ErrorNote};
+use crate::ui::components::{outcome, ActionOutcome, Loaded};
 use crate::ui::frame::project_slug;
 use crate::ui::widgets::{failure, FilterBuilder, ViewBuilder};
 
@@ -26,25 +25,6 @@ fn grid_link(slug: &str, keep: &str, kept: Option<i64>) -> String {
     match kept {
         Some(id) => format!("/p/{slug}/users?{keep}={id}"),
         None => format!("/p/{slug}/users"),
-    }
-}
-
-/// Loads the project's fields, filters and views, then shows `page` (or why it cannot).
-#[component]
-fn WithChoices<F, V>(choices: Resource<Result<GridChoices, UiError>>, page: F) -> impl IntoView
-where
-    F: Fn(GridChoices) -> V + Copy + Send + Sync + 'static,
-    V: IntoView + 'static,
-{
-    view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading fields…"</p> }>
-            {move || Suspend::new(async move {
-                match choices.await {
-                    Ok(choices) => page(choices).into_any(),
-                    Err(error) => view! { <ErrorNote error /> }.into_any(),
-                }
-            })}
-        </Suspense>
     }
 }
 
@@ -106,7 +86,9 @@ pub fn FilterPage() -> impl IntoView {
             <h1>{title}</h1>
             <p class="muted">"A filter picks users by their account, participation and data groups; the grid and its exports show only them."</p>
         </header>
-        <WithChoices choices page />
+        <Loaded resource=choices loading="Loading fields…" let:choices>
+            {page(choices)}
+        </Loaded>
     }
 }
 
@@ -189,6 +171,8 @@ pub fn ViewPage() -> impl IntoView {
             <h1>{title}</h1>
             <p class="muted">"A view is the grid's columns, in order, from any data group."</p>
         </header>
-        <WithChoices choices page />
+        <Loaded resource=choices loading="Loading fields…" let:choices>
+            {page(choices)}
+        </Loaded>
     }
 }
