@@ -307,6 +307,62 @@ pub fn optional_filter() -> Schema {
     )
 }
 
+/// A report's IANA time zone, or null (UTC).
+pub fn optional_time_zone() -> ObjectBuilder {
+    nullable(printable(64))
+        .description(Some("An IANA time zone such as Europe/Berlin (default UTC)."))
+        .examples(["Europe/Berlin"])
+}
+
+/// A report element's source.
+pub fn element_source() -> ObjectBuilder {
+    optional_one_of(&["users", "project"])
+}
+
+/// A report element's fields: none (a number or a plain list), one or two.
+pub fn element_data() -> ArrayBuilder {
+    let column = ObjectBuilder::new()
+        .property("data_group", printable(100).examples(["CRM"]))
+        .required("data_group")
+        .property("field", printable(100).examples(["Plan"]))
+        .required("field")
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+    ArrayBuilder::new()
+        .items(column)
+        .max_items(Some(crate::domain::report::MAX_FIELDS))
+        .unique_items(true)
+        .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+}
+
+fn styles() -> Vec<&'static str> {
+    crate::domain::report::Style::ALL.iter().map(|style| style.as_str()).collect()
+}
+
+/// A report element's style; which fit depends on the data (422 names them).
+pub fn element_style() -> ObjectBuilder {
+    one_of(&styles())
+}
+
+pub fn optional_element_style() -> ObjectBuilder {
+    optional_one_of(&styles())
+}
+
+/// A line's period.
+pub fn element_bucket() -> ObjectBuilder {
+    optional_one_of(&["day", "week", "month"])
+}
+
+/// A project figure.
+pub fn element_figure() -> ObjectBuilder {
+    let figures: Vec<&str> = crate::domain::report::ProjectFigure::ALL.iter().map(|figure| figure.as_str()).collect();
+    optional_one_of(&figures)
+}
+
+/// Where an element goes in its report (0 is first), or null.
+pub fn element_position() -> ObjectBuilder {
+    bounded(0, crate::domain::report::MAX_ELEMENTS as i64 - 1).schema_type(SchemaType::from_iter([Type::Integer, Type::Null]))
+}
+
 /// An integer query value with its bounds (out of range: 422).
 pub fn bounded(min: i64, max: i64) -> ObjectBuilder {
     ObjectBuilder::new()

@@ -16,6 +16,7 @@ mod imports;
 mod ingest;
 mod listeners;
 mod projects;
+pub(crate) mod reports;
 mod saved;
 mod sessions;
 mod staff;
