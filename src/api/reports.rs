@@ -121,6 +121,11 @@ impl ElementForm {
         }
     }
 
+    /// A new element's inputs: a headline count of every user.
+    pub fn starting() -> Self {
+        ElementForm { source: "users".into(), style: Style::Number.as_str().into(), ..Default::default() }
+    }
+
     pub fn source(&self) -> Source {
         if self.source == "project" {
             Source::Project
@@ -382,23 +387,35 @@ pub async fn builder_choices(
     .await)
 }
 
-/// The builder's preview: the element the inputs describe, computed from the current data
-/// (the report's time zone when it goes into one, UTC otherwise). 422 naming the inputs when
-/// the choices do not make an element yet.
+/// The builder's preview: the element the inputs describe (`form`; before any change, the
+/// element being edited, or a headline count of every user), computed from the current data in
+/// the report's time zone (UTC for a new report). 422 naming the inputs when the choices do not
+/// make an element yet.
 #[server(prefix = "/fn")]
-pub async fn preview_element(slug: Option<String>, report: Option<i64>, form: ElementForm) -> Result<ElementView, UiError> {
+pub async fn preview_element(
+    slug: Option<String>,
+    report: Option<i64>,
+    element: Option<i64>,
+    form: Option<ElementForm>,
+) -> Result<ElementView, UiError> {
     use crate::server::error::AppError;
     use crate::server::service::reports;
     let store = &super::context::state().store;
     let scope = scope(slug.as_deref()).await?;
+    let report = match report {
+        Some(id) => Some(reports::get(store, &scope, id).await?),
+        None => None,
+    };
+    let form = match (form, &report, element) {
+        (Some(form), ..) => form,
+        (None, Some(report), Some(element)) => ElementForm::of(&reports::element(store, report, element).await?.definition),
+        (None, ..) => ElementForm::starting(),
+    };
     let mut definition = form.definition().map_err(|e| UiError::Invalid(at_form_fields(e)))?;
     if definition.name.trim().is_empty() {
         definition.name = "Preview".into();
     }
-    let zone = match report {
-        Some(id) => reports::report_zone(&reports::get(store, &scope, id).await?),
-        None => chrono_tz::UTC,
-    };
+    let zone = report.as_ref().map_or(chrono_tz::UTC, reports::report_zone);
     match reports::compute_element(store, &scope, &definition, zone).await {
         Ok(element) => Ok(element_view(None, element)),
         Err(AppError::Invalid(errors)) => Err(UiError::Invalid(at_form_fields(errors))),
