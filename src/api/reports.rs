@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::UiError;
 use crate::domain::filter::{SchemaField, FIELD_SEPARATOR};
 use crate::domain::grid::{Choice, ViewColumn};
-use crate::domain::report::{Bucket, ElementDefinition, ProjectFigure, Source, Style, LIST_PAGE_ROWS};
+use crate::domain::report::{Bucket, ElementDefinition, ProjectFigure, Source, Style};
 use crate::domain::table::Table;
 use crate::domain::ValidationError;
 
@@ -41,7 +41,7 @@ pub struct ElementView {
     pub id: Option<i64>,
     pub name: String,
     pub style: Style,
-    /// The element's table; a list's first [`LIST_PAGE_ROWS`] rows.
+    /// The element's table; a list's first `LIST_PAGE_ROWS` rows.
     pub table: Table,
     /// The rows of a list the page leaves to the exports.
     pub more_rows: usize,
@@ -52,7 +52,10 @@ pub struct ElementView {
 impl ElementView {
     /// The headline figure of a number element.
     pub fn figure(&self) -> Option<String> {
-        (self.style == Style::Number).then(|| self.table.rows.first().and_then(|row| row.get(1)).map(ToString::to_string))?
+        if self.style != Style::Number {
+            return None;
+        }
+        self.table.rows.first().and_then(|row| row.get(1)).map(ToString::to_string)
     }
 }
 
@@ -214,6 +217,7 @@ pub fn form_field(field: &str) -> &str {
     }
 }
 
+#[cfg(feature = "ssr")]
 fn at_form_fields(errors: Vec<ValidationError>) -> Vec<ValidationError> {
     errors.into_iter().map(|e| ValidationError { field: form_field(&e.field).to_string(), ..e }).collect()
 }
@@ -254,7 +258,7 @@ fn element_view(id: Option<i64>, element: crate::domain::report::ComputedElement
     use crate::server::charts::{chart_svg, Theme};
     let svg = chart_svg(element.style, &element.name, &element.table, Theme::Page);
     let mut table = element.table;
-    let more_rows = if element.style == Style::List { table.rows.len().saturating_sub(LIST_PAGE_ROWS) } else { 0 };
+    let more_rows = if element.style == Style::List { table.rows.len().saturating_sub(crate::domain::report::LIST_PAGE_ROWS) } else { 0 };
     table.rows.truncate(table.rows.len() - more_rows);
     ElementView { id, name: element.name, style: element.style, table, more_rows, svg }
 }

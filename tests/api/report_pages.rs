@@ -182,3 +182,34 @@ async fn the_builder_form_posts_without_javascript_into_a_new_report() {
     let shown = app.get_page(&report_page).await;
     assert!(shown.body.contains("<h2>Plan bars</h2>") && shown.body.contains("<svg"), "{}", shown.body);
 }
+
+#[tokio::test]
+async fn the_preview_draws_an_unsaved_element_and_names_what_does_not_fit() {
+    let (app, _, _) = app().await;
+    let preview = |style: &str| {
+        let body = [
+            ("slug", s("aurora")),
+            ("form[name]", s("")),
+            ("form[source]", s("users")),
+            ("form[field1]", format!("CRM{SEPARATOR}Plan")),
+            ("form[field2]", s("")),
+            ("form[filter]", s("")),
+            ("form[style]", s(style)),
+            ("form[bucket]", s("day")),
+        ];
+        let path = <inlet::api::reports::PreviewElement as leptos::server_fn::ServerFn>::PATH;
+        app.client.post(app.url(path)).form(&body).send()
+    };
+    let drawn = preview("pie").await.unwrap();
+    assert_eq!(drawn.status(), StatusCode::OK);
+    let element: Value = drawn.json().await.unwrap();
+    assert_eq!(element["name"], "Preview", "an unnamed element still previews");
+    assert_eq!(element["style"], "pie");
+    assert!(element["svg"].as_str().unwrap().starts_with("<svg"), "{element}");
+    assert_eq!(element["table"]["columns"], json!(["Plan", "Users"]));
+
+    let refused = preview("line").await.unwrap();
+    assert!(!refused.status().is_success());
+    let text = refused.text().await.unwrap();
+    assert!(text.contains("style") && text.contains("pie"), "names the styles that fit: {text}");
+}
