@@ -26,6 +26,7 @@ mod mail;
 mod outbox_page;
 mod pages;
 mod projects;
+mod report_pages;
 mod reports;
 mod saved;
 mod signing;
