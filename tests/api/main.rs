@@ -3,9 +3,12 @@
 
 mod api_auth;
 mod api_docs;
+mod auto_pause;
 mod csrf;
 mod deliveries;
 mod demo;
+mod distribution_api;
+mod distribution_instances;
 mod distributions;
 mod filter_gate;
 mod grid;

@@ -2,6 +2,7 @@
 //! bodies, authenticated by an API key in `X-Api-Key`. Described by `/api/v1/openapi.json`.
 
 mod body;
+mod distributions;
 mod filters;
 pub(crate) mod grid;
 mod ingest;
@@ -11,6 +12,7 @@ mod projects;
 mod responses;
 mod schemas;
 mod signing;
+mod teams;
 mod url;
 mod users;
 mod views;
@@ -46,6 +48,15 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/projects/{project}/grid", axum::routing::post(grid::query))
         .route("/projects/{project}/grid/export.csv", axum::routing::post(grid::export_csv))
         .route("/projects/{project}/grid/export.xlsx", axum::routing::post(grid::export_xlsx))
+        .route("/projects/{project}/team", get(teams::show).put(teams::set))
+        .route("/projects/{project}/distributions", get(distributions::list))
+        .route(
+            "/projects/{project}/distributions/{id}",
+            get(distributions::show).patch(distributions::update).delete(distributions::delete),
+        )
+        .route("/projects/{project}/reports/{id}/distributions", get(distributions::list_for_report).post(distributions::create))
+        .route("/projects/{project}/reports/{id}/send", axum::routing::post(distributions::send))
+        .route("/projects/{project}/sends/{id}", get(distributions::show_send))
         .fallback(|| async { AppError::NotFound("no such endpoint".into()) })
         .layer(DefaultBodyLimit::max(state.max_body_bytes))
 }

@@ -62,6 +62,7 @@ impl Modify for SharedComponents {
         (name = "User automation", description = "External listeners: endpoints that map posted JSON to typed fields, and their deliveries."),
         (name = "Ingestion", description = "The endpoint other systems post user data to."),
         (name = "User grid", description = "Management > Users: saved filters and views, the typed grid they run as, and its CSV and XLSX exports."),
+        (name = "Distributions", description = "Reports by email: sent now or on schedules (daily, weekly, monthly, in a time zone) to listed addresses and project teams, each run with its history."),
     ),
     paths(super::projects::create, super::projects::list, super::users::create, super::users::list,
           super::users::show, super::users::import, super::listeners::create, super::listeners::list,
@@ -70,8 +71,12 @@ impl Modify for SharedComponents {
           super::users::history,
           super::filters::create, super::filters::list, super::filters::show, super::filters::update, super::filters::delete,
           super::views::create, super::views::list, super::views::show, super::views::update, super::views::delete,
-          super::views::clone, super::grid::query, super::grid::export_csv, super::grid::export_xlsx),
-    components(schemas(ErrorBody, ErrorDetail, FieldError, super::schemas::FilterSchema)),
+          super::views::clone, super::grid::query, super::grid::export_csv, super::grid::export_xlsx,
+          super::teams::show, super::teams::set,
+          super::distributions::create, super::distributions::list_for_report, super::distributions::list,
+          super::distributions::show, super::distributions::update, super::distributions::delete,
+          super::distributions::send, super::distributions::show_send),
+    components(schemas(ErrorBody, ErrorDetail, FieldError, super::schemas::FilterSchema, super::schemas::TimeZoneSchema)),
     modifiers(&SharedComponents)
 )]
 struct ApiDoc;
