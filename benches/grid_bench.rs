@@ -5,6 +5,9 @@
 //!   grid-bench load <database-url>           100,000 users, one listener of 20 fields
 //!   grid-bench flat <database-url>           median ms of 20 runs: first page of 50 + count
 //!   grid-bench xlsx-baseline <database-url>  seconds to write the default + 8 columns, all users
+//!   grid-bench report <database-url>         makes the 10-element report of scripts/bench-reports
+//!   grid-bench report-floor <database-url>   median ms of 10: the report's tables in SQL on the flat table,
+//!                                            and the report computed in process (no HTTP)
 //!
 //! The flat table's SQL lives here, not in the store: it is the yardstick, not the product.
 
@@ -297,11 +300,125 @@ async fn xlsx_baseline(store: &Store) -> anyhow::Result<(usize, f64)> {
     Ok((rows.len(), seconds))
 }
 
+/// The benchmark's report: ten elements of mixed styles over the CRM fields.
+fn report_elements() -> Vec<serde_json::Value> {
+    use serde_json::json;
+    let crm = |field: &str| json!({"data_group": GROUP, "field": field});
+    vec![
+        json!({"name": "Users", "source": "project", "data": [], "filter": null, "style": "number"}),
+        json!({"name": "Pro users", "source": "users", "data": [], "style": "number",
+            "filter": {"match": "all", "criteria": [{"data_group": GROUP, "field": "Plan", "qualifier": "is", "value": "pro"}]}}),
+        json!({"name": "Plan mix", "source": "users", "data": [crm("Plan")], "filter": null, "style": "pie"}),
+        json!({"name": "Regions", "source": "users", "data": [crm("Region")], "filter": null, "style": "bar"}),
+        json!({"name": "Plan by beta", "source": "users", "data": [crm("Plan"), crm("Beta opt-in")], "filter": null, "style": "column"}),
+        json!({"name": "Seats", "source": "users", "data": [crm("Seats")], "filter": null, "style": "distribution"}),
+        json!({"name": "Last seen by week", "source": "users", "data": [crm("Last seen")], "filter": null, "style": "line", "bucket": "week"}),
+        json!({"name": "Sessions", "source": "users", "data": [crm("Sessions")], "filter": null, "style": "table"}),
+        json!({"name": "Devices", "source": "users", "data": [crm("Device")], "filter": null, "style": "donut"}),
+        json!({"name": "Region by newsletter", "source": "users", "data": [crm("Region"), crm("Newsletter")], "filter": null, "style": "table"}),
+    ]
+}
+
+/// Makes the benchmark's report (once) and returns its id.
+async fn bench_report(store: &Store) -> anyhow::Result<i64> {
+    use inlet::server::service::reports::{self, Scope};
+    let project = store.project_by_slug("bench").await?.ok_or_else(|| anyhow::anyhow!("run load first"))?;
+    let scope = Scope::Project(project);
+    let fail = |e: inlet::server::error::AppError| anyhow::anyhow!("{e}");
+    if let Some((report, _)) = reports::list(store, &scope).await.map_err(fail)?.into_iter().next() {
+        return Ok(report.id);
+    }
+    let report = reports::create(store, &scope, "Bench report", None, None).await.map_err(fail)?;
+    for element in report_elements() {
+        let definition = serde_json::from_value(element)?;
+        reports::add_element(store, &scope, report.id, &definition, None).await.map_err(fail)?;
+    }
+    Ok(report.id)
+}
+
+/// The same ten tables asked of the flat table by hand-written SQL, one query (or two, where
+/// a bound must be known first) per element: the floor.
+async fn report_floor(store: &Store) -> anyhow::Result<f64> {
+    let postgres = store.backend_name() == "postgres";
+    let c = |field: &str| column(field);
+    let group = |fields: &[&str]| {
+        let list = fields.iter().map(|f| c(f)).collect::<Vec<_>>().join(", ");
+        format!("SELECT {list}, COUNT(*) FROM bench_flat GROUP BY {list} ORDER BY COUNT(*) DESC")
+    };
+    let week = if postgres {
+        format!("date_trunc('week', {} AT TIME ZONE 'UTC')", c("Last seen"))
+    } else {
+        format!("date({}, '-6 days', 'weekday 1')", c("Last seen"))
+    };
+    let seats = c("Seats");
+    let sessions = c("Sessions");
+    let mut times = Vec::new();
+    for run in 0..13 {
+        let started = Instant::now();
+        let mut rows = 0;
+        rows += store.bench_fetch("SELECT COUNT(*) FROM bench_flat").await?;
+        rows += store.bench_fetch(&format!("SELECT COUNT(*) FROM bench_flat WHERE {} = 'pro'", c("Plan"))).await?;
+        rows += store.bench_fetch(&group(&["Plan"])).await?;
+        rows += store.bench_fetch(&group(&["Region"])).await?;
+        rows += store.bench_fetch(&group(&["Plan", "Beta opt-in"])).await?;
+        let count = store.bench_integer(&format!("SELECT COUNT({seats}) FROM bench_flat")).await?;
+        rows += store
+            .bench_fetch(&format!("SELECT COUNT({seats}), MIN({seats}), MAX({seats}), AVG({seats}) FROM bench_flat"))
+            .await?;
+        rows += store
+            .bench_fetch(&format!(
+                "SELECT {seats} FROM bench_flat WHERE {seats} IS NOT NULL ORDER BY {seats} LIMIT 2 OFFSET {}",
+                (count - 1).max(0) / 2
+            ))
+            .await?;
+        rows += store.bench_fetch(&format!("SELECT {week}, COUNT(*) FROM bench_flat GROUP BY 1 ORDER BY 1")).await?;
+        let low = store.bench_integer(&format!("SELECT COALESCE(MIN({sessions}), 0) FROM bench_flat")).await?;
+        let high = store.bench_integer(&format!("SELECT COALESCE(MAX({sessions}), 0) FROM bench_flat")).await?;
+        let width = ((high - low + 1) + 11) / 12;
+        rows += store
+            .bench_fetch(&format!("SELECT ({sessions} - {low}) / {width}, COUNT(*) FROM bench_flat GROUP BY 1 ORDER BY 2 DESC"))
+            .await?;
+        rows += store.bench_fetch(&group(&["Device"])).await?;
+        rows += store.bench_fetch(&group(&["Region", "Newsletter"])).await?;
+        if run == 0 {
+            eprintln!("report floor: {rows} rows over 10 elements");
+        }
+        if run >= 3 {
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    Ok(times[times.len() / 2])
+}
+
+/// The report computed in process: the service without HTTP and JSON.
+async fn report_service(store: &Store) -> anyhow::Result<f64> {
+    use inlet::server::service::reports::{self, Scope};
+    let id = bench_report(store).await?;
+    let project = store.project_by_slug("bench").await?.ok_or_else(|| anyhow::anyhow!("run load first"))?;
+    let scope = Scope::Project(project);
+    let fail = |e: inlet::server::error::AppError| anyhow::anyhow!("{e}");
+    let report = reports::get(store, &scope, id).await.map_err(fail)?;
+    let mut times = Vec::new();
+    for run in 0..13 {
+        let started = Instant::now();
+        let (computed, _) = reports::computed(store, &scope, &report).await.map_err(fail)?;
+        if run == 0 {
+            eprintln!("report (service): {} elements", computed.elements.len());
+        }
+        if run >= 3 {
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    Ok(times[times.len() / 2])
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let (Some(command), Some(url)) = (args.get(1), args.get(2)) else {
-        anyhow::bail!("usage: grid-bench load|flat|xlsx-baseline <database-url>");
+        anyhow::bail!("usage: grid-bench load|flat|xlsx-baseline|report|report-floor <database-url>");
     };
     let store = Store::connect(url).await?;
     store.migrate().await?;
@@ -310,6 +427,11 @@ async fn main() -> anyhow::Result<()> {
         "flat" => {
             println!("flat_ms {:.2}", flat(&store).await?);
             println!("grid_service_ms {:.2}", grid_service(&store).await?);
+        }
+        "report" => println!("report_id {}", bench_report(&store).await?),
+        "report-floor" => {
+            println!("report_floor_ms {:.2}", report_floor(&store).await?);
+            println!("report_service_ms {:.2}", report_service(&store).await?);
         }
         "xlsx-baseline" => {
             let (rows, seconds) = xlsx_baseline(&store).await?;

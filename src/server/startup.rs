@@ -20,7 +20,7 @@ use super::auth::{csrf, login, viewer};
 use super::config::Settings;
 use super::mail::Mailer;
 use super::secrets::SecretKey;
-use super::service::distributions::{self, ReportLinkContent, Scheduler};
+use super::service::distributions::{self, ReportContent, Scheduler};
 use super::service::ingest::DeliveryWriter;
 use super::store::{SqlSessionStore, Store};
 use super::{forms, rest};
@@ -92,7 +92,7 @@ impl Application {
         }
         let mailer = Mailer::new(settings.mail_from.clone(), settings.smtp_url.as_ref(), &settings.outbox_dir)
             .context("Failed to set up the mailer")?;
-        let content = Arc::new(ReportLinkContent { store: store.clone(), base_url: settings.base_url() });
+        let content = Arc::new(ReportContent { store: store.clone(), base_url: settings.base_url() });
         let state = app_state(&settings, store.clone(), address, mailer.clone());
         let scheduler = Scheduler::new(store.clone(), mailer, content)
             .waking_on(state.wake_scheduler.clone())

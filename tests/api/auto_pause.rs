@@ -42,7 +42,7 @@ async fn distribution(app: &TestApp, report_id: i64, frequency: &str) -> i64 {
 fn scheduler(app: &TestApp, sink: &SmtpSink) -> Scheduler {
     let url = SmtpUrl::parse(&sink.url()).unwrap();
     let mailer = Mailer::new("Inlet <inlet@localhost>".parse().unwrap(), Some(&url), std::env::temp_dir()).unwrap();
-    let content = Arc::new(distributions::ReportLinkContent { store: app.store.clone(), base_url: "http://inlet.test".into() });
+    let content = Arc::new(distributions::ReportContent { store: app.store.clone(), base_url: "http://inlet.test".into() });
     Scheduler::new(app.store.clone(), mailer, content).linking_to("http://inlet.test")
 }
 

@@ -8,35 +8,16 @@ use serde_json::{json, Value};
 use crate::helpers::{error_body, error_fields, spawn_app, spawn_app_with, TestApp, ADMIN_EMAIL, PM_EMAIL};
 use crate::smtp_sink::SmtpSink;
 
-/// A report of project `slug` named `name`; its id.
+/// A report of project `slug` named `name`, made through the reports API; its id.
 pub async fn create_report(app: &TestApp, slug: &str, name: &str) -> i64 {
-    let project = app.project(slug).await;
-    let now = Utc::now();
-    let sql = "INSERT INTO reports (project_id, name, time_zone, last_opened_at, created_by, created_at, updated_at)
-               VALUES ($1, $2, 'UTC', $3, $4, $3, $3) RETURNING id";
-    if app.database_url.starts_with("sqlite") {
-        use sqlx::Connection;
-        let mut connection = sqlx::SqliteConnection::connect(&app.database_url).await.unwrap();
-        sqlx::query_scalar(sql).bind(project.id).bind(name).bind(now).bind(app.admin.id).fetch_one(&mut connection).await.unwrap()
-    } else {
-        use sqlx::Connection;
-        let mut connection = sqlx::PgConnection::connect(&app.database_url).await.unwrap();
-        sqlx::query_scalar(sql).bind(project.id).bind(name).bind(now).bind(app.admin.id).fetch_one(&mut connection).await.unwrap()
-    }
+    let response = app.post_json(&format!("/api/v1/projects/{slug}/reports"), &json!({"name": name})).await;
+    assert_eq!(response.status(), StatusCode::CREATED, "creating report {name}");
+    response.json::<Value>().await.unwrap()["id"].as_i64().expect("a report id")
 }
 
 /// Marks report `id` as last opened at `at`.
 pub async fn set_report_opened(app: &TestApp, id: i64, at: DateTime<Utc>) {
-    let sql = "UPDATE reports SET last_opened_at = $1 WHERE id = $2";
-    if app.database_url.starts_with("sqlite") {
-        use sqlx::Connection;
-        let mut connection = sqlx::SqliteConnection::connect(&app.database_url).await.unwrap();
-        sqlx::query(sql).bind(at).bind(id).execute(&mut connection).await.unwrap();
-    } else {
-        use sqlx::Connection;
-        let mut connection = sqlx::PgConnection::connect(&app.database_url).await.unwrap();
-        sqlx::query(sql).bind(at).bind(id).execute(&mut connection).await.unwrap();
-    }
+    app.store.touch_report(id, at).await.unwrap();
 }
 
 async fn app_with_report() -> (TestApp, i64) {

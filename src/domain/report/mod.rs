@@ -11,12 +11,14 @@ use serde::{Deserialize, Serialize};
 use super::filter::SchemaField;
 use super::table::{Cell, Table};
 
+mod definition;
 mod grouping;
 mod slots;
 mod statistics;
 mod style;
 mod timeline;
 
+pub use definition::{ElementDefinition, ProjectFigure, Report, ReportForCreate, StoredElement, MAX_ELEMENTS};
 pub use grouping::{counts, cross_tab, MAX_DISTINCT_INTEGERS, MAX_RANGES, TOTAL, USERS};
 pub use statistics::{distribution, STATISTIC};
 pub use style::{check_style, fitting_styles, Bucket, Source, Style, StyleError, MAX_FIELDS};

@@ -92,6 +92,7 @@ pub async fn load(settings: &Settings, store: &Store) -> anyhow::Result<()> {
             sent.accepted, sent.rejected
         );
         seed_saved_filters_and_views(store, &aurora).await?;
+        seed_report(store, &aurora, admin.id).await?;
     }
     let base_url = settings.base_url();
     println!(
@@ -160,6 +161,32 @@ async fn seed_saved_filters_and_views(store: &Store, project: &Project) -> anyho
     for (name, columns) in views {
         let view: View = serde_json::from_value(serde_json::json!({ "columns": columns }))?;
         saved::create_view(store, project, name, &view).await.map_err(fail)?;
+    }
+    Ok(())
+}
+
+/// A ready report for Aurora beta, so `make run` shows one: a headline figure, the plan mix,
+/// seats as a distribution, app sign-ins over time and plan by beta opt-in.
+async fn seed_report(store: &Store, project: &Project, created_by: i64) -> anyhow::Result<()> {
+    use crate::domain::report::ElementDefinition;
+    use crate::server::service::reports::{self, Scope};
+    let fail = |e: crate::server::error::AppError| anyhow::anyhow!(e.public_message());
+    let scope = Scope::Project(project.clone());
+    let report = reports::create(store, &scope, "Aurora at a glance", Some("UTC"), Some(created_by)).await.map_err(fail)?;
+    let field = |group: &str, field: &str| serde_json::json!({"data_group": group, "field": field});
+    let elements = [
+        serde_json::json!({"name": "Testers", "source": "project", "data": [], "filter": null, "style": "number"}),
+        serde_json::json!({"name": "Plan mix", "source": "users", "data": [field("CRM", "Plan")], "filter": null, "style": "pie"}),
+        serde_json::json!({"name": "Seats", "source": "users", "data": [field("CRM", "Seats")], "filter": null,
+            "style": "distribution"}),
+        serde_json::json!({"name": "Last sign-in by week", "source": "users", "data": [field("App usage", "Last seen")],
+            "filter": null, "style": "line", "bucket": "week"}),
+        serde_json::json!({"name": "Plan by beta opt-in", "source": "users",
+            "data": [field("CRM", "Plan"), field("CRM", "Beta opt-in")], "filter": null, "style": "column"}),
+    ];
+    for element in elements {
+        let definition: ElementDefinition = serde_json::from_value(element)?;
+        reports::add_element(store, &scope, report.id, &definition, None).await.map_err(fail)?;
     }
     Ok(())
 }

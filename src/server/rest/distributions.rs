@@ -115,7 +115,7 @@ pub struct DistributionPatchBody {
     #[schema(schema_with = schemas::optional_time_of_day, required = false)]
     pub time: Option<String>,
     #[serde(default)]
-    #[schema(schema_with = schemas::optional_time_zone, required = false)]
+    #[schema(schema_with = schemas::optional_known_time_zone, required = false)]
     pub time_zone: Option<String>,
     #[serde(default)]
     #[schema(schema_with = schemas::optional_date, required = false)]

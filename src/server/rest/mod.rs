@@ -2,6 +2,7 @@
 //! bodies, authenticated by an API key in `X-Api-Key`. Described by `/api/v1/openapi.json`.
 
 mod body;
+mod community_reports;
 mod distributions;
 mod filters;
 pub(crate) mod grid;
@@ -9,6 +10,7 @@ mod ingest;
 mod listeners;
 mod openapi;
 mod projects;
+mod reports;
 mod responses;
 mod schemas;
 mod signing;
@@ -48,6 +50,28 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/projects/{project}/grid", axum::routing::post(grid::query))
         .route("/projects/{project}/grid/export.csv", axum::routing::post(grid::export_csv))
         .route("/projects/{project}/grid/export.xlsx", axum::routing::post(grid::export_xlsx))
+        .route("/projects/{project}/reports", get(reports::list).post(reports::create))
+        .route("/projects/{project}/reports/{id}", get(reports::show).patch(reports::update).delete(reports::delete))
+        .route("/projects/{project}/reports/{id}/clone", axum::routing::post(reports::clone))
+        .route("/projects/{project}/reports/{id}/{file}", get(reports::export))
+        .route("/projects/{project}/reports/{id}/elements", axum::routing::post(reports::add_element))
+        .route(
+            "/projects/{project}/reports/{id}/elements/{element}",
+            get(reports::show_element).patch(reports::update_element).delete(reports::delete_element),
+        )
+        .route("/projects/{project}/reports/{id}/elements/{element}/{file}", get(reports::export_element))
+        .route("/reports", get(community_reports::list).post(community_reports::create))
+        .route("/reports/{id}", get(community_reports::show).patch(community_reports::update).delete(community_reports::delete))
+        .route("/reports/{id}/clone", axum::routing::post(community_reports::clone))
+        .route("/reports/{id}/{file}", get(community_reports::export))
+        .route("/reports/{id}/elements", axum::routing::post(community_reports::add_element))
+        .route(
+            "/reports/{id}/elements/{element}",
+            get(community_reports::show_element)
+                .patch(community_reports::update_element)
+                .delete(community_reports::delete_element),
+        )
+        .route("/reports/{id}/elements/{element}/{file}", get(community_reports::export_element))
         .route("/projects/{project}/team", get(teams::show).put(teams::set))
         .route("/projects/{project}/distributions", get(distributions::list))
         .route(

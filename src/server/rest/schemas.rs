@@ -387,7 +387,8 @@ pub fn time_zone() -> RefOr<Schema> {
     RefOr::Ref(Ref::from_schema_name("TimeZone"))
 }
 
-pub fn optional_time_zone() -> Schema {
+/// An IANA time zone name, or null (keep the one it has).
+pub fn optional_known_time_zone() -> Schema {
     Schema::OneOf(
         utoipa::openapi::schema::OneOfBuilder::new().item(time_zone()).item(ObjectBuilder::new().schema_type(Type::Null)).build(),
     )
@@ -432,6 +433,62 @@ pub fn optional_message() -> ObjectBuilder {
 /// `active` or `paused`.
 pub fn optional_status() -> ObjectBuilder {
     optional_one_of(&["active", "paused"]).description(Some("paused stops its runs; active resumes it from now."))
+}
+
+/// A report's IANA time zone, or null (UTC).
+pub fn optional_time_zone() -> ObjectBuilder {
+    nullable(printable(64))
+        .description(Some("An IANA time zone such as Europe/Berlin (default UTC)."))
+        .examples(["Europe/Berlin"])
+}
+
+/// A report element's source.
+pub fn element_source() -> ObjectBuilder {
+    optional_one_of(&["users", "project"])
+}
+
+/// A report element's fields: none (a number or a plain list), one or two.
+pub fn element_data() -> ArrayBuilder {
+    let column = ObjectBuilder::new()
+        .property("data_group", printable(100).examples(["CRM"]))
+        .required("data_group")
+        .property("field", printable(100).examples(["Plan"]))
+        .required("field")
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+    ArrayBuilder::new()
+        .items(column)
+        .max_items(Some(crate::domain::report::MAX_FIELDS))
+        .unique_items(true)
+        .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+}
+
+fn styles() -> Vec<&'static str> {
+    crate::domain::report::Style::ALL.iter().map(|style| style.as_str()).collect()
+}
+
+/// A report element's style; which fit depends on the data (422 names them).
+pub fn element_style() -> ObjectBuilder {
+    one_of(&styles())
+}
+
+pub fn optional_element_style() -> ObjectBuilder {
+    optional_one_of(&styles())
+}
+
+/// A line's period.
+pub fn element_bucket() -> ObjectBuilder {
+    optional_one_of(&["day", "week", "month"])
+}
+
+/// A project figure.
+pub fn element_figure() -> ObjectBuilder {
+    let figures: Vec<&str> = crate::domain::report::ProjectFigure::ALL.iter().map(|figure| figure.as_str()).collect();
+    optional_one_of(&figures)
+}
+
+/// Where an element goes in its report (0 is first), or null.
+pub fn element_position() -> ObjectBuilder {
+    bounded(0, crate::domain::report::MAX_ELEMENTS as i64 - 1).schema_type(SchemaType::from_iter([Type::Integer, Type::Null]))
 }
 
 /// An integer query value with its bounds (out of range: 422).

@@ -10,6 +10,7 @@ pub mod ingest;
 pub mod listeners;
 pub mod outbox;
 pub mod projects;
+pub mod reports;
 pub mod saved;
 pub mod signing;
 pub mod users;

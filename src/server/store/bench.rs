@@ -34,4 +34,20 @@ impl Store {
             (total, read)
         }))
     }
+
+    /// Runs a query and reads every column of every row; the number of rows.
+    #[doc(hidden)]
+    pub async fn bench_fetch(&self, sql: &str) -> Result<usize> {
+        use sqlx::Row;
+        Ok(on_pool!(self, |pool| {
+            let rows = sqlx::query(sql).fetch_all(pool).await?;
+            rows.iter().filter(|row| (0..row.len()).all(|i| row.try_get_raw(i).is_ok())).count()
+        }))
+    }
+
+    /// A query's one integer.
+    #[doc(hidden)]
+    pub async fn bench_integer(&self, sql: &str) -> Result<i64> {
+        Ok(on_pool!(self, |pool| sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await)?)
+    }
 }

@@ -54,14 +54,6 @@ const RUN_COLUMNS: &str =
     "r.id, r.distribution_id, r.scheduled_for, r.status, r.attempts, r.next_attempt_at, r.lease_until, r.error, r.sent_at";
 
 impl Store {
-    /// The project (none: a community report) and name of report `report_id`.
-    pub async fn report_owner(&self, report_id: i64) -> Result<Option<(Option<i64>, String)>> {
-        Ok(on_pool!(self, |pool| sqlx::query_as("SELECT project_id, name FROM reports WHERE id = $1")
-            .bind(report_id)
-            .fetch_optional(pool)
-            .await)?)
-    }
-
     /// The project's scheduled distributions (not sends), of one report or all, oldest first.
     pub async fn project_distributions(&self, project_id: i64, report_id: Option<i64>) -> Result<Vec<DistributionRecord>> {
         let sql = format!(

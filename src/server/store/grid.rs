@@ -14,7 +14,7 @@ use std::collections::{BTreeSet, HashMap};
 use super::ingest::plan::typed;
 use super::users::{ProjectUserRow, PROJECT_USER_SELECT};
 use super::{on_pool, Pool, Result, Store};
-use crate::domain::fields::FieldType;
+use crate::domain::fields::{FieldType, FieldValue};
 use crate::domain::filter::{builtin_value, CheckedFilter, Combine, SchemaField, Test, PARTICIPATION, USER_ACCOUNT};
 use crate::domain::grid::{GridRow, SortOrder};
 use crate::domain::listener::GroupField;
@@ -375,6 +375,43 @@ impl Store {
             // Past the last page: no row carries the total.
             None => Ok((self.grid_count(query).await?, Vec::new())),
         }
+    }
+
+    /// The cells of `columns` for every member the filter lets through, in one pass (reports
+    /// count and group them), in the order users joined the project.
+    pub async fn grid_values(&self, query: &GridQuery<'_>, columns: &[SchemaField]) -> Result<Vec<Vec<Cell>>> {
+        use sqlx::Row;
+        let mut builder = Builder::new(self.dialect(), query.fields);
+        let condition = builder.filter(query.filter, query.now);
+        let selected: Vec<String> = columns.iter().map(|c| builder.value(&c.data_group, &c.field, c.field_type)).collect();
+        let select = if selected.is_empty() { "m.user_id".to_string() } else { selected.join(", ") };
+        let sql = format!("SELECT {select} FROM {} WHERE m.project_id = $1 AND ({condition}) ORDER BY m.user_id", builder.from());
+        macro_rules! cells {
+            ($rows:expr) => {
+                $rows
+                    .iter()
+                    .map(|row| {
+                        columns
+                            .iter()
+                            .enumerate()
+                            .map(|(i, column)| {
+                                let value: Option<FieldValue> = match column.field_type {
+                                    FieldType::Boolean => row.try_get::<Option<bool>, _>(i)?.map(FieldValue::Boolean),
+                                    FieldType::Integer => row.try_get::<Option<i64>, _>(i)?.map(FieldValue::Integer),
+                                    FieldType::String => row.try_get::<Option<String>, _>(i)?.map(FieldValue::String),
+                                    FieldType::DateTime => row.try_get::<Option<DateTime<Utc>>, _>(i)?.map(FieldValue::DateTime),
+                                };
+                                Ok(Cell::from(value))
+                            })
+                            .collect::<sqlx::Result<Vec<Cell>>>()
+                    })
+                    .collect::<sqlx::Result<Vec<Vec<Cell>>>>()
+            };
+        }
+        Ok(on_pool!(self, |pool| {
+            let rows = bind_all!(sqlx::query(&sql), query.project_id, &builder.binds).fetch_all(pool).await?;
+            cells!(rows)?
+        }))
     }
 
     /// The cells of `columns` for these members of the project, one row per user in the

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::cache::Change;
+use super::reports::follow_renames_in_reports;
 use super::saved::follow_renames_in_saved;
 use super::{conflict_on_unique, on_pool, BeginWrite, Error, Result, Store};
 use crate::domain::fields::FieldType;
@@ -365,6 +366,7 @@ impl Store {
                         }
                     }
                     follow_renames_in_saved!(tx, group_id, &group_label, &renames)?;
+                    follow_renames_in_reports!(tx, group_id, &group_label, &renames)?;
                 }
                 sqlx::query("DELETE FROM listener_fields WHERE listener_id = $1").bind(listener_id).execute(&mut *tx).await?;
                 for (position, edit) in edits.iter().enumerate() {

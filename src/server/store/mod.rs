@@ -17,6 +17,7 @@ mod imports;
 mod ingest;
 mod listeners;
 mod projects;
+pub(crate) mod reports;
 mod saved;
 mod sessions;
 mod staff;

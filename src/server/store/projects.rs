@@ -47,6 +47,12 @@ impl Store {
         Ok(row.map(Into::into))
     }
 
+    pub async fn project_by_id(&self, id: i64) -> Result<Option<Project>> {
+        let sql = format!("SELECT {PROJECT_COLUMNS} FROM projects p WHERE p.id = $1");
+        let row = on_pool!(self, |pool| sqlx::query_as::<_, ProjectRow>(&sql).bind(id).fetch_optional(pool).await)?;
+        Ok(row.map(Into::into))
+    }
+
     /// Every project, or with `team_member` only those whose team includes that staff member.
     pub async fn list_projects(&self, team_member: Option<i64>) -> Result<Vec<Project>> {
         let sql = format!(

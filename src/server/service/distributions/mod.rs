@@ -6,9 +6,11 @@
 //! The HTTP API and the pages' server functions call these; the rules live here once.
 
 pub mod auto_pause;
+mod content;
 mod scheduler;
 
-pub use scheduler::{spawn, DistributionContent, ReportLinkContent, Scheduler, StepReport, LEASE, RETRY_BACKOFF, TICK};
+pub use content::ReportContent;
+pub use scheduler::{spawn, DistributionContent, Scheduler, StepReport, LEASE, RETRY_BACKOFF, TICK};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -63,8 +65,8 @@ pub struct ReportRef {
 
 /// The project's report `report_id` (404 when there is none, or it is another project's).
 pub async fn project_report(store: &Store, project: &Project, report_id: i64) -> AppResult<ReportRef> {
-    match store.report_owner(report_id).await? {
-        Some((Some(project_id), name)) if project_id == project.id => Ok(ReportRef { id: report_id, name }),
+    match store.report(report_id).await? {
+        Some(report) if report.project_id == Some(project.id) => Ok(ReportRef { id: report.id, name: report.name }),
         _ => Err(AppError::NotFound(format!("project '{}' has no report {report_id}", project.slug))),
     }
 }
@@ -142,7 +144,7 @@ fn shown(record: DistributionRecord, report_name: String) -> Distribution {
 }
 
 async fn report_name(store: &Store, report_id: i64) -> AppResult<String> {
-    Ok(store.report_owner(report_id).await?.map(|(_, name)| name).unwrap_or_default())
+    Ok(store.report(report_id).await?.map(|report| report.name).unwrap_or_default())
 }
 
 /// The project's scheduled distributions, of one report or all.

@@ -15,8 +15,8 @@
 //! 3. a run with failures is retried after [`RETRY_BACKOFF`] (1 min, 5 min, 30 min, 2 h), and
 //!    fails for good after the last.
 //!
-//! What the email says comes from a [`DistributionContent`]: reports implement it (summary and
-//! exports); [`ReportLinkContent`] is the plain stand-in until then.
+//! What the email says comes from a [`DistributionContent`]: `ReportContent` (the report's
+//! summary and exports) in the server; tests plug in their own.
 
 use anyhow::Context;
 use async_trait::async_trait;
@@ -29,7 +29,7 @@ use tokio::sync::Notify;
 use super::auto_pause;
 use crate::domain::schedule::Schedule;
 use crate::domain::Email;
-use crate::server::mail::{MailContent, Mailer, ReportEmail};
+use crate::server::mail::{MailContent, Mailer};
 use crate::server::store::{ClaimedRun, DistributionRecord, RunOutcome, Store};
 
 /// How often the server runs a scheduler step: well inside the 60 s a due run may wait.
@@ -51,33 +51,6 @@ const RUNS_PER_STEP: usize = 100;
 #[async_trait]
 pub trait DistributionContent: Send + Sync + 'static {
     async fn content(&self, distribution: &DistributionRecord, scheduled_for: DateTime<Utc>) -> anyhow::Result<MailContent>;
-}
-
-/// The subject, the message and a link to the report: what is sent until reports provide
-/// their summary and exports.
-pub struct ReportLinkContent {
-    pub store: Store,
-    pub base_url: String,
-}
-
-#[async_trait]
-impl DistributionContent for ReportLinkContent {
-    async fn content(&self, distribution: &DistributionRecord, scheduled_for: DateTime<Utc>) -> anyhow::Result<MailContent> {
-        let (slug, project_name) =
-            self.store.distribution_project(distribution.id).await?.context("the distribution's project is gone")?;
-        Ok(MailContent {
-            subject: distribution.subject.clone(),
-            body: ReportEmail {
-                report_title: distribution.subject.clone(),
-                project_name,
-                date: scheduled_for.format("%A %-d %B %Y").to_string(),
-                message: distribution.message.clone(),
-                elements: Vec::new(),
-                link: format!("{}/p/{slug}/reports/{}", self.base_url, distribution.report_id),
-            },
-            attachments: Vec::new(),
-        })
-    }
 }
 
 /// What one scheduler step did.
