@@ -10,6 +10,7 @@ mod demo;
 mod distribution_api;
 mod distribution_email;
 mod distribution_instances;
+mod distribution_pages;
 mod distributions;
 mod filter_gate;
 mod grid;

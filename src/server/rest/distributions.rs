@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::body::JsonBody;
@@ -14,12 +15,24 @@ use super::responses::{Invalid, KeyedBodyErrors, KeyedErrors, NotFound};
 use super::schemas;
 use super::url::Path;
 use crate::domain::distribution::{Distribution, DistributionDraft, Run};
+use crate::domain::grid::whole_number;
 use crate::domain::schedule::{DayOfMonthSpec, ScheduleSpec};
 use crate::server::auth::ApiCaller;
 use crate::server::error::AppResult;
 use crate::server::service::access;
 use crate::server::service::distributions::{self as service, DistributionPatch, SendRequest, SendStatus};
 use crate::server::startup::AppState;
+
+/// `day_of_month` however JSON writes it (`6`, `6.0`, `"last"`); anything else is left for
+/// the schedule's check to name.
+fn day_of_month(value: Option<Value>) -> Option<DayOfMonthSpec> {
+    match value? {
+        Value::Null => None,
+        Value::Number(n) => Some(whole_number(&n).map_or_else(|| DayOfMonthSpec::Text(n.to_string()), DayOfMonthSpec::Number)),
+        Value::String(text) => Some(DayOfMonthSpec::Text(text)),
+        other => Some(DayOfMonthSpec::Text(other.to_string())),
+    }
+}
 
 /// A member that may be sent as `null` to clear it: `None` left out, `Some(None)` null.
 fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
@@ -48,7 +61,7 @@ pub struct NewDistributionBody {
     pub weekdays: Option<Vec<String>>,
     #[serde(default)]
     #[schema(schema_with = schemas::day_of_month, required = false)]
-    pub day_of_month: Option<DayOfMonthSpec>,
+    pub day_of_month: Option<Value>,
     #[serde(default)]
     #[schema(schema_with = schemas::time_of_day, required = true)]
     pub time: Option<String>,
@@ -79,7 +92,7 @@ impl From<NewDistributionBody> for DistributionDraft {
             schedule: ScheduleSpec {
                 frequency: body.frequency,
                 weekdays: body.weekdays,
-                day_of_month: body.day_of_month,
+                day_of_month: day_of_month(body.day_of_month),
                 time: body.time,
                 time_zone: body.time_zone,
                 start_date: body.start_date,
@@ -110,7 +123,7 @@ pub struct DistributionPatchBody {
     pub weekdays: Option<Vec<String>>,
     #[serde(default)]
     #[schema(schema_with = schemas::day_of_month, required = false)]
-    pub day_of_month: Option<DayOfMonthSpec>,
+    pub day_of_month: Option<Value>,
     #[serde(default)]
     #[schema(schema_with = schemas::optional_time_of_day, required = false)]
     pub time: Option<String>,
@@ -142,7 +155,7 @@ impl From<DistributionPatchBody> for DistributionPatch {
             emails: body.emails,
             frequency: body.frequency,
             weekdays: body.weekdays,
-            day_of_month: body.day_of_month,
+            day_of_month: day_of_month(body.day_of_month),
             time: body.time,
             time_zone: body.time_zone,
             start_date: body.start_date,

@@ -322,6 +322,11 @@ pub fn emails() -> ArrayBuilder {
     ArrayBuilder::new().items(email()).max_items(Some(crate::domain::distribution::MAX_EMAILS))
 }
 
+/// Staff members' addresses (a project's whole team).
+pub fn staff_emails() -> ArrayBuilder {
+    ArrayBuilder::new().items(email().examples(["pm@example.com"])).max_items(Some(200))
+}
+
 pub fn optional_teams() -> ArrayBuilder {
     teams().schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
 }
@@ -539,6 +544,32 @@ mod tests {
         assert!(!matches(PRINTABLE, "a\tb"));
         assert!(!matches(PRINTABLE, "a\u{0}"));
         assert!(matches(PARAMETER, "account.plan") && !matches(PARAMETER, "account..plan") && !matches(PARAMETER, "a b"));
+    }
+
+    #[test]
+    fn distribution_schemas_agree_with_the_checks() {
+        use crate::domain::distribution::{check_message, check_subject};
+        use crate::domain::schedule::{Schedule, ScheduleSpec};
+        let schedule = |time: &str, zone: &str| {
+            let spec = ScheduleSpec {
+                frequency: Some("daily".into()),
+                time: Some(time.into()),
+                time_zone: Some(zone.into()),
+                start_date: Some("2027-01-04".into()),
+                ..ScheduleSpec::default()
+            };
+            Schedule::parse(&spec).is_ok()
+        };
+        for time in ["00:00", "08:30", "23:59", "24:00", "8:30", "08:60", "0830"] {
+            assert!(!regex_lite(TIME_OF_DAY, time) || schedule(time, "UTC"), "the pattern takes no time the server refuses: {time}");
+        }
+        assert!(chrono_tz::TZ_VARIANTS.iter().all(|zone| schedule("08:00", zone.name())), "every listed zone parses");
+        for message in ["", "Hello,\nteam\t!", "bell\u{7}", "nul\u{0}", "c1\u{85}x"] {
+            assert_eq!(regex_lite(MESSAGE, message), check_message(message).is_ok(), "message {message:?}");
+        }
+        for subject in ["Weekly numbers", "   ", "a\tb"] {
+            assert_eq!(regex_lite(PRINTABLE, subject), check_subject(subject).is_ok(), "subject {subject:?}");
+        }
     }
 
     #[test]

@@ -42,7 +42,7 @@ pub struct TeamBody {
 #[schema(examples(json!({"staff": ["pm@example.com"]})))]
 pub struct TeamChange {
     /// The whole team: staff members' addresses (those left out leave the team).
-    #[schema(schema_with = schemas::emails)]
+    #[schema(schema_with = schemas::staff_emails)]
     pub staff: Vec<String>,
 }
 
