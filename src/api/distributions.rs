@@ -33,25 +33,24 @@ pub struct SendRow {
     pub run: Run,
 }
 
-/// The distributions page: the project's distributions, or one report's with its sends.
+/// The distributions page: the project's distributions, or one report's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DistributionsListing {
     /// Set on a report's page.
     pub report: Option<ReportChoice>,
     pub distributions: Vec<Distribution>,
-    /// A report's recent sends, newest first.
-    pub sends: Vec<SendRow>,
     /// The projects whose teams the schedule form offers.
     pub teams: Vec<TeamChoice>,
+    /// The project's reports, to send or schedule (the project's page).
+    pub reports: Vec<ReportChoice>,
     /// Today's date (UTC), the schedule form's first start date.
     pub today: String,
 }
 
-/// One distribution with its history, and what its edit form offers.
+/// One distribution, and what its edit form offers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DistributionDetail {
     pub distribution: Distribution,
-    pub runs: Vec<Run>,
     pub teams: Vec<TeamChoice>,
     pub today: String,
 }
@@ -100,21 +99,40 @@ pub async fn list_distributions(slug: String, report_id: Option<i64>) -> Result<
         }
         None => None,
     };
-    let sends = match &report {
-        Some(report) => service::report_sends(store, &project, report.id)
-            .await?
-            .into_iter()
-            .map(|s| SendRow { id: s.id, to: s.to, subject: s.subject, run: s.run })
-            .collect(),
-        None => Vec::new(),
-    };
     Ok(DistributionsListing {
         distributions: service::list(store, &project, report_id).await?,
         report,
-        sends,
         teams: team_choices().await?,
+        reports: store
+            .list_reports(Some(project.id))
+            .await?
+            .into_iter()
+            .map(|(report, _)| ReportChoice { id: report.id, name: report.name })
+            .collect(),
         today: chrono::Utc::now().date_naive().to_string(),
     })
+}
+
+/// A report's recent sends, newest first.
+#[server(prefix = "/fn")]
+pub async fn list_report_sends(slug: String, report_id: i64) -> Result<Vec<SendRow>, UiError> {
+    use crate::server::service::distributions as service;
+    let store = &super::context::state().store;
+    let project = project(&slug).await?;
+    service::project_report(store, &project, report_id).await?;
+    Ok(service::report_sends(store, &project, report_id)
+        .await?
+        .into_iter()
+        .map(|s| SendRow { id: s.id, to: s.to, subject: s.subject, run: s.run })
+        .collect())
+}
+
+/// A distribution's runs, newest first.
+#[server(prefix = "/fn")]
+pub async fn distribution_history(slug: String, id: i64) -> Result<Vec<Run>, UiError> {
+    let store = &super::context::state().store;
+    let project = project(&slug).await?;
+    Ok(crate::server::service::distributions::history(store, &project, id).await?)
 }
 
 #[server(prefix = "/fn")]
@@ -124,7 +142,6 @@ pub async fn load_distribution(slug: String, id: i64) -> Result<DistributionDeta
     let project = project(&slug).await?;
     Ok(DistributionDetail {
         distribution: service::get(store, &project, id).await?,
-        runs: service::history(store, &project, id).await?,
         teams: team_choices().await?,
         today: chrono::Utc::now().date_naive().to_string(),
     })

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::distributions::{list_distributions, EmailReport, SaveDistribution, SendRow, TeamChoice};
+use crate::api::distributions::{list_distributions, list_report_sends, EmailReport, ReportChoice, SaveDistribution, SendRow, TeamChoice};
 use crate::domain::distribution::{Distribution, RunStatus};
 use crate::domain::schedule::DayOfMonthSpec;
 use crate::ui::components::{outcome, ActionOutcome, FieldError, Loaded, When};
@@ -26,18 +26,12 @@ pub fn ReportDistributionsPage() -> impl IntoView {
     let report_id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or_default();
     let email = ServerAction::<EmailReport>::new();
     let save = ServerAction::<SaveDistribution>::new();
-    let (tick, set_tick) = signal(0u32);
-    let listing = Resource::new(
-        move || (slug(), report_id(), email.version().get(), tick.get()),
-        |(slug, id, _, _)| list_distributions(slug, Some(id)),
-    );
+    let listing = Resource::new(move || (slug(), report_id()), |(slug, id)| list_distributions(slug, Some(id)));
     view! {
         <Title text="Report distributions" />
         <Loaded resource=listing loading="Loading distributions…" let:listing>
             {
-                let report = listing.report.clone().unwrap_or_else(|| crate::api::distributions::ReportChoice { id: report_id(), name: String::new() });
-                let pending = listing.sends.iter().any(|s| matches!(s.run.outcome, RunStatus::Queued | RunStatus::Sending | RunStatus::Retrying));
-                refresh_while(pending, set_tick);
+                let report = listing.report.clone().unwrap_or(ReportChoice { id: report_id(), name: String::new() });
                 view! {
                     <header class="page-header">
                         <p class="crumbs">
@@ -48,7 +42,7 @@ pub fn ReportDistributionsPage() -> impl IntoView {
                         <p class="muted">"Email the report now, or on a schedule: an HTML summary with the PDF and the XLSX attached."</p>
                     </header>
                     <EmailReportForm slug=slug() report_id=report.id report_name=report.name.clone() action=email />
-                    <SendsTable sends=listing.sends.clone() />
+                    <Sends slug=slug() report_id=report.id email />
                     <section class="panel">
                         <h2>"Schedule"</h2>
                         <ScheduleForm slug=slug() report_id=report.id report_name=report.name.clone() existing=None
@@ -57,6 +51,25 @@ pub fn ReportDistributionsPage() -> impl IntoView {
                     <h2>"Distributions of this report"</h2>
                     <DistributionTable slug=slug() distributions=listing.distributions.clone() show_report=false />
                 }
+            }
+        </Loaded>
+    }
+}
+
+/// The report's recent sends, loaded on their own so that asking again while one is on its
+/// way leaves the forms (and what is typed in them) alone.
+#[component]
+fn Sends(slug: String, report_id: i64, email: ServerAction<EmailReport>) -> impl IntoView {
+    let (tick, set_tick) = signal(0u32);
+    let sends = Resource::new(move || (slug.clone(), report_id, email.version().get(), tick.get()), |(slug, id, _, _)| {
+        list_report_sends(slug, id)
+    });
+    view! {
+        <Loaded resource=sends let:sends>
+            {
+                let pending = sends.iter().any(|s| matches!(s.run.outcome, RunStatus::Queued | RunStatus::Sending | RunStatus::Retrying));
+                refresh_while(pending, set_tick);
+                view! { <SendsTable sends /> }
             }
         </Loaded>
     }

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::distributions::{
-    list_distributions, load_distribution, DeleteDistribution, DistributionDetail, RunDistributionNow, SaveDistribution,
+    distribution_history, list_distributions, load_distribution, DeleteDistribution, DistributionDetail, RunDistributionNow, SaveDistribution,
     SetDistributionStatus,
 };
 use crate::domain::distribution::{Distribution, Run, RunStatus};
@@ -90,13 +90,24 @@ pub fn DistributionsPage() -> impl IntoView {
         <header class="page-header">
             <p class="crumbs">"Management"</p>
             <h1>"Distributions"</h1>
-            <p class="muted">
-                "Reports emailed on a schedule. To schedule one, open a report and choose Distributions ("
-                <a href=move || format!("/p/{}/reports", slug())>"Custom reports"</a>")."
-            </p>
+            <p class="muted">"Reports emailed on a schedule, with their next run. Pick a report below to email it now or schedule it."</p>
         </header>
         <Loaded resource=listing loading="Loading distributions…" let:listing>
-            <DistributionTable slug=slug() distributions=listing.distributions show_report=true />
+            <DistributionTable slug=slug() distributions=listing.distributions.clone() show_report=true />
+            <section class="panel">
+                <h2>"Send a report"</h2>
+                {if listing.reports.is_empty() {
+                    view! { <p class="empty">"This project has no reports yet."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="report-links">
+                            {listing.reports.iter().map(|r| view! {
+                                <li><a href=format!("/p/{}/reports/{}/distributions", slug(), r.id)>{r.name.clone()}</a></li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
         </Loaded>
     }
 }
@@ -110,18 +121,31 @@ pub fn DistributionPage() -> impl IntoView {
     let run_now = ServerAction::<RunDistributionNow>::new();
     let save = ServerAction::<SaveDistribution>::new();
     let delete = ServerAction::<DeleteDistribution>::new();
-    let (tick, set_tick) = signal(0u32);
     let detail = Resource::new(
-        move || (slug(), id(), status.version().get(), run_now.version().get(), save.version().get(), tick.get()),
+        move || (slug(), id(), status.version().get(), save.version().get()),
         |(slug, id, ..)| load_distribution(slug, id),
     );
     view! {
         <Title text="Distribution" />
         <Loaded resource=detail loading="Loading the distribution…" let:detail>
+            <DistributionView slug=slug() detail status run_now save delete />
+        </Loaded>
+    }
+}
+
+/// A distribution's runs, loaded on their own and asked for again while one is on its way.
+#[component]
+fn History(slug: String, id: i64, run_now: ServerAction<RunDistributionNow>) -> impl IntoView {
+    let (tick, set_tick) = signal(0u32);
+    let runs = Resource::new(move || (slug.clone(), id, run_now.version().get(), tick.get()), |(slug, id, ..)| {
+        distribution_history(slug, id)
+    });
+    view! {
+        <Loaded resource=runs let:runs>
             {
-                let pending = detail.runs.iter().any(|r| matches!(r.outcome, RunStatus::Queued | RunStatus::Sending | RunStatus::Retrying));
+                let pending = runs.iter().any(|r| matches!(r.outcome, RunStatus::Queued | RunStatus::Sending | RunStatus::Retrying));
                 refresh_while(pending, set_tick);
-                view! { <DistributionView slug=slug() detail status run_now save delete /> }
+                view! { <RunHistory runs /> }
             }
         </Loaded>
     }
@@ -178,7 +202,7 @@ fn DistributionView(
             </div>
         </section>
         <h2>"History"</h2>
-        <RunHistory runs=detail.runs />
+        <History slug=slug.clone() id=d.id run_now />
         <details class="panel">
             <summary>"Edit"</summary>
             <ScheduleForm slug=slug.clone() report_id=d.report_id report_name=d.report_name.clone() existing=Some(d.clone())
