@@ -19,7 +19,11 @@ operation's 422 description in the document:
 - a report element's style fits its data (one field for a pie, a date for a line, none for a
   number), a project figure takes no fields, the values figure no filter, and a community
   element names only the fields every project has, with its filter written out -- relations
-  between members, and the state.
+  between members, and the state;
+- a distribution's schedule names weekdays when weekly and a day when monthly, ends no earlier
+  than it starts, names teams of projects that exist and has one recipient at least --
+  relations between members, and the state;
+- a project's team names staff that exist -- the state.
 
 The hooks bring a generated body within these rules (rather than discarding it, which would
 starve the generator); they never make a body leave its schema. Schemathesis's coverage phase
@@ -224,4 +228,54 @@ def element_patch_within_rules(ctx, body):
 def community_element_patch_within_rules(ctx, body):
     if isinstance(body, dict):
         _element_within_rules(body, community=True, whole=False)
+    return body
+
+
+# Distributions: what scripts/api-contract seeds for them.
+SEEDED_STAFF = "pm@example.com"
+SEEDED_ADDRESS = "ada@example.com"
+
+
+@schemathesis.hook("map_body").apply_to(operation_id="setTeam")
+def team_of_seeded_staff(ctx, body):
+    """A team names staff that exist: the seeded project manager."""
+    if isinstance(body, dict) and isinstance(body.get("staff"), list) and body["staff"]:
+        body["staff"] = [SEEDED_STAFF]
+    return body
+
+
+def _schedule_within_rules(body):
+    """A weekly schedule names its weekdays, a monthly one its day; the end is not before the
+    start; teams are projects that exist (the seeded one)."""
+    if body.get("frequency") == "weekly" and not body.get("weekdays"):
+        body["weekdays"] = ["mon"]
+    if body.get("frequency") == "monthly" and body.get("day_of_month") is None:
+        body["day_of_month"] = 1
+    start, end = body.get("start_date"), body.get("end_date")
+    if isinstance(end, str):
+        if not isinstance(start, str) or end < start:
+            body["start_date"] = end
+    if isinstance(body.get("teams"), list) and body["teams"]:
+        body["teams"] = ["contract"]
+    if isinstance(body.get("emails"), list) and not body["emails"] and not body.get("teams"):
+        body["emails"] = [SEEDED_ADDRESS]
+
+
+@schemathesis.hook("map_body").apply_to(operation_id="createDistribution")
+def distribution_within_rules(ctx, body):
+    if isinstance(body, dict):
+        if not body.get("emails") and not body.get("teams"):
+            body["emails"] = [SEEDED_ADDRESS]
+        _schedule_within_rules(body)
+    return body
+
+
+@schemathesis.hook("map_body").apply_to(operation_id="updateDistribution")
+def distribution_change_within_rules(ctx, body):
+    """As when creating one; the seeded distribution is weekly from 2027-01-04 with no end,
+    to the seeded address."""
+    if isinstance(body, dict):
+        if body.get("frequency") is None and body.get("weekdays") == []:
+            body["weekdays"] = ["mon"]
+        _schedule_within_rules(body)
     return body

@@ -1,6 +1,7 @@
 //! Server functions: the thin doors between the pages and `server::service`. Each one finds
 //! the caller, checks what they may do, calls one service function and returns plain data.
 
+pub mod distributions;
 pub mod error;
 pub mod gates;
 pub mod grid;

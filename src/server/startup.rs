@@ -20,7 +20,7 @@ use super::auth::{csrf, login, viewer};
 use super::config::Settings;
 use super::mail::Mailer;
 use super::secrets::SecretKey;
-use super::service::distributions::{self, ReportLinkContent, Scheduler};
+use super::service::distributions::{self, ReportContent, Scheduler};
 use super::service::ingest::DeliveryWriter;
 use super::store::{SqlSessionStore, Store};
 use super::{forms, rest};
@@ -59,6 +59,8 @@ pub struct Shared {
     pub trusted_proxies: Arc<AddressList>,
     /// Distribution email: over SMTP, or into the outbox folder.
     pub mailer: Mailer,
+    /// Wakes this instance's distribution scheduler (a send was queued).
+    pub wake_scheduler: Arc<tokio::sync::Notify>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -90,9 +92,12 @@ impl Application {
         }
         let mailer = Mailer::new(settings.mail_from.clone(), settings.smtp_url.as_ref(), &settings.outbox_dir)
             .context("Failed to set up the mailer")?;
-        let content = Arc::new(ReportLinkContent { store: store.clone(), base_url: settings.base_url() });
-        let scheduler = Scheduler::new(store.clone(), mailer.clone(), content);
-        let router = router(&settings, store.clone(), address, mailer);
+        let content = Arc::new(ReportContent { store: store.clone(), base_url: settings.base_url() });
+        let state = app_state(&settings, store.clone(), address, mailer.clone());
+        let scheduler = Scheduler::new(store.clone(), mailer, content)
+            .waking_on(state.wake_scheduler.clone())
+            .linking_to(settings.base_url());
+        let router = router_with_state(&settings, state);
         Ok(Self { listener, router, port: address.port(), store, scheduler })
     }
 
@@ -158,12 +163,17 @@ pub fn app_state(settings: &Settings, store: Store, address: SocketAddr, mailer:
         secure_cookies: settings.secure_cookies(),
         trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
         mailer,
+        wake_scheduler: Arc::default(),
     }))
 }
 
 pub fn router(settings: &Settings, store: Store, address: SocketAddr, mailer: Mailer) -> Router {
-    let state = app_state(settings, store.clone(), address, mailer);
-    let sessions = SessionManagerLayer::new(SqlSessionStore::new(store))
+    router_with_state(settings, app_state(settings, store, address, mailer))
+}
+
+/// The application's routes around `state` (made by `app_state`).
+pub fn router_with_state(settings: &Settings, state: AppState) -> Router {
+    let sessions = SessionManagerLayer::new(SqlSessionStore::new(state.store.clone()))
         .with_name("inlet_session")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)

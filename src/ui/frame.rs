@@ -109,6 +109,7 @@ fn ProjectNav(slug: String) -> impl IntoView {
             <li><A href=link("users")>"Project users"</A></li>
             <li class="nested"><A href=link("automation")>"User automation"</A></li>
             <li><A href=link("reports")>"Custom reports"</A></li>
+            <li class="nested"><A href=link("distributions")>"Distributions"</A></li>
             <li><A href=link("team")>"Project team"</A></li>
         </ul>
     }

@@ -81,6 +81,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/reports/:id") view=ReportPage ssr=SsrMode::Async />
                         <Route path=path!("/reports/:id/elements/:element") view=ReportBuilderPage ssr=SsrMode::Async />
                         <Route path=path!("/team") view=ProjectTeamPage ssr=SsrMode::Async />
+                        <Route path=path!("/distributions") view=DistributionsPage ssr=SsrMode::Async />
+                        <Route path=path!("/distributions/:id") view=DistributionPage ssr=SsrMode::Async />
+                        <Route path=path!("/reports/:id/distributions") view=ReportDistributionsPage ssr=SsrMode::Async />
                     </ParentRoute>
                 </ParentRoute>
             </Routes>

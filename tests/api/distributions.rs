@@ -14,6 +14,7 @@ use inlet::server::store::{DistributionRecord, RunRecord, Store};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::distribution_api::create_report;
 use crate::helpers::{spawn_app, TestApp};
 use crate::mail::{assert_is_sample_report, sample_content};
 use crate::smtp_sink::SmtpSink;
@@ -44,12 +45,12 @@ fn daily_at_eight() -> Schedule {
     Schedule::parse(&spec).unwrap()
 }
 
-/// A distribution of report 7 in project "aurora"; returns its id and first slot.
+/// A distribution of a new report in project "aurora"; returns its id and first slot.
 async fn distribution(app: &TestApp, subject: &str, teams: &[&str], emails: &[&str]) -> (i64, DateTime<Utc>) {
     let project = app.project("aurora").await;
     let new = NewDistribution {
         project_id: project.id,
-        report_id: 7,
+        report_id: create_report(app, "aurora", subject).await,
         teams: teams.iter().map(|t| t.to_string()).collect(),
         emails: emails.iter().map(|e| Email::parse(e).unwrap()).collect(),
         schedule: daily_at_eight(),

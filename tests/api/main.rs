@@ -3,9 +3,14 @@
 
 mod api_auth;
 mod api_docs;
+mod auto_pause;
 mod csrf;
 mod deliveries;
 mod demo;
+mod distribution_api;
+mod distribution_email;
+mod distribution_instances;
+mod distribution_pages;
 mod distributions;
 mod filter_gate;
 mod grid;

@@ -1,7 +1,8 @@
 //! A real SMTP server for the tests, on a port of its own: speaks enough SMTP for lettre (EHLO,
 //! MAIL FROM, RCPT TO, DATA, RSET, NOOP, QUIT), records each accepted message's envelope and
 //! raw bytes, can refuse chosen recipients (550) and can be "down" (every connection greeted
-//! with 421 and closed).
+//! with 421 and closed), or can hang at DATA once it has accepted some messages (a server
+//! that stops answering mid-conversation).
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -23,6 +24,10 @@ struct State {
     down: bool,
     /// Connections greeted with 421 while down.
     turned_away: usize,
+    /// Once this many messages are accepted, DATA gets no answer.
+    hang_after: Option<usize>,
+    /// Conversations left hanging at DATA.
+    hanging: usize,
 }
 
 #[derive(Clone)]
@@ -63,6 +68,21 @@ impl SmtpSink {
 
     pub fn turned_away(&self) -> usize {
         self.state.lock().unwrap().turned_away
+    }
+
+    /// Once `accepted` messages have arrived, every DATA command is left unanswered.
+    pub fn hang_after(&self, accepted: usize) {
+        self.state.lock().unwrap().hang_after = Some(accepted);
+    }
+
+    /// DATA is answered again.
+    pub fn stop_hanging(&self) {
+        self.state.lock().unwrap().hang_after = None;
+    }
+
+    /// Conversations left hanging at DATA so far.
+    pub fn hanging(&self) -> usize {
+        self.state.lock().unwrap().hanging
     }
 
     /// RCPT TO this address gets 550 from now on.
@@ -121,6 +141,14 @@ async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<(
                 }
             }
             "DATA" if rcpt_to.is_empty() => b"554 No valid recipients\r\n",
+            "DATA" if hangs(&state) => {
+                // Read and ignore everything until the client goes away.
+                let mut ignored = String::new();
+                while reader.read_line(&mut ignored).await? > 0 {
+                    ignored.clear();
+                }
+                return Ok(());
+            }
             "DATA" => {
                 writer.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n").await?;
                 let data = read_data(&mut reader).await?;
@@ -136,6 +164,16 @@ async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<(
         };
         writer.write_all(reply).await?;
     }
+}
+
+/// Whether this DATA is left unanswered (and counts it).
+fn hangs(state: &Mutex<State>) -> bool {
+    let mut state = state.lock().unwrap();
+    let hangs = state.hang_after.is_some_and(|n| state.received.len() >= n);
+    if hangs {
+        state.hanging += 1;
+    }
+    hangs
 }
 
 /// The message up to the lone ".", with dot-stuffing undone, CRLF line ends kept.

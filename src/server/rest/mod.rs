@@ -3,6 +3,7 @@
 
 mod body;
 mod community_reports;
+mod distributions;
 mod filters;
 pub(crate) mod grid;
 mod ingest;
@@ -13,6 +14,7 @@ pub(crate) mod reports;
 mod responses;
 mod schemas;
 mod signing;
+mod teams;
 mod url;
 mod users;
 mod views;
@@ -70,6 +72,15 @@ pub fn router(state: &AppState) -> Router<AppState> {
                 .delete(community_reports::delete_element),
         )
         .route("/reports/{id}/elements/{element}/{file}", get(community_reports::export_element))
+        .route("/projects/{project}/team", get(teams::show).put(teams::set))
+        .route("/projects/{project}/distributions", get(distributions::list))
+        .route(
+            "/projects/{project}/distributions/{id}",
+            get(distributions::show).patch(distributions::update).delete(distributions::delete),
+        )
+        .route("/projects/{project}/reports/{id}/distributions", get(distributions::list_for_report).post(distributions::create))
+        .route("/projects/{project}/reports/{id}/send", axum::routing::post(distributions::send))
+        .route("/projects/{project}/sends/{id}", get(distributions::show_send))
         .fallback(|| async { AppError::NotFound("no such endpoint".into()) })
         .layer(DefaultBodyLimit::max(state.max_body_bytes))
 }

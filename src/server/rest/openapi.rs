@@ -64,6 +64,7 @@ impl Modify for SharedComponents {
         (name = "User grid", description = "Management > Users: saved filters and views, the typed grid they run as, and its CSV and XLSX exports."),
         (name = "Custom reports", description = "Management > Custom reports: a project's reports, their elements (each a typed table, drawn as a chart), and their PDF, XLSX and CSV exports."),
         (name = "Community reports", description = "Community tools > Community reports: the same reports over every project's users."),
+        (name = "Distributions", description = "Reports by email: sent now or on schedules (daily, weekly, monthly, in a time zone) to listed addresses and project teams, each run with its history."),
     ),
     paths(super::projects::create, super::projects::list, super::users::create, super::users::list,
           super::users::show, super::users::import, super::listeners::create, super::listeners::list,
@@ -80,8 +81,12 @@ impl Modify for SharedComponents {
           super::community_reports::update, super::community_reports::delete, super::community_reports::clone,
           super::community_reports::add_element, super::community_reports::show_element,
           super::community_reports::update_element, super::community_reports::delete_element,
-          super::community_reports::export, super::community_reports::export_element),
-    components(schemas(ErrorBody, ErrorDetail, FieldError, super::schemas::FilterSchema)),
+          super::community_reports::export, super::community_reports::export_element,
+          super::teams::show, super::teams::set,
+          super::distributions::create, super::distributions::list_for_report, super::distributions::list,
+          super::distributions::show, super::distributions::update, super::distributions::delete,
+          super::distributions::send, super::distributions::show_send),
+    components(schemas(ErrorBody, ErrorDetail, FieldError, super::schemas::FilterSchema, super::schemas::TimeZoneSchema)),
     modifiers(&SharedComponents)
 )]
 struct ApiDoc;

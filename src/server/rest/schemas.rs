@@ -307,6 +307,139 @@ pub fn optional_filter() -> Schema {
     )
 }
 
+/// A time of day, `HH:MM` (24-hour).
+pub const TIME_OF_DAY: &str = r"^([01][0-9]|2[0-3]):[0-5][0-9]$";
+/// A distribution's message: any text without control characters but line breaks and tabs.
+pub const MESSAGE: &str = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$";
+
+/// Project slugs whose team receives a distribution (existing projects).
+pub fn teams() -> ArrayBuilder {
+    ArrayBuilder::new().items(slug()).max_items(Some(crate::domain::distribution::MAX_TEAMS))
+}
+
+/// Addresses, at most `MAX_EMAILS`.
+pub fn emails() -> ArrayBuilder {
+    ArrayBuilder::new().items(email()).max_items(Some(crate::domain::distribution::MAX_EMAILS))
+}
+
+/// Staff members' addresses (a project's whole team).
+pub fn staff_emails() -> ArrayBuilder {
+    ArrayBuilder::new().items(email().examples(["pm@example.com"])).max_items(Some(200))
+}
+
+pub fn optional_teams() -> ArrayBuilder {
+    teams().schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+}
+
+pub fn optional_emails() -> ArrayBuilder {
+    emails().schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+}
+
+/// The addresses of a send: one at least.
+pub fn send_to() -> ArrayBuilder {
+    emails().min_items(Some(1))
+}
+
+pub fn frequency() -> ObjectBuilder {
+    one_of(&["daily", "weekly", "monthly"]).examples(["weekly"])
+}
+
+pub fn optional_frequency() -> ObjectBuilder {
+    optional_one_of(&["daily", "weekly", "monthly"])
+}
+
+/// Weekdays of a weekly schedule (needed, and one at least, when weekly).
+pub fn weekdays() -> ArrayBuilder {
+    ArrayBuilder::new()
+        .items(one_of(&["mon", "tue", "wed", "thu", "fri", "sat", "sun"]))
+        .min_items(Some(1))
+        .max_items(Some(7))
+        .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+        .description(Some("For a weekly schedule: the weekdays it runs on."))
+}
+
+/// Day of a monthly schedule: 1–31 (past a short month's end: its last day) or "last".
+pub fn day_of_month() -> Schema {
+    Schema::OneOf(
+        utoipa::openapi::schema::OneOfBuilder::new()
+            .item(bounded(1, 31))
+            .item(one_of(&["last"]))
+            .item(ObjectBuilder::new().schema_type(Type::Null))
+            .description(Some("For a monthly schedule: 1–31 (the 31st runs on 30 April) or \"last\"."))
+            .build(),
+    )
+}
+
+pub fn time_of_day() -> ObjectBuilder {
+    text(TIME_OF_DAY, 5, 5).description(Some("Wall-clock time in the time zone, HH:MM.")).examples(["08:00"])
+}
+
+pub fn optional_time_of_day() -> ObjectBuilder {
+    nullable(time_of_day())
+}
+
+/// A date, `YYYY-MM-DD`.
+pub fn date() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))).examples(["2026-12-07"])
+}
+
+pub fn optional_date() -> ObjectBuilder {
+    nullable(date())
+}
+
+/// An IANA time zone name (the shared `TimeZone` schema lists them).
+pub fn time_zone() -> RefOr<Schema> {
+    RefOr::Ref(Ref::from_schema_name("TimeZone"))
+}
+
+/// An IANA time zone name, or null (keep the one it has).
+pub fn optional_known_time_zone() -> Schema {
+    Schema::OneOf(
+        utoipa::openapi::schema::OneOfBuilder::new().item(time_zone()).item(ObjectBuilder::new().schema_type(Type::Null)).build(),
+    )
+}
+
+/// Every IANA time zone name the server knows (the tz database, as chrono-tz carries it).
+pub struct TimeZoneSchema;
+
+impl PartialSchema for TimeZoneSchema {
+    fn schema() -> RefOr<Schema> {
+        one_of(&chrono_tz::TZ_VARIANTS.iter().map(|zone| zone.name()).collect::<Vec<_>>())
+            .description(Some("An IANA time zone name; DST is followed (08:00 Europe/Berlin is 08:00 local all year)."))
+            .examples(["Europe/Berlin"])
+            .into()
+    }
+}
+
+impl ToSchema for TimeZoneSchema {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "TimeZone".into()
+    }
+}
+
+pub fn subject() -> ObjectBuilder {
+    printable(crate::domain::distribution::MAX_SUBJECT_CHARS).examples(["Aurora weekly numbers"])
+}
+
+pub fn optional_subject() -> ObjectBuilder {
+    nullable(subject()).description(Some("The report's name when omitted."))
+}
+
+pub fn message() -> ObjectBuilder {
+    text(MESSAGE, 0, crate::domain::distribution::MAX_MESSAGE_CHARS)
+        .description(Some("Shown above the report summary; line breaks are kept."))
+        .examples(["Here are this week's numbers."])
+}
+
+pub fn optional_message() -> ObjectBuilder {
+    nullable(message())
+}
+
+/// `active` or `paused`.
+pub fn optional_status() -> ObjectBuilder {
+    optional_one_of(&["active", "paused"]).description(Some("paused stops its runs; active resumes it from now."))
+}
+
 /// A report's IANA time zone, or null (UTC).
 pub fn optional_time_zone() -> ObjectBuilder {
     nullable(printable(64))
@@ -411,6 +544,32 @@ mod tests {
         assert!(!matches(PRINTABLE, "a\tb"));
         assert!(!matches(PRINTABLE, "a\u{0}"));
         assert!(matches(PARAMETER, "account.plan") && !matches(PARAMETER, "account..plan") && !matches(PARAMETER, "a b"));
+    }
+
+    #[test]
+    fn distribution_schemas_agree_with_the_checks() {
+        use crate::domain::distribution::{check_message, check_subject};
+        use crate::domain::schedule::{Schedule, ScheduleSpec};
+        let schedule = |time: &str, zone: &str| {
+            let spec = ScheduleSpec {
+                frequency: Some("daily".into()),
+                time: Some(time.into()),
+                time_zone: Some(zone.into()),
+                start_date: Some("2027-01-04".into()),
+                ..ScheduleSpec::default()
+            };
+            Schedule::parse(&spec).is_ok()
+        };
+        for time in ["00:00", "08:30", "23:59", "24:00", "8:30", "08:60", "0830"] {
+            assert!(!regex_lite(TIME_OF_DAY, time) || schedule(time, "UTC"), "the pattern takes no time the server refuses: {time}");
+        }
+        assert!(chrono_tz::TZ_VARIANTS.iter().all(|zone| schedule("08:00", zone.name())), "every listed zone parses");
+        for message in ["", "Hello,\nteam\t!", "bell\u{7}", "nul\u{0}", "c1\u{85}x"] {
+            assert_eq!(regex_lite(MESSAGE, message), check_message(message).is_ok(), "message {message:?}");
+        }
+        for subject in ["Weekly numbers", "   ", "a\tb"] {
+            assert_eq!(regex_lite(PRINTABLE, subject), check_subject(subject).is_ok(), "subject {subject:?}");
+        }
     }
 
     #[test]

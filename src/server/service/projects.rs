@@ -22,3 +22,26 @@ pub async fn add_team_member(store: &Store, project: &Project, staff_id: i64) ->
     store.add_to_team(project.id, staff.id).await?;
     Ok(staff)
 }
+
+/// Makes the project's team exactly the staff with these addresses; each address must be a
+/// staff member's (`staff[i]` names the others). Returns the team as it is now.
+pub async fn set_team(store: &Store, project: &Project, emails: &[String]) -> AppResult<Vec<Staff>> {
+    let mut errors = Vec::new();
+    let mut ids = Vec::new();
+    for (index, text) in emails.iter().enumerate() {
+        let field = format!("staff[{index}]");
+        match crate::domain::Email::parse(text) {
+            Err(error) => errors.push(crate::domain::ValidationError::new(&field, error.message)),
+            Ok(email) => match store.staff_by_email(email.as_str()).await? {
+                Some(staff) if !ids.contains(&staff.id) => ids.push(staff.id),
+                Some(_) => {}
+                None => errors.push(crate::domain::ValidationError::new(&field, format!("there is no staff member {email}"))),
+            },
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    store.set_project_team(project.id, &ids).await?;
+    Ok(store.project_team(project.id).await?)
+}

@@ -34,13 +34,19 @@ pub struct DistributionRecord {
     pub subject: String,
     pub message: String,
     pub active: bool,
+    /// Why it paused itself; `None` when active or paused by hand.
+    pub paused_reason: Option<String>,
     pub next_run_at: Option<DateTime<Utc>>,
+    /// When its creator was warned that it would pause itself.
+    pub warned_at: Option<DateTime<Utc>>,
+    /// When it was last resumed by hand.
+    pub resumed_at: Option<DateTime<Utc>>,
     pub created_by: Option<i64>,
     pub created_at: DateTime<Utc>,
 }
 
 #[derive(sqlx::FromRow)]
-struct DistributionRow {
+pub(super) struct DistributionRow {
     id: i64,
     project_id: i64,
     report_id: i64,
@@ -50,7 +56,10 @@ struct DistributionRow {
     subject: String,
     message: String,
     status: String,
+    paused_reason: Option<String>,
     next_run_at: Option<DateTime<Utc>>,
+    warned_at: Option<DateTime<Utc>>,
+    resumed_at: Option<DateTime<Utc>>,
     created_by: Option<i64>,
     created_at: DateTime<Utc>,
 }
@@ -70,15 +79,18 @@ impl From<DistributionRow> for DistributionRecord {
             subject: row.subject,
             message: row.message,
             active: row.status == "active",
+            paused_reason: row.paused_reason,
             next_run_at: row.next_run_at,
+            warned_at: row.warned_at,
+            resumed_at: row.resumed_at,
             created_by: row.created_by,
             created_at: row.created_at,
         }
     }
 }
 
-const DISTRIBUTION_COLUMNS: &str =
-    "id, project_id, report_id, teams, emails, schedule, subject, message, status, next_run_at, created_by, created_at";
+pub(super) const DISTRIBUTION_COLUMNS: &str = "id, project_id, report_id, teams, emails, schedule, subject, message, status, paused_reason,
+    next_run_at, warned_at, resumed_at, created_by, created_at";
 
 /// A run this instance has claimed (its lease runs until `lease_until`).
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -113,7 +125,7 @@ pub enum RunOutcome {
 }
 
 /// Lists and the schedule are stored as JSON text on both backends.
-fn to_json(value: &impl serde::Serialize) -> String {
+pub(super) fn to_json(value: &impl serde::Serialize) -> String {
     serde_json::to_string(value).expect("lists and specs always serialize")
 }
 
@@ -121,8 +133,9 @@ impl Store {
     pub async fn create_distribution(&self, new: &DistributionForCreate) -> Result<i64> {
         let id = on_pool!(self, |pool| {
             sqlx::query_scalar(
-            "INSERT INTO distributions (project_id, report_id, teams, emails, schedule, subject, message, status, next_run_at, created_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9, $10) RETURNING id"
+            "INSERT INTO distributions (project_id, report_id, kind, teams, emails, schedule, subject, message, status, next_run_at,
+                                        created_by, created_at)
+             VALUES ($1, $2, 'schedule', $3, $4, $5, $6, $7, 'active', $8, $9, $10) RETURNING id"
         )
         .bind(new.project_id)
         .bind(new.report_id)
@@ -150,7 +163,8 @@ impl Store {
     pub async fn due_distributions(&self, now: DateTime<Utc>) -> Result<Vec<DistributionRecord>> {
         let sql = format!(
             "SELECT {DISTRIBUTION_COLUMNS} FROM distributions
-             WHERE status = 'active' AND next_run_at IS NOT NULL AND next_run_at <= $1 ORDER BY next_run_at LIMIT 500"
+             WHERE kind = 'schedule' AND status = 'active' AND next_run_at IS NOT NULL AND next_run_at <= $1
+             ORDER BY next_run_at LIMIT 500"
         );
         let rows = on_pool!(self, |pool| sqlx::query_as::<_, DistributionRow>(&sql).bind(now).fetch_all(pool).await)?;
         Ok(rows.into_iter().map(Into::into).collect())

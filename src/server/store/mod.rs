@@ -10,6 +10,7 @@
 mod api_keys;
 mod bench;
 mod cache;
+mod distribution_changes;
 mod distributions;
 mod grid;
 mod imports;
@@ -24,6 +25,7 @@ mod users;
 
 pub use api_keys::ApiKeyForCreate;
 pub use cache::{ActiveKey, Gate, Route, RouteLookup};
+pub use distribution_changes::{DistributionForUpdate, PauseCandidate, SendForCreate};
 pub use distributions::{ClaimedRun, DistributionForCreate, DistributionRecord, RunOutcome, RunRecord};
 pub use grid::{grid_now, GridQuery, ROWS_PER_BATCH};
 pub(crate) use ingest::SqliteRecorder;

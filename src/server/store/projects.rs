@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::staff::StaffRow;
-use super::{conflict_on_unique, on_pool, Error, Result, Store};
+use super::{conflict_on_unique, on_pool, BeginWrite, Error, Result, Store};
 use crate::domain::project::{Project, ProjectForCreate};
 use crate::domain::staff::Staff;
 
@@ -113,6 +113,36 @@ impl Store {
             .execute(pool)
             .await
             .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Makes the team exactly these staff members, in one transaction (members kept keep
+    /// the date they were added).
+    pub async fn set_project_team(&self, project_id: i64, staff_ids: &[i64]) -> Result<()> {
+        let now = Utc::now();
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let current: Vec<i64> = sqlx::query_scalar("SELECT staff_id FROM project_team WHERE project_id = $1")
+                .bind(project_id)
+                .fetch_all(&mut *tx)
+                .await?;
+            for gone in current.iter().filter(|id| !staff_ids.contains(id)) {
+                sqlx::query("DELETE FROM project_team WHERE project_id = $1 AND staff_id = $2")
+                    .bind(project_id)
+                    .bind(gone)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            for added in staff_ids.iter().filter(|id| !current.contains(id)) {
+                sqlx::query("INSERT INTO project_team (project_id, staff_id, added_at) VALUES ($1, $2, $3)")
+                    .bind(project_id)
+                    .bind(added)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+        });
         Ok(())
     }
 }

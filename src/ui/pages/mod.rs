@@ -2,6 +2,8 @@
 
 mod automation;
 mod community;
+mod distribution_form;
+mod distributions;
 mod listener_edit;
 mod listener_gate;
 mod login;
@@ -17,6 +19,8 @@ mod users_grid;
 
 pub use automation::{ListenerDetailPage, NewListenerPage, UserAutomationPage};
 pub use community::{ApiKeysPage, StaffPage};
+pub use distribution_form::ReportDistributionsPage;
+pub use distributions::{DistributionPage, DistributionsPage};
 pub use listener_edit::EditListenerPage;
 pub use login::{LoginPage, NotFoundPage};
 pub use outbox::{OutboxMessagePage, OutboxPage};

@@ -1,7 +1,9 @@
-//! Scheduled distributions: creating one, and the scheduler step that sends what is due.
+//! The scheduler step that sends what is due: scheduled runs and sends alike.
 //!
 //! [`Scheduler::run_due`] is the whole worker, callable synchronously by tests with any `now`;
-//! the server calls it every [`TICK`]. One step:
+//! the server calls it every [`TICK`], and at once when woken (a send was queued). One step:
+//! 0. daily and weekly distributions whose report went unread warn their creator, then pause
+//!    themselves (`auto_pause`);
 //! 1. every active distribution whose next slot has come gets one run, for the latest slot that
 //!    has passed (slots missed while every instance was down collapse into one), and moves on
 //!    to its next slot after `now`. The run's (distribution, scheduled time) is unique, so two
@@ -13,8 +15,8 @@
 //! 3. a run with failures is retried after [`RETRY_BACKOFF`] (1 min, 5 min, 30 min, 2 h), and
 //!    fails for good after the last.
 //!
-//! What the email says comes from a [`DistributionContent`]: reports implement it (summary and
-//! exports); [`ReportLinkContent`] is the plain stand-in until then.
+//! What the email says comes from a [`DistributionContent`]: `ReportContent` (the report's
+//! summary and exports) in the server; tests plug in their own.
 
 use anyhow::Context;
 use async_trait::async_trait;
@@ -22,11 +24,13 @@ use chrono::{DateTime, TimeDelta, Utc};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::Notify;
 
+use super::auto_pause;
 use crate::domain::schedule::Schedule;
 use crate::domain::Email;
-use crate::server::mail::{MailContent, Mailer, ReportEmail};
-use crate::server::store::{ClaimedRun, DistributionForCreate, DistributionRecord, RunOutcome, Store};
+use crate::server::mail::{MailContent, Mailer};
+use crate::server::store::{ClaimedRun, DistributionRecord, RunOutcome, Store};
 
 /// How often the server runs a scheduler step: well inside the 60 s a due run may wait.
 pub const TICK: Duration = Duration::from_secs(15);
@@ -49,65 +53,13 @@ pub trait DistributionContent: Send + Sync + 'static {
     async fn content(&self, distribution: &DistributionRecord, scheduled_for: DateTime<Utc>) -> anyhow::Result<MailContent>;
 }
 
-/// The subject, the message and a link to the report: what is sent until reports provide
-/// their summary and exports.
-pub struct ReportLinkContent {
-    pub store: Store,
-    pub base_url: String,
-}
-
-#[async_trait]
-impl DistributionContent for ReportLinkContent {
-    async fn content(&self, distribution: &DistributionRecord, scheduled_for: DateTime<Utc>) -> anyhow::Result<MailContent> {
-        let (slug, project_name) =
-            self.store.distribution_project(distribution.id).await?.context("the distribution's project is gone")?;
-        Ok(MailContent {
-            subject: distribution.subject.clone(),
-            body: ReportEmail {
-                report_title: distribution.subject.clone(),
-                project_name,
-                date: scheduled_for.format("%A %-d %B %Y").to_string(),
-                message: distribution.message.clone(),
-                elements: Vec::new(),
-                link: format!("{}/p/{slug}/reports/{}", self.base_url, distribution.report_id),
-            },
-            attachments: Vec::new(),
-        })
-    }
-}
-
-/// A distribution to create, its values already checked.
-#[derive(Debug, Clone)]
-pub struct NewDistribution {
-    pub project_id: i64,
-    pub report_id: i64,
-    pub teams: Vec<String>,
-    pub emails: Vec<Email>,
-    pub schedule: Schedule,
-    pub subject: String,
-    pub message: String,
-    pub created_by: Option<i64>,
-}
-
-/// Creates the distribution with its first slot after `now`.
-pub async fn create(store: &Store, new: NewDistribution, now: DateTime<Utc>) -> anyhow::Result<i64> {
-    let record = DistributionForCreate {
-        project_id: new.project_id,
-        report_id: new.report_id,
-        teams: new.teams,
-        emails: new.emails.iter().map(|e| e.as_str().to_string()).collect(),
-        schedule: new.schedule.spec(),
-        subject: new.subject.trim().to_string(),
-        message: new.message.trim().to_string(),
-        created_by: new.created_by,
-        next_run_at: new.schedule.next_run_after(now),
-    };
-    store.create_distribution(&record).await.context("Failed to create a distribution")
-}
-
 /// What one scheduler step did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct StepReport {
+    /// Creators warned that their distribution will pause itself.
+    pub warned: usize,
+    /// Distributions that paused themselves (their report went unread).
+    pub paused: usize,
     pub enqueued: usize,
     pub sent: usize,
     pub retrying: usize,
@@ -119,16 +71,38 @@ pub struct Scheduler {
     store: Store,
     mailer: Mailer,
     content: Arc<dyn DistributionContent>,
+    wake: Arc<Notify>,
+    /// `INLET_BASE_URL`, for links in the auto-pause warnings.
+    base_url: String,
 }
 
 impl Scheduler {
     pub fn new(store: Store, mailer: Mailer, content: Arc<dyn DistributionContent>) -> Self {
-        Self { store, mailer, content }
+        Self { store, mailer, content, wake: Arc::default(), base_url: String::new() }
+    }
+
+    /// Links in the emails it writes itself (auto-pause warnings) start with `base_url`.
+    pub fn linking_to(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+
+    /// Runs the next step as soon as this is notified (instead of at the next tick): what
+    /// queues a send notifies it.
+    pub fn waking_on(mut self, wake: Arc<Notify>) -> Self {
+        self.wake = wake;
+        self
     }
 
     /// One step of the worker at `now` (see the module docs).
     pub async fn run_due(&self, now: DateTime<Utc>) -> anyhow::Result<StepReport> {
-        let mut report = StepReport { enqueued: self.enqueue_due(now).await?, ..StepReport::default() };
+        let unread = auto_pause::pause_unread(&self.store, &self.mailer, &self.base_url, now).await?;
+        let mut report = StepReport {
+            warned: unread.warned,
+            paused: unread.paused,
+            enqueued: self.enqueue_due(now).await?,
+            ..StepReport::default()
+        };
         for _ in 0..RUNS_PER_STEP {
             let Some(run) = self.store.claim_run(now, now + LEASE).await.context("Failed to claim a run")? else { break };
             let outcome = self.attempt(&run, now).await;
@@ -217,13 +191,16 @@ impl Scheduler {
     }
 }
 
-/// Runs a scheduler step every [`TICK`] for as long as the server runs.
+/// Runs a scheduler step every [`TICK`], and when woken, for as long as the server runs.
 pub fn spawn(scheduler: Scheduler) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(TICK);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            tick.tick().await;
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = scheduler.wake.notified() => {}
+            }
             if let Err(error) = scheduler.run_due(Utc::now()).await {
                 tracing::warn!(error = format!("{error:#}"), "the distribution scheduler step failed");
             }
