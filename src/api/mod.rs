@@ -2,6 +2,7 @@
 //! the caller, checks what they may do, calls one service function and returns plain data.
 
 pub mod error;
+pub mod feedback;
 pub mod gates;
 pub mod grid;
 pub mod keys;

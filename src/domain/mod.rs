@@ -2,6 +2,7 @@
 //! Values that have passed the edge have a type that says so (`Email`, `Username`, `Slug`…).
 
 pub mod api_key;
+pub mod feedback;
 pub mod fields;
 pub mod filter;
 pub mod grid;

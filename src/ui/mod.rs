@@ -1,5 +1,5 @@
 //! The pages and components, mirroring the product's navigation: community level (Projects,
-//! Staff, API keys, Community reports) and project level (Management > Users, Custom reports).
+//! Staff, API keys, Community reports) and project level (Management > Users, Feedback, Custom reports).
 
 mod components;
 mod frame;
@@ -73,6 +73,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/automation/new") view=NewListenerPage ssr=SsrMode::Async />
                         <Route path=path!("/automation/:key") view=ListenerDetailPage ssr=SsrMode::Async />
                         <Route path=path!("/automation/:key/edit") view=EditListenerPage ssr=SsrMode::Async />
+                        <Route path=path!("/feedback") view=FeedbackPage ssr=SsrMode::Async />
+                        <Route path=path!("/feedback/new") view=NewFeedbackPage ssr=SsrMode::Async />
+                        <Route path=path!("/feedback/:id") view=TicketPage ssr=SsrMode::Async />
                         <Route path=path!("/reports") view=CustomReportsPage ssr=SsrMode::Async />
                         <Route path=path!("/team") view=ProjectTeamPage ssr=SsrMode::Async />
                     </ParentRoute>

@@ -7,6 +7,8 @@ mod csrf;
 mod deliveries;
 mod demo;
 mod distributions;
+mod feedback;
+mod feedback_pages;
 mod filter_gate;
 mod grid;
 mod grid_export;

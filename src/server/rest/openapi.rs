@@ -62,6 +62,8 @@ impl Modify for SharedComponents {
         (name = "User automation", description = "External listeners: endpoints that map posted JSON to typed fields, and their deliveries."),
         (name = "Ingestion", description = "The endpoint other systems post user data to."),
         (name = "User grid", description = "Management > Users: saved filters and views, the typed grid they run as, and its CSV and XLSX exports."),
+        (name = "Feedback", description = "Management > Feedback: tickets sent on a user's behalf, their status, comments and types, \
+            and the feedback grid (the user grid's filters, views and exports over tickets and their submitters' data)."),
     ),
     paths(super::projects::create, super::projects::list, super::users::create, super::users::list,
           super::users::show, super::users::import, super::listeners::create, super::listeners::list,
@@ -70,7 +72,10 @@ impl Modify for SharedComponents {
           super::users::history,
           super::filters::create, super::filters::list, super::filters::show, super::filters::update, super::filters::delete,
           super::views::create, super::views::list, super::views::show, super::views::update, super::views::delete,
-          super::views::clone, super::grid::query, super::grid::export_csv, super::grid::export_xlsx),
+          super::views::clone, super::grid::query, super::grid::export_csv, super::grid::export_xlsx,
+          super::feedback::create, super::feedback::list, super::feedback::show, super::feedback::update,
+          super::feedback::comment, super::feedback::list_types, super::feedback::create_type, super::feedback::update_type,
+          super::feedback_grid::query, super::feedback_grid::export_csv, super::feedback_grid::export_xlsx),
     components(schemas(ErrorBody, ErrorDetail, FieldError, super::schemas::FilterSchema)),
     modifiers(&SharedComponents)
 )]

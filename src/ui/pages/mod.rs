@@ -2,6 +2,7 @@
 
 mod automation;
 mod community;
+mod feedback;
 mod listener_edit;
 mod listener_gate;
 mod login;
@@ -10,11 +11,13 @@ mod project_users;
 mod projects;
 mod saved_choices;
 mod team;
+mod ticket;
 mod user_summary;
 mod users_grid;
 
 pub use automation::{ListenerDetailPage, NewListenerPage, UserAutomationPage};
 pub use community::{ApiKeysPage, CommunityReportsPage, StaffPage};
+pub use feedback::{FeedbackPage, NewFeedbackPage};
 pub use listener_edit::EditListenerPage;
 pub use login::{LoginPage, NotFoundPage};
 pub use outbox::{OutboxMessagePage, OutboxPage};
@@ -22,5 +25,6 @@ pub use project_users::{AddUserPage, ImportUsersPage};
 pub use projects::{CustomReportsPage, ProjectHome, ProjectsPage};
 pub use saved_choices::{FilterPage, ViewPage};
 pub use team::ProjectTeamPage;
+pub use ticket::TicketPage;
 pub use user_summary::UserSummaryPage;
 pub use users_grid::ProjectUsersPage;
