@@ -100,12 +100,13 @@ pub async fn load_user_summary(
     let request = PageRequest::new(page, Some(CHANGES_PER_PAGE));
     let changes = users::history(&state.store, &project, &found, one_field, request).await?;
     let groups = shown_groups(users::data_groups(&state.store, &project, &found).await?, &zone);
-    let tickets = crate::server::service::feedback::user_tickets(&state.store, &project, &found, PageRequest::new(None, Some(50)))
-        .await?
-        .items
-        .into_iter()
-        .map(|ticket| super::feedback::TicketLine::new(ticket, &zone))
-        .collect();
+    let tickets =
+        crate::server::service::feedback::user_tickets(&state.store, &project, &found, PageRequest::new(None, Some(50)))
+            .await?
+            .items
+            .into_iter()
+            .map(|ticket| super::feedback::TicketLine::new(ticket, &zone))
+            .collect();
     let history = Page {
         items: changes
             .items

@@ -59,9 +59,11 @@ fn titles(list: &Value) -> Vec<String> {
 #[tokio::test]
 async fn the_api_creates_a_ticket_for_a_user_of_the_project() {
     let app = app_with_feedback().await;
-    let response =
-        create(&app, json!({"type": "idea", "title": "  Dark   mode ", "description": "Please\r\n<b>soon</b>", "submitter": "grace"}))
-            .await;
+    let response = create(
+        &app,
+        json!({"type": "idea", "title": "  Dark   mode ", "description": "Please\r\n<b>soon</b>", "submitter": "grace"}),
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let created: Value = response.json().await.unwrap();
     let id = created["id"].as_i64().unwrap();
@@ -101,7 +103,10 @@ async fn status_changes_and_comments_make_the_activity() {
     assert_eq!((&shown["status"], &shown["type"], &shown["comments"]), (&json!("in_progress"), &json!("Idea"), &json!(1)));
     let activity = shown["activity"].as_array().unwrap();
     assert_eq!(activity.len(), 2);
-    assert_eq!((&activity[0]["kind"], &activity[0]["from"], &activity[0]["to"]), (&json!("status"), &json!("new"), &json!("in_progress")));
+    assert_eq!(
+        (&activity[0]["kind"], &activity[0]["from"], &activity[0]["to"]),
+        (&json!("status"), &json!("new"), &json!("in_progress"))
+    );
     assert_eq!((&activity[1]["kind"], &activity[1]["text"]), (&json!("comment"), &json!("Looking into it")));
     let bad = app.patch_json(&format!("{FEEDBACK}/{id}"), &json!({"status": "done"})).await;
     assert_eq!(error_fields(&error_body(bad, StatusCode::UNPROCESSABLE_ENTITY).await), ["status"]);
@@ -139,7 +144,10 @@ async fn a_listener_creates_a_ticket_stores_its_data_and_answers_with_the_ticket
     assert_eq!(answer["updated"], json!(["app.version"]));
     assert_eq!(answer["ignored"], json!(["extra"]));
     let shown = ticket(&app, id).await;
-    assert_eq!((&shown["title"], &shown["description"], &shown["type"]), (&json!("Export crashes"), &json!("On page 3"), &json!("Bug")));
+    assert_eq!(
+        (&shown["title"], &shown["description"], &shown["type"]),
+        (&json!("Export crashes"), &json!("On page 3"), &json!("Bug"))
+    );
     assert!(shown["delivery_id"].is_i64());
     let user: Value = app.get("/api/v1/projects/aurora/users/ada").await.json().await.unwrap();
     let app_group = user["data_groups"].as_array().unwrap().iter().find(|g| g["data_group"] == "App").unwrap().clone();
@@ -201,7 +209,10 @@ async fn a_rejected_delivery_replayed_after_the_fix_creates_the_ticket() {
 async fn the_list_filters_over_the_submitters_data_and_the_tickets_own_fields() {
     let app = app_with_feedback().await;
     for (submitter, kind, title) in [("ada", "Bug", "Pro bug"), ("grace", "Bug", "Free bug"), ("ada", "Idea", "Pro idea")] {
-        assert_eq!(create(&app, json!({"type": kind, "title": title, "submitter": submitter})).await.status(), StatusCode::CREATED);
+        assert_eq!(
+            create(&app, json!({"type": kind, "title": title, "submitter": submitter})).await.status(),
+            StatusCode::CREATED
+        );
     }
     assert_eq!(titles(&list(&app, "").await), ["Pro idea", "Free bug", "Pro bug"], "newest first");
     let pro_bugs = json!({"criteria": [{"data_group": "CRM", "field": "Plan", "qualifier": "is", "value": "pro"},
@@ -210,12 +221,20 @@ async fn the_list_filters_over_the_submitters_data_and_the_tickets_own_fields() 
     assert_eq!(titles(&list(&app, &query).await), ["Pro bug"]);
     assert_eq!(titles(&list(&app, "?type=idea").await), ["Pro idea"]);
     let saved = app
-        .post_json("/api/v1/projects/aurora/filters", &json!({"name": "Free plan",
-            "criteria": [{"data_group": "CRM", "field": "Plan", "qualifier": "is", "value": "free"}]}))
+        .post_json(
+            "/api/v1/projects/aurora/filters",
+            &json!({"name": "Free plan",
+            "criteria": [{"data_group": "CRM", "field": "Plan", "qualifier": "is", "value": "free"}]}),
+        )
         .await;
     let saved: Value = saved.json().await.unwrap();
     assert_eq!(titles(&list(&app, &format!("?filter={}", saved["id"])).await), ["Free bug"]);
-    let bad = app.get(&format!("{FEEDBACK}?filter={}", urlencoding(r#"{"criteria":[{"data_group":"CRM","field":"Nope","qualifier":"is","value":"x"}]}"#))).await;
+    let bad = app
+        .get(&format!(
+            "{FEEDBACK}?filter={}",
+            urlencoding(r#"{"criteria":[{"data_group":"CRM","field":"Nope","qualifier":"is","value":"x"}]}"#)
+        ))
+        .await;
     assert_eq!(error_fields(&error_body(bad, StatusCode::UNPROCESSABLE_ENTITY).await), ["filter.criteria[0].field"]);
 }
 

@@ -100,9 +100,8 @@ async fn staff_send_feedback_for_a_user_and_work_on_it_from_the_ticket_page() {
 async fn the_feedback_grid_page_follows_its_url_and_exports_what_it_shows() {
     let app = app_with_ada().await;
     for (kind, title) in [("Bug", "Crash on save"), ("Idea", "Dark mode")] {
-        let created = app
-            .post_json("/api/v1/projects/aurora/feedback", &json!({"type": kind, "title": title, "submitter": "ada"}))
-            .await;
+        let created =
+            app.post_json("/api/v1/projects/aurora/feedback", &json!({"type": kind, "title": title, "submitter": "ada"})).await;
         assert_eq!(created.status(), StatusCode::CREATED);
     }
     app.login_as_admin().await;
@@ -164,7 +163,6 @@ async fn the_listener_form_offers_create_feedback_and_makes_one() {
     let sent = app.post_json("/api/v1/projects/aurora/listeners/widget/users/ada@example.com", &json!({"title": "Hi"})).await;
     assert_eq!(sent.status(), StatusCode::OK);
     let answer: Value = sent.json().await.unwrap();
-    let ticket: Value =
-        app.get(&format!("/api/v1/projects/aurora/feedback/{}", answer["ticket_id"])).await.json().await.unwrap();
+    let ticket: Value = app.get(&format!("/api/v1/projects/aurora/feedback/{}", answer["ticket_id"])).await.json().await.unwrap();
     assert_eq!((&ticket["title"], &ticket["type"]), (&json!("Hi"), &json!("Idea")));
 }

@@ -4,9 +4,9 @@
 
 use super::super::fields::FieldType;
 use super::super::filter::SchemaField;
+use super::super::filter::USER_ACCOUNT;
 use super::super::grid::{View, ViewColumn};
 use super::super::listener::{project_schema, GroupField};
-use super::super::filter::USER_ACCOUNT;
 
 /// The built-in data group of a ticket's own fields.
 pub const TICKET: &str = "Ticket";
@@ -59,8 +59,18 @@ mod tests {
         let filter = Filter {
             combine: Combine::All,
             criteria: vec![
-                Criterion { data_group: "ticket".into(), field: "type".into(), qualifier: Qualifier::Is, value: Some("Bug".into()) },
-                Criterion { data_group: "App data".into(), field: "Plan".into(), qualifier: Qualifier::Is, value: Some("Pro".into()) },
+                Criterion {
+                    data_group: "ticket".into(),
+                    field: "type".into(),
+                    qualifier: Qualifier::Is,
+                    value: Some("Bug".into()),
+                },
+                Criterion {
+                    data_group: "App data".into(),
+                    field: "Plan".into(),
+                    qualifier: Qualifier::Is,
+                    value: Some("Pro".into()),
+                },
             ],
         };
         let checked = filter.check(&ticket_schema(&plan())).unwrap();

@@ -94,7 +94,8 @@ impl TicketStatus {
 
     /// Reads a status from the API or a form, naming the allowed values when it is none.
     pub fn parse_at(value: &str, at: &str) -> Result<Self, ValidationError> {
-        Self::parse(value).ok_or_else(|| ValidationError::new(at, format!("'{value}' is not a status (new, in_progress, closed)")))
+        Self::parse(value)
+            .ok_or_else(|| ValidationError::new(at, format!("'{value}' is not a status (new, in_progress, closed)")))
     }
 }
 
@@ -175,8 +176,7 @@ impl TicketForUpdate {
         let mut errors = Vec::new();
         let type_id = type_name.and_then(|name| keep(&mut errors, find_type(types, name, "type").map(|t| t.id)));
         let title = title.and_then(|t| keep(&mut errors, parse_title(t)));
-        let description =
-            description.and_then(|d| keep(&mut errors, parse_text(d, "description", false, MAX_DESCRIPTION_CHARS)));
+        let description = description.and_then(|d| keep(&mut errors, parse_text(d, "description", false, MAX_DESCRIPTION_CHARS)));
         let status = status.and_then(|s| keep(&mut errors, TicketStatus::parse_at(s, "status")));
         if errors.is_empty() {
             Ok(Self { type_id, title, description, status })

@@ -5,11 +5,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
+use super::feedback::FeedbackMapping;
 pub use super::fields::same_label;
 use super::fields::{FieldType, FieldValue};
 use super::filter::{builtin_fields, builtin_group, Filter, SchemaField};
 use super::identity::{collapse_spaces, has_control_characters, CONTROL_CHARACTERS};
-use super::feedback::FeedbackMapping;
 use super::ValidationError;
 
 mod deliveries;

@@ -6,8 +6,7 @@ use std::collections::HashSet;
 
 use super::{
     parse_listener_name, project_schema, same_label, validate_mappings, FieldMapping, GroupField, IdentifyBy, Listener,
-    ListenerType,
-    UnknownUserPolicy,
+    ListenerType, UnknownUserPolicy,
 };
 use crate::domain::fields::FieldType;
 use crate::domain::filter::{Filter, SchemaField};

@@ -15,7 +15,9 @@ use super::openapi::ErrorBody;
 use super::responses::{Conflict, Invalid, KeyedBodyErrors, KeyedErrors, NotFound};
 use super::schemas;
 use super::url::{PageParams, Path, Query};
-use crate::domain::feedback::{Activity, ActivityKind, FeedbackType, Ticket, MAX_COMMENT_CHARS, MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, MAX_TYPE_CHARS};
+use crate::domain::feedback::{
+    Activity, ActivityKind, FeedbackType, Ticket, MAX_COMMENT_CHARS, MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, MAX_TYPE_CHARS,
+};
 use crate::domain::grid::{Choice, GridRequest};
 use crate::domain::ValidationError;
 use crate::server::auth::ApiCaller;
@@ -274,7 +276,8 @@ fn type_param() -> utoipa::openapi::schema::Object {
 /// `?filter=`: a number is a saved filter's id, an object is a filter written out.
 fn filter_choice(filter: Option<&str>) -> Result<Option<Choice<crate::domain::filter::Filter>>, ValidationError> {
     let Some(raw) = filter.map(str::trim).filter(|f| !f.is_empty()) else { return Ok(None) };
-    let value: Value = serde_json::from_str(raw).map_err(|e| ValidationError::new("filter", format!("is not an id or a JSON filter: {e}")))?;
+    let value: Value =
+        serde_json::from_str(raw).map_err(|e| ValidationError::new("filter", format!("is not an id or a JSON filter: {e}")))?;
     Choice::from_json(Some(value), "filter")
 }
 
@@ -394,7 +397,11 @@ pub async fn comment(
 #[utoipa::path(get, path = "/api/v1/projects/{project}/feedback-types", operation_id = "listFeedbackTypes", tag = "Feedback",
     params(("project" = String, Path, description = "project slug")), security(("api_key" = [])),
     responses(KeyedErrors, NotFound, (status = 200, body = TypeList, description = "Bug, Idea and Praise to start with")))]
-pub async fn list_types(State(state): State<AppState>, _caller: ApiCaller, Path(slug): Path<String>) -> AppResult<Json<TypeList>> {
+pub async fn list_types(
+    State(state): State<AppState>,
+    _caller: ApiCaller,
+    Path(slug): Path<String>,
+) -> AppResult<Json<TypeList>> {
     let project = access::existing_project(&state.store, &slug).await?;
     let types = feedback::types(&state.store, &project).await?;
     Ok(Json(TypeList { types: types.into_iter().map(Into::into).collect() }))

@@ -381,7 +381,10 @@ pub async fn create(
             default_type: &mapping.default_type,
         }),
         ("create_feedback", None) => {
-            return Err(AppError::invalid("feedback", "is required: which parameters fill the ticket's title, description and type"))
+            return Err(AppError::invalid(
+                "feedback",
+                "is required: which parameters fill the ticket's title, description and type",
+            ))
         }
         (other, _) => {
             return Err(AppError::invalid("type", format!("'{other}' is not a listener type (external_data, create_feedback)")))

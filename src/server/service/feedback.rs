@@ -82,14 +82,14 @@ pub async fn create_ticket(
     let types = types(store, project).await?;
     let parsed = TicketForCreate::parse(&types, type_name, title, description);
     let user = submitter(store, project, submitter_ref, "submitter").await;
+    // Every problem at once: the ticket's, then the submitter's.
     let (parsed, user) = match (parsed, user) {
         (Ok(parsed), Ok(user)) => (parsed, user),
+        (_, Err(error)) if !matches!(error, AppError::Invalid(_)) => return Err(error),
         (parsed, user) => {
             let mut errors = parsed.err().unwrap_or_default();
-            if let Err(AppError::Invalid(more)) = &user {
-                errors.extend(more.iter().cloned());
-            } else if let Err(other) = user {
-                return Err(other);
+            if let Err(AppError::Invalid(more)) = user {
+                errors.extend(more);
             }
             return Err(AppError::Invalid(errors));
         }
@@ -145,7 +145,11 @@ pub async fn activity(store: &Store, ticket: &Ticket) -> AppResult<Vec<Activity>
 
 /// A ticket's submitter as a member of the project, and every data group's current values
 /// (the ticket page's side panel); `None` when the user has left the community.
-pub async fn submitter_panel(store: &Store, project: &Project, ticket: &Ticket) -> AppResult<Option<(ProjectUser, Vec<SummaryGroup>)>> {
+pub async fn submitter_panel(
+    store: &Store,
+    project: &Project,
+    ticket: &Ticket,
+) -> AppResult<Option<(ProjectUser, Vec<SummaryGroup>)>> {
     let Ok(email) = Email::parse(&ticket.submitter.email) else { return Ok(None) };
     let Some(user) = store.find_project_user(project.id, &UserRef::Email(email)).await? else { return Ok(None) };
     let groups = super::users::data_groups(store, project, &user).await?;
@@ -153,7 +157,12 @@ pub async fn submitter_panel(store: &Store, project: &Project, ticket: &Ticket) 
 }
 
 /// A page of the tickets a user sent in the project, newest first (the user summary).
-pub async fn user_tickets(store: &Store, project: &Project, user: &ProjectUser, page: crate::domain::PageRequest) -> AppResult<Page<Ticket>> {
+pub async fn user_tickets(
+    store: &Store,
+    project: &Project,
+    user: &ProjectUser,
+    page: crate::domain::PageRequest,
+) -> AppResult<Page<Ticket>> {
     Ok(store.user_tickets(project.id, user.id, page).await?)
 }
 

@@ -4,9 +4,9 @@
 //! same grid over a project's tickets (`GridSubject::Tickets`), whose filters and views name
 //! the tickets' own fields beside their submitters'.
 
+use crate::domain::feedback::grid::{default_ticket_view, ticket_schema, TICKET};
 use crate::domain::filter::{CheckedFilter, Filter, SchemaField};
 use crate::domain::grid::{Choice, GridColumn, GridPage, GridRequest, GridRow, SortOrder, View, ViewColumn};
-use crate::domain::feedback::grid::{default_ticket_view, ticket_schema, TICKET};
 use crate::domain::listener::{project_schema, GroupField};
 use crate::domain::project::Project;
 use crate::domain::ValidationError;
@@ -242,7 +242,12 @@ pub async fn xlsx_file(store: &Store, project: &Project, request: &GridRequest) 
 }
 
 /// [`xlsx_file`] for a grid of users or of tickets.
-pub async fn xlsx_file_for(store: &Store, project: &Project, subject: GridSubject, request: &GridRequest) -> AppResult<ExportFile> {
+pub async fn xlsx_file_for(
+    store: &Store,
+    project: &Project,
+    subject: GridSubject,
+    request: &GridRequest,
+) -> AppResult<ExportFile> {
     let resolved = resolve_for(store, project, subject, request, false).await?;
     let bytes = export_xlsx(store, project, resolved).await?;
     Ok(ExportFile { file_name: export_file_name_for(project, subject, "xlsx"), content_type: XLSX_CONTENT_TYPE, bytes })

@@ -2,12 +2,12 @@
 
 use crate::domain::feedback::{find_type, FeedbackMapping};
 use crate::domain::filter::Filter;
-use crate::domain::ValidationError;
 use crate::domain::listener::{
     schema_with_new_fields, FieldMapping, IdentifyBy, Listener, ListenerChanges, ListenerForCreate, ListenerForUpdate,
     UnknownUserPolicy,
 };
 use crate::domain::project::Project;
+use crate::domain::ValidationError;
 use crate::server::error::{AppError, AppResult};
 use crate::server::secrets::SecretKey;
 use crate::server::service::signing;
@@ -53,7 +53,15 @@ pub async fn create_listener(store: &Store, project: &Project, input: ListenerIn
         None => ListenerForCreate::parse(input.name, input.key, input.data_group, identify_by, unknown_user, input.fields),
         Some(feedback) => {
             let mapping = feedback_mapping(store, project, feedback, &input.fields).await?;
-            ListenerForCreate::parse_feedback(input.name, input.key, input.data_group, identify_by, unknown_user, input.fields, mapping)
+            ListenerForCreate::parse_feedback(
+                input.name,
+                input.key,
+                input.data_group,
+                identify_by,
+                unknown_user,
+                input.fields,
+                mapping,
+            )
         }
     };
     let gate = input.filter.map(|filter| filter.check(&schema));

@@ -55,7 +55,12 @@ impl From<TicketRow> for Ticket {
             description: row.description,
             // The CHECK constraint keeps the column to known statuses.
             status: TicketStatus::parse(&row.status).unwrap_or_default(),
-            submitter: Submitter { user_id: row.user_id, email: row.email, username: row.username, display_name: row.display_name },
+            submitter: Submitter {
+                user_id: row.user_id,
+                email: row.email,
+                username: row.username,
+                display_name: row.display_name,
+            },
             delivery_id: row.delivery_id,
             comments: row.comments.max(0) as u32,
             created_at: row.created_at,
@@ -187,7 +192,8 @@ impl Store {
     /// Creates a ticket from a user of the project; its id.
     pub async fn create_ticket(&self, project_id: i64, user_id: i64, new: &TicketForCreate) -> Result<i64> {
         let now = Utc::now();
-        Ok(on_pool!(self, |pool| sqlx::query_scalar(
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_scalar(
             "INSERT INTO feedback_tickets (project_id, type_id, user_id, title, description, status, comments, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, 'new', 0, $6, $6) RETURNING id"
         )
@@ -198,7 +204,8 @@ impl Store {
         .bind(&new.description)
         .bind(now)
         .fetch_one(pool)
-        .await)?)
+        .await
+        })?)
     }
 
     pub async fn ticket(&self, project_id: i64, ticket_id: i64) -> Result<Option<Ticket>> {
@@ -231,10 +238,21 @@ impl Store {
                 .bind(user_id)
                 .fetch_one(pool)
                 .await?;
-            let rows = sqlx::query_as(&sql).bind(project_id).bind(user_id).bind(page.limit()).bind(page.offset()).fetch_all(pool).await?;
+            let rows = sqlx::query_as(&sql)
+                .bind(project_id)
+                .bind(user_id)
+                .bind(page.limit())
+                .bind(page.offset())
+                .fetch_all(pool)
+                .await?;
             (total, rows)
         });
-        Ok(Page { items: rows.into_iter().map(Into::into).collect(), total: total as u64, page: page.page, per_page: page.per_page })
+        Ok(Page {
+            items: rows.into_iter().map(Into::into).collect(),
+            total: total as u64,
+            page: page.page,
+            per_page: page.per_page,
+        })
     }
 
     /// Changes a ticket; a change of status is kept in its activity, by `staff_id` when staff

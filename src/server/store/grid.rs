@@ -14,8 +14,8 @@ use std::collections::{BTreeSet, HashMap};
 use super::ingest::plan::typed;
 use super::users::{ProjectUserRow, PROJECT_USER_SELECT};
 use super::{on_pool, Pool, Result, Store};
-use crate::domain::fields::{FieldType, FieldValue};
 use crate::domain::feedback::{Ticket, TicketStatus, TICKET};
+use crate::domain::fields::{FieldType, FieldValue};
 use crate::domain::filter::{builtin_value, CheckedFilter, Combine, SchemaField, Test, PARTICIPATION, USER_ACCOUNT};
 use crate::domain::grid::{GridRow, SortOrder};
 use crate::domain::listener::GroupField;
@@ -54,7 +54,10 @@ pub(super) async fn register_fold(connection: &mut SqliteConnection) -> sqlx::Re
 pub enum GridSubject {
     #[default]
     Users,
-    Tickets { type_id: Option<i64>, status: Option<TicketStatus> },
+    Tickets {
+        type_id: Option<i64>,
+        status: Option<TicketStatus>,
+    },
 }
 
 impl GridSubject {
@@ -171,7 +174,8 @@ impl<'a> Builder<'a> {
             self.users |= column.starts_with("u.");
             return column.to_string();
         }
-        if let (GridSubject::Tickets { .. }, Some(column)) = (self.subject, ticket_column(field).filter(|_| data_group == TICKET)) {
+        if let (GridSubject::Tickets { .. }, Some(column)) = (self.subject, ticket_column(field).filter(|_| data_group == TICKET))
+        {
             self.types |= column.starts_with("ft.");
             return column.to_string();
         }
@@ -535,7 +539,7 @@ impl Store {
             let values = if stored.is_empty() { Vec::new() } else { sqlx::query_as(&values_sql).fetch_all(pool).await? };
             (users, values)
         });
-        let users: HashMap<i64, ProjectUser> = users.into_iter().map(|row| ProjectUser::from(row)).map(|u| (u.id, u)).collect();
+        let users: HashMap<i64, ProjectUser> = users.into_iter().map(ProjectUser::from).map(|u| (u.id, u)).collect();
         let mut by_user: HashMap<(i64, i64), ValueRow> = HashMap::with_capacity(values.len());
         for row in values {
             by_user.insert((row.0, row.1), row);

@@ -125,7 +125,9 @@ fn Ticket(
     }
 }
 
-fn ticket_submitter(ticket: &TicketView) -> (String, Option<(crate::domain::user::ProjectUser, Vec<crate::api::summary::ShownGroup>)>) {
+fn ticket_submitter(
+    ticket: &TicketView,
+) -> (String, Option<(crate::domain::user::ProjectUser, Vec<crate::api::summary::ShownGroup>)>) {
     (ticket.submitter_email.clone(), ticket.submitter.clone())
 }
 

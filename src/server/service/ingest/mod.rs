@@ -374,7 +374,9 @@ async fn evaluate(
             }
             Err(reasons) => {
                 problems.extend(
-                    reasons.into_iter().map(|(parameter, reason)| json!({ "field": parameter, "parameter": parameter, "reason": reason })),
+                    reasons
+                        .into_iter()
+                        .map(|(parameter, reason)| json!({ "field": parameter, "parameter": parameter, "reason": reason })),
                 );
                 None
             }

@@ -14,8 +14,8 @@ pub(super) mod plan;
 mod postgres;
 mod sqlite;
 mod tickets;
-pub use tickets::TicketForRecord;
 pub(crate) use sqlite::SqliteRecorder;
+pub use tickets::TicketForRecord;
 
 /// A request to a listener, as it will be recorded, with the values it stores when accepted.
 /// Owned, because it travels to the delivery writer.

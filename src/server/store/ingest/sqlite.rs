@@ -196,7 +196,10 @@ fn check_references(tx: &rusqlite::Transaction, batch: &[DeliveryForRecord]) -> 
         (batch.iter().filter_map(|d| d.api_key_id).collect(), "SELECT 1 FROM api_keys WHERE id = $1"),
         (batch.iter().filter_map(|d| d.replay_of).collect(), "SELECT 1 FROM deliveries WHERE id = $1"),
         (values.map(|(field_id, _, _)| *field_id).collect(), "SELECT 1 FROM fields WHERE id = $1"),
-        (batch.iter().filter_map(|d| d.ticket.as_ref()).map(|t| t.type_id).collect(), "SELECT 1 FROM feedback_types WHERE id = $1"),
+        (
+            batch.iter().filter_map(|d| d.ticket.as_ref()).map(|t| t.type_id).collect(),
+            "SELECT 1 FROM feedback_types WHERE id = $1",
+        ),
     ] {
         ids.sort_unstable();
         ids.dedup();

@@ -53,7 +53,15 @@ pub(super) fn open_sqlite(
                 created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, 'new', 0, $6, $7, $7)",
         )?
-        .execute(rusqlite::params![ticket.project_id, ticket.type_id, user_id, ticket.title, ticket.description, delivery_id, now])?;
+        .execute(rusqlite::params![
+            ticket.project_id,
+            ticket.type_id,
+            user_id,
+            ticket.title,
+            ticket.description,
+            delivery_id,
+            now
+        ])?;
         let ticket_id = tx.last_insert_rowid();
         tx.prepare_cached("UPDATE deliveries SET response = $1 WHERE id = $2")?
             .execute(rusqlite::params![answer_with_ticket(&batch[index].response, ticket_id), delivery_id])?;
@@ -109,8 +117,10 @@ mod tests {
     #[test]
     fn only_accepted_inserted_deliveries_with_a_ticket_open_one() {
         let ticket = TicketForRecord { project_id: 1, type_id: 2, title: "t".into(), description: String::new() };
-        let with = |accepted| DeliveryForRecord { accepted, user_id: Some(5), ticket: Some(ticket.clone()), ..Default::default() };
-        let batch = [with(true), with(false), with(true), DeliveryForRecord { accepted: true, user_id: Some(5), ..Default::default() }];
+        let with =
+            |accepted| DeliveryForRecord { accepted, user_id: Some(5), ticket: Some(ticket.clone()), ..Default::default() };
+        let batch =
+            [with(true), with(false), with(true), DeliveryForRecord { accepted: true, user_id: Some(5), ..Default::default() }];
         let ids = [Some(10), Some(11), None, Some(13)];
         let opened: Vec<(usize, i64)> = to_open(&batch, &ids).map(|(index, delivery, _, _)| (index, delivery)).collect();
         assert_eq!(opened, [(0, 10)]);
