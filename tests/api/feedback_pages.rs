@@ -154,6 +154,8 @@ async fn the_listener_form_offers_create_feedback_and_makes_one() {
     )
     .await;
     assert_eq!(location(&created), "/p/aurora/automation/widget", "to the new listener's page");
+    let shown = app.get_page("/p/aurora/automation/widget").await;
+    assert!(shown.body.contains("Create feedback listener") && shown.body.contains("title from “title”"), "{}", shown.body);
     let listener: Value = app.get("/api/v1/projects/aurora/listeners/widget").await.json().await.unwrap();
     assert_eq!(listener["type"], "create_feedback");
     assert_eq!(

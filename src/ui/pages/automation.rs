@@ -243,6 +243,15 @@ pub fn ListenerDetailPage() -> impl IntoView {
                         <h1>{listener.name.clone()}</h1>
                         <p class="muted">{format!("{} listener feeding data group “{}”, identifying users by {}.",
                             listener.listener_type.label(), listener.data_group, listener.identify_by.as_str())}</p>
+                        {listener.feedback.clone().map(|m| view! {
+                            <p class="muted feedback-mapping-summary">{format!(
+                                "Each request opens a feedback ticket: title from “{}”{}{}; type “{}” when none is named.",
+                                m.title,
+                                m.description.map(|d| format!(", description from “{d}”")).unwrap_or_default(),
+                                m.type_parameter.map(|t| format!(", type from “{t}”")).unwrap_or_default(),
+                                m.default_type,
+                            )}</p>
+                        })}
                         <div class="actions">
                             <a class="button" href=format!("/p/{}/automation/{}/edit", slug(), listener.key)>"Edit"</a>
                         </div>
