@@ -201,6 +201,7 @@ def listener_within_rules(ctx, body):
 @schemathesis.hook("map_body").apply_to(operation_id="updateListener")
 def patch_within_rules(ctx, body):
     if isinstance(body, dict):
+        body.pop("feedback", None)  # path.key is the seeded external_data listener
         for member, value in SEEDED.items():
             if body.get(member) is not None:
                 body[member] = value

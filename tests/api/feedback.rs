@@ -272,3 +272,26 @@ async fn the_feedback_grid_sorts_pages_and_exports_tickets_with_submitter_column
 fn urlencoding(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
+
+#[tokio::test]
+async fn a_feedback_listeners_mapping_is_changed_with_a_patch_and_an_external_data_listener_refuses_one() {
+    let app = app_with_feedback().await;
+    let path = "/api/v1/projects/aurora/listeners/tickets";
+    let mapping = json!({"title": "headline", "description": "details", "default_type": "Idea"});
+    let clash = app.patch_json(path, &json!({"feedback": {"title": "app.version", "default_type": "Idea"}})).await;
+    assert_eq!(error_fields(&error_body(clash, StatusCode::UNPROCESSABLE_ENTITY).await), ["feedback.title"]);
+    let patched = app.patch_json(path, &json!({"name": "Widget", "feedback": mapping})).await;
+    assert_eq!(patched.status(), StatusCode::OK);
+    let listener: Value = patched.json().await.unwrap();
+    assert_eq!(listener["name"], "Widget");
+    assert_eq!(
+        listener["feedback"],
+        json!({"title": "headline", "description": "details", "type_parameter": null, "default_type": "Idea"})
+    );
+    let sent: Value =
+        app.post_json(&format!("{LISTENER}/ada@example.com"), &json!({"headline": "New way"})).await.json().await.unwrap();
+    let shown = ticket(&app, sent["ticket_id"].as_i64().unwrap()).await;
+    assert_eq!((&shown["title"], &shown["type"]), (&json!("New way"), &json!("Idea")), "the new mapping, at once");
+    let refused = app.patch_json("/api/v1/projects/aurora/listeners/crm", &json!({"feedback": mapping})).await;
+    assert_eq!(error_fields(&error_body(refused, StatusCode::UNPROCESSABLE_ENTITY).await), ["feedback"]);
+}

@@ -162,6 +162,10 @@ pub struct ListenerPatch {
     #[serde(default, deserialize_with = "present")]
     #[schema(schema_with = schemas::signing_secret, required = false)]
     pub signing_secret: Option<Option<String>>,
+    /// create_feedback listeners only: the new ticket mapping, whole.
+    #[serde(default)]
+    #[schema(required = false)]
+    pub feedback: Option<FeedbackMappingBody>,
 }
 
 /// Tells a member sent as null (`Some(None)`) from one left out (`None`, the default).
@@ -454,10 +458,31 @@ pub async fn update(
     State(state): State<AppState>,
     _caller: ApiCaller,
     Path((slug, key)): Path<(String, String)>,
-    JsonBody(patch): JsonBody<ListenerPatch>,
+    JsonBody(mut patch): JsonBody<ListenerPatch>,
 ) -> AppResult<Json<ListenerBody>> {
     let project = access::existing_project(&state.store, &slug).await?;
-    let listener = listeners::update_listener(&state.store, state.secret_key.as_ref(), &project, &key, patch.into()).await?;
+    // A new ticket mapping is checked before anything is written.
+    let mapping = match patch.feedback.take() {
+        None => None,
+        Some(body) => {
+            let current = listeners::existing_listener(&state.store, &project, &key).await?;
+            let parameters: Vec<String> = match &patch.fields {
+                Some(fields) => fields.iter().map(|f| f.parameter.trim().to_string()).collect(),
+                None => current.fields.iter().map(|f| f.parameter.clone()).collect(),
+            };
+            let input = listeners::FeedbackInput {
+                title: &body.title,
+                description: body.description.as_deref(),
+                type_parameter: body.type_parameter.as_deref(),
+                default_type: &body.default_type,
+            };
+            Some(listeners::checked_feedback_mapping(&state.store, &project, &current, &input, &parameters).await?)
+        }
+    };
+    let mut listener = listeners::update_listener(&state.store, state.secret_key.as_ref(), &project, &key, patch.into()).await?;
+    if let Some(mapping) = mapping {
+        listener = listeners::set_feedback_mapping(&state.store, &project, &listener, &mapping).await?;
+    }
     Ok(Json(ListenerBody::new(&state.base_url, &project, listener)))
 }
 

@@ -4,7 +4,7 @@ use crate::domain::feedback::{find_type, FeedbackMapping};
 use crate::domain::filter::Filter;
 use crate::domain::listener::{
     schema_with_new_fields, FieldMapping, IdentifyBy, Listener, ListenerChanges, ListenerForCreate, ListenerForUpdate,
-    UnknownUserPolicy,
+    ListenerType, UnknownUserPolicy,
 };
 use crate::domain::project::Project;
 use crate::domain::ValidationError;
@@ -137,6 +137,41 @@ async fn feedback_mapping(
         }
         (Err(errors), Ok(_)) => Err(errors),
     })
+}
+
+/// A new ticket mapping for an existing Create feedback listener, checked (422 for an
+/// External Data listener); `parameters` are its data fields' parameters after the edit.
+pub async fn checked_feedback_mapping(
+    store: &Store,
+    project: &Project,
+    listener: &Listener,
+    input: &FeedbackInput<'_>,
+    parameters: &[String],
+) -> AppResult<FeedbackMapping> {
+    if listener.listener_type != ListenerType::CreateFeedback {
+        return Err(AppError::invalid("feedback", "is for create_feedback listeners only"));
+    }
+    let fields: Vec<FieldMapping> = parameters
+        .iter()
+        .map(|p| FieldMapping {
+            label: String::new(),
+            parameter: p.clone(),
+            field_type: crate::domain::fields::FieldType::String,
+        })
+        .collect();
+    Ok(feedback_mapping(store, project, input, &fields).await??)
+}
+
+/// Stores a checked ticket mapping (see [`checked_feedback_mapping`]); the listener as it is now.
+pub async fn set_feedback_mapping(
+    store: &Store,
+    project: &Project,
+    listener: &Listener,
+    mapping: &FeedbackMapping,
+) -> AppResult<Listener> {
+    store.set_feedback_mapping(project.id, listener.id, mapping).await?;
+    tracing::info!(project = %project.slug, listener = %listener.key, "feedback mapping changed");
+    existing_listener(store, project, &listener.key).await
 }
 
 pub async fn existing_listener(store: &Store, project: &Project, key: &str) -> AppResult<Listener> {

@@ -7,7 +7,8 @@ use sqlx::FromRow;
 
 use super::{on_pool, BeginWrite, Error, Result, Store};
 use crate::domain::feedback::{
-    Activity, ActivityKind, FeedbackType, Submitter, Ticket, TicketForCreate, TicketForUpdate, TicketStatus, DEFAULT_TYPES,
+    Activity, ActivityKind, FeedbackMapping, FeedbackType, Submitter, Ticket, TicketForCreate, TicketForUpdate, TicketStatus,
+    DEFAULT_TYPES,
 };
 use crate::domain::fields::same_label;
 use crate::domain::{Page, PageRequest};
@@ -344,5 +345,30 @@ impl Store {
         .fetch_all(pool)
         .await)?;
         Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    /// Replaces a Create feedback listener's ticket mapping; the default type is the
+    /// project's of that name (as the service spelled it).
+    pub async fn set_feedback_mapping(&self, project_id: i64, listener_id: i64, mapping: &FeedbackMapping) -> Result<()> {
+        let updated = on_pool!(self, |pool| sqlx::query(
+            "UPDATE feedback_listeners SET title_parameter = $1, description_parameter = $2, type_parameter = $3,
+                default_type_id = (SELECT id FROM feedback_types WHERE project_id = $4 AND name = $5)
+             WHERE listener_id = $6 AND EXISTS (SELECT 1 FROM feedback_types WHERE project_id = $4 AND name = $5)"
+        )
+        .bind(&mapping.title)
+        .bind(mapping.description.as_deref())
+        .bind(mapping.type_parameter.as_deref())
+        .bind(project_id)
+        .bind(&mapping.default_type)
+        .bind(listener_id)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?;
+        self.changed(super::cache::Change::Listeners).await;
+        if updated == 1 {
+            Ok(())
+        } else {
+            Err(Error::NotFound)
+        }
     }
 }
