@@ -111,6 +111,7 @@ async fn load(store: &Store) -> anyhow::Result<()> {
         fields,
         sealed_signing_secret: None,
         filter: None,
+        feedback: None,
     };
     let listener = listeners::create_listener(store, &project, input).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let rows = (1..=USERS)

@@ -8,7 +8,7 @@ operation's 422 description in the document:
 - a listener's fields: labels unique ignoring case, parameters unique, no parameter inside
   another (`account` and `account.plan`) -- relations between array items;
 - a filter's criteria name fields of the project -- the state, not the shape;
-- a listener's data group is not a built-in one (User account, Participation, any case);
+- a listener's data group is not a built-in one (User account, Participation, Ticket, any case);
 - unknown_user "create" needs identify_by "email" -- a relation between members;
 - PATCH: key, identify_by and data_group are accepted only unchanged, field_id must be one of
   the listener's mappings, and a new mapping (no field_id) needs a type -- the state again;
@@ -23,7 +23,11 @@ operation's 422 description in the document:
 - a distribution's schedule names weekdays when weekly and a day when monthly, ends no earlier
   than it starts, names teams of projects that exist and has one recipient at least --
   relations between members, and the state;
-- a project's team names staff that exist -- the state.
+- a project's team names staff that exist -- the state;
+- feedback names a type the project has (not retired) and a submitter who is one of its users
+  -- the state; a listener of type create_feedback has a `feedback` mapping, an
+  external_data one has none and at least one field, and no ticket parameter is also a
+  field's -- relations between members.
 
 The hooks bring a generated body within these rules (rather than discarding it, which would
 starve the generator); they never make a body leave its schema. Schemathesis's coverage phase
@@ -34,7 +38,7 @@ import schemathesis
 
 # What scripts/api-contract seeds; the operations' path parameters point at them.
 SEEDED = {"key": "appdata", "identify_by": "email", "data_group": "App data"}
-BUILT_IN_GROUPS = {"user account", "participation"}
+BUILT_IN_GROUPS = {"user account", "participation", "ticket"}
 VALID_CRITERION = {"data_group": "User account", "field": "Email", "qualifier": "contains", "value": "@"}
 
 
@@ -119,7 +123,9 @@ def saved_view_within_rules(ctx, body):
     return body
 
 
-@schemathesis.hook("map_body").apply_to(operation_id=["queryGrid", "exportGridCsv", "exportGridXlsx"])
+@schemathesis.hook("map_body").apply_to(
+    operation_id=["queryGrid", "exportGridCsv", "exportGridXlsx", "queryFeedbackGrid", "exportFeedbackGridCsv", "exportFeedbackGridXlsx"]
+)
 def grid_within_rules(ctx, body):
     if isinstance(body, dict):
         _known_filter(body)
@@ -127,11 +133,72 @@ def grid_within_rules(ctx, body):
     return body
 
 
+# What scripts/api-contract seeds for feedback: a type that is never retired, and a user.
+FEEDBACK_TYPE = "Idea"
+FEEDBACK_SUBMITTER = "ada"
+
+
+@schemathesis.hook("map_body").apply_to(operation_id="createFeedback")
+def feedback_within_rules(ctx, body):
+    if isinstance(body, dict):
+        if "type" in body:
+            body["type"] = FEEDBACK_TYPE
+        if "submitter" in body:
+            body["submitter"] = FEEDBACK_SUBMITTER
+    return body
+
+
+@schemathesis.hook("map_body").apply_to(operation_id="updateFeedback")
+def feedback_patch_within_rules(ctx, body):
+    if isinstance(body, dict) and body.get("type") is not None:
+        body["type"] = FEEDBACK_TYPE
+    return body
+
+
+@schemathesis.hook("map_query").apply_to(operation_id="listFeedback")
+def feedback_list_within_rules(ctx, query):
+    if isinstance(query, dict):
+        if "filter" in query:
+            query["filter"] = "1"  # the seeded saved filter
+        if "type" in query:
+            query["type"] = FEEDBACK_TYPE
+    return query
+
+
+def _listener_type_within_rules(body):
+    """create_feedback has a ticket mapping whose parameters are not the fields'; external_data
+    has none, and at least one field."""
+    if body.get("type") == "create_feedback":
+        mapping = body.get("feedback")
+        if not isinstance(mapping, dict):
+            mapping = body["feedback"] = {"title": "title", "default_type": "Bug"}
+        mapping["default_type"] = "Bug"
+        taken = {str(f.get("parameter", "")).strip() for f in body.get("fields", []) if isinstance(f, dict)}
+        for member in ["title", "description", "type_parameter"]:
+            parameter = mapping.get(member)
+            nested = parameter is not None and any(
+                p == parameter or p.startswith(str(parameter) + ".") or str(parameter).startswith(p + ".") for p in taken
+            )
+            if nested and member == "title":
+                mapping["title"] = "ticket_title_" + str(len(taken))
+                while mapping["title"] in taken:
+                    mapping["title"] += "_"
+            elif nested:
+                mapping.pop(member)
+            if mapping.get(member) is not None:
+                taken.add(str(mapping[member]).strip())
+    else:
+        body.pop("feedback", None)
+        if not body.get("fields"):
+            body["fields"] = [{"label": "Plan", "parameter": "plan", "type": "string"}]
+
+
 @schemathesis.hook("map_body").apply_to(operation_id="createListener")
 def listener_within_rules(ctx, body):
     if isinstance(body, dict):
         if isinstance(body.get("fields"), list):
             body["fields"] = _distinct_fields(body["fields"])
+        _listener_type_within_rules(body)
         if body.get("unknown_user") == "create":
             body["identify_by"] = "email"
         if str(body.get("data_group", "")).strip().lower() in BUILT_IN_GROUPS:
@@ -143,6 +210,7 @@ def listener_within_rules(ctx, body):
 @schemathesis.hook("map_body").apply_to(operation_id="updateListener")
 def patch_within_rules(ctx, body):
     if isinstance(body, dict):
+        body.pop("feedback", None)  # path.key is the seeded external_data listener
         for member, value in SEEDED.items():
             if body.get(member) is not None:
                 body[member] = value

@@ -90,6 +90,11 @@ pub async fn create_listener(
     fields: Vec<FieldRow>,
     #[server(default)] combine: String,
     #[server(default)] criteria: Vec<crate::domain::filter::CriterionRow>,
+    #[server(default)] listener_type: String,
+    #[server(default)] feedback_title: String,
+    #[server(default)] feedback_description: String,
+    #[server(default)] feedback_type_parameter: String,
+    #[server(default)] feedback_default_type: String,
 ) -> Result<String, UiError> {
     use crate::domain::filter::{self, Filter};
     use crate::domain::listener::{self, FieldMapping};
@@ -120,6 +125,12 @@ pub async fn create_listener(
         fields: mappings,
         sealed_signing_secret: None,
         filter: gate,
+        feedback: (listener_type == "create_feedback").then(|| listeners::FeedbackInput {
+            title: &feedback_title,
+            description: Some(feedback_description.as_str()),
+            type_parameter: Some(feedback_type_parameter.as_str()),
+            default_type: &feedback_default_type,
+        }),
     };
     // Errors index the submitted lists; show them on the form rows they came from.
     let listener = listeners::create_listener(&state.store, &project, input).await.map_err(|error| match error {

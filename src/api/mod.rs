@@ -3,6 +3,7 @@
 
 pub mod distributions;
 pub mod error;
+pub mod feedback;
 pub mod gates;
 pub mod grid;
 pub mod keys;

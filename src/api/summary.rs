@@ -66,6 +66,8 @@ pub struct UserSummary {
     pub history: Page<ShownChange>,
     /// The field the history is limited to: (data group, field).
     pub history_of: Option<(String, String)>,
+    /// The feedback the user sent in the project, newest first (the latest ones).
+    pub tickets: Vec<super::feedback::TicketLine>,
 }
 
 /// The summary of `user` (an email or username) in the project `slug`, with page `page` of
@@ -97,28 +99,14 @@ pub async fn load_user_summary(
     let one_field = history_of.as_ref().map(|(g, f)| (g.as_str(), f.as_str()));
     let request = PageRequest::new(page, Some(CHANGES_PER_PAGE));
     let changes = users::history(&state.store, &project, &found, one_field, request).await?;
-    let groups = users::data_groups(&state.store, &project, &found).await?;
-
-    let groups = groups
-        .into_iter()
-        .map(|group| {
-            let has_history = crate::domain::filter::builtin_group(&group.data_group).is_none();
-            ShownGroup {
-                values: group
-                    .values
-                    .into_iter()
-                    .map(|v| ShownField {
-                        field: v.field,
-                        field_type: v.field_type,
-                        value: value(v.value),
-                        updated_at: v.updated_at.map(time),
-                        has_history,
-                    })
-                    .collect(),
-                data_group: group.data_group,
-            }
-        })
-        .collect();
+    let groups = shown_groups(users::data_groups(&state.store, &project, &found).await?, &zone);
+    let tickets =
+        crate::server::service::feedback::user_tickets(&state.store, &project, &found, PageRequest::new(None, Some(50)))
+            .await?
+            .items
+            .into_iter()
+            .map(|ticket| super::feedback::TicketLine::new(ticket, &zone))
+            .collect();
     let history = Page {
         items: changes
             .items
@@ -136,5 +124,33 @@ pub async fn load_user_summary(
         page: changes.page,
         per_page: changes.per_page,
     };
-    Ok(UserSummary { user: found, time_zone: zone.name().to_string(), groups, history, history_of })
+    Ok(UserSummary { user: found, time_zone: zone.name().to_string(), groups, history, history_of, tickets })
+}
+
+/// Data groups and their values as the viewer reads them (the summary, the ticket page).
+#[cfg(feature = "ssr")]
+pub(crate) fn shown_groups(
+    groups: Vec<crate::domain::summary::SummaryGroup>,
+    zone: &crate::server::timezone::ViewerZone,
+) -> Vec<ShownGroup> {
+    groups
+        .into_iter()
+        .map(|group| {
+            let has_history = crate::domain::filter::builtin_group(&group.data_group).is_none();
+            ShownGroup {
+                values: group
+                    .values
+                    .into_iter()
+                    .map(|v| ShownField {
+                        field: v.field,
+                        field_type: v.field_type,
+                        value: ShownValue { text: zone.cell(&v.value), cell: v.value },
+                        updated_at: v.updated_at.map(|at| ShownTime { text: zone.time(&at), at }),
+                        has_history,
+                    })
+                    .collect(),
+                data_group: group.data_group,
+            }
+        })
+        .collect()
 }

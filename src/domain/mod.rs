@@ -3,6 +3,7 @@
 
 pub mod api_key;
 pub mod distribution;
+pub mod feedback;
 pub mod fields;
 pub mod filter;
 pub mod grid;

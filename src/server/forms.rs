@@ -14,8 +14,9 @@ use axum::{Extension, Router};
 use super::auth::Viewer;
 use super::error::AppError;
 use super::rest;
-use super::service::{access, outbox, users};
+use super::service::{access, feedback, outbox, users};
 use super::startup::AppState;
+use crate::domain::feedback::params::FeedbackParams;
 use crate::domain::grid_params::GridParams;
 use crate::domain::url::encode_component;
 
@@ -30,6 +31,8 @@ pub fn router() -> Router<AppState> {
         .route("/p/{project}/reports/{id}/elements/{element}/{file}", get(project_element_export))
         .route("/reports/{id}/{file}", get(community_report_export))
         .route("/reports/{id}/elements/{element}/{file}", get(community_element_export))
+        .route("/p/{project}/feedback/export.csv", get(feedback_export_csv))
+        .route("/p/{project}/feedback/export.xlsx", get(feedback_export_xlsx))
 }
 
 /// A report (`export.pdf|xlsx|zip`) or one element (`export.pdf|xlsx|csv`) as the same file
@@ -172,6 +175,54 @@ async fn export(
         Ok(response) => response,
         Err(AppError::Unauthenticated) => {
             let grid = format!("/p/{slug}/users{}", params.query_string());
+            Redirect::to(&format!("/login?next={}", encode_component(&grid))).into_response()
+        }
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn feedback_export_csv(
+    state: State<AppState>,
+    viewer: Extension<Viewer>,
+    slug: Path<String>,
+    query: Query<HashMap<String, String>>,
+) -> Response {
+    feedback_export(state, viewer, slug, query, ExportFormat::Csv).await
+}
+
+async fn feedback_export_xlsx(
+    state: State<AppState>,
+    viewer: Extension<Viewer>,
+    slug: Path<String>,
+    query: Query<HashMap<String, String>>,
+) -> Response {
+    feedback_export(state, viewer, slug, query, ExportFormat::Xlsx).await
+}
+
+/// The whole feedback grid the page's URL describes (its type entry and status too), as the
+/// same file `POST /api/v1/…/feedback/grid/export.*` makes.
+async fn feedback_export(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(slug): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+    format: ExportFormat,
+) -> Response {
+    let params = FeedbackParams::from_query(|name| query.get(name).cloned());
+    let download = async {
+        let staff = viewer.0.ok_or(AppError::Unauthenticated)?;
+        let project = access::project_for(&state.store, &staff, &slug).await?;
+        let subject = feedback::grid_subject(&state.store, &project, &params).await?;
+        let request = params.grid.request();
+        match format {
+            ExportFormat::Csv => rest::grid::csv_download_for(&state.store, &project, subject, &request).await,
+            ExportFormat::Xlsx => rest::grid::xlsx_download_for(&state.store, &project, subject, &request).await,
+        }
+    };
+    match download.await {
+        Ok(response) => response,
+        Err(AppError::Unauthenticated) => {
+            let grid = format!("/p/{slug}/feedback{}", params.query_string());
             Redirect::to(&format!("/login?next={}", encode_component(&grid))).into_response()
         }
         Err(error) => error.into_response(),

@@ -108,6 +108,7 @@ fn ProjectNav(slug: String) -> impl IntoView {
             <li class="nav-group">"Users"</li>
             <li><A href=link("users")>"Project users"</A></li>
             <li class="nested"><A href=link("automation")>"User automation"</A></li>
+            <li><A href=link("feedback")>"Feedback"</A></li>
             <li><A href=link("reports")>"Custom reports"</A></li>
             <li class="nested"><A href=link("distributions")>"Distributions"</A></li>
             <li><A href=link("team")>"Project team"</A></li>

@@ -1,5 +1,5 @@
 //! The pages and components, mirroring the product's navigation: community level (Projects,
-//! Staff, API keys, Community reports) and project level (Management > Users, Custom reports).
+//! Staff, API keys, Community reports) and project level (Management > Users, Feedback, Custom reports).
 
 mod components;
 mod frame;
@@ -80,6 +80,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/reports/new") view=ReportBuilderPage ssr=SsrMode::Async />
                         <Route path=path!("/reports/:id") view=ReportPage ssr=SsrMode::Async />
                         <Route path=path!("/reports/:id/elements/:element") view=ReportBuilderPage ssr=SsrMode::Async />
+                        <Route path=path!("/feedback") view=FeedbackPage ssr=SsrMode::Async />
+                        <Route path=path!("/feedback/new") view=NewFeedbackPage ssr=SsrMode::Async />
+                        <Route path=path!("/feedback/:id") view=TicketPage ssr=SsrMode::Async />
                         <Route path=path!("/team") view=ProjectTeamPage ssr=SsrMode::Async />
                         <Route path=path!("/distributions") view=DistributionsPage ssr=SsrMode::Async />
                         <Route path=path!("/distributions/:id") view=DistributionPage ssr=SsrMode::Async />

@@ -12,6 +12,8 @@ mod distribution_email;
 mod distribution_instances;
 mod distribution_pages;
 mod distributions;
+mod feedback;
+mod feedback_pages;
 mod filter_gate;
 mod grid;
 mod grid_export;

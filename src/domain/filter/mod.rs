@@ -42,9 +42,10 @@ pub fn builtin_fields() -> Vec<SchemaField> {
 
 /// The built-in data group `label` names, if it names one, compared as a criterion names
 /// groups (`same_label`). A criterion finds the built-in groups first, so a project's own
-/// group of that name could never be filtered on.
+/// group of that name could never be filtered on. `Ticket` is the feedback grid's own group
+/// (`domain::feedback::TICKET`), reserved in every project for the same reason.
 pub fn builtin_group(label: &str) -> Option<&'static str> {
-    [USER_ACCOUNT, PARTICIPATION].into_iter().find(|group| same_label(group, label))
+    [USER_ACCOUNT, PARTICIPATION, "Ticket"].into_iter().find(|group| same_label(group, label))
 }
 
 /// A user's value of a built-in field (`None` for any other field).

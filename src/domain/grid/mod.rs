@@ -251,11 +251,14 @@ impl GridColumn {
     }
 }
 
-/// One user's row: their id (for the summary link), email, and one cell per column.
+/// One user's row: their id (for the summary link), email, and one cell per column. In the
+/// feedback grid, one ticket's row: its id, and its submitter's id and email.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GridRow {
     pub user_id: i64,
     pub user: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_id: Option<i64>,
     pub values: Vec<Cell>,
 }
 

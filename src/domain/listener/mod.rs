@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
+use super::feedback::FeedbackMapping;
 pub use super::fields::same_label;
 use super::fields::{FieldType, FieldValue};
 use super::filter::{builtin_fields, builtin_group, Filter, SchemaField};
@@ -70,21 +71,35 @@ impl UnknownUserPolicy {
     }
 }
 
-/// The kinds of listener; only External Data exists so far.
+/// The kinds of listener: External Data stores typed values on the user; Create feedback
+/// also opens a feedback ticket from the user (PRODUCT.md §8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum ListenerType {
     #[default]
     ExternalData,
+    CreateFeedback,
 }
 
 impl ListenerType {
+    pub const ALL: [ListenerType; 2] = [Self::ExternalData, Self::CreateFeedback];
+
     pub fn as_str(&self) -> &'static str {
-        "external_data"
+        match self {
+            Self::ExternalData => "external_data",
+            Self::CreateFeedback => "create_feedback",
+        }
     }
 
     pub fn label(&self) -> &'static str {
-        "External Data"
+        match self {
+            Self::ExternalData => "External Data",
+            Self::CreateFeedback => "Create feedback",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == value)
     }
 }
 
@@ -216,6 +231,9 @@ pub struct Listener {
     /// The gate: only users matching it are updated (`None`: everyone).
     pub filter: Option<Filter>,
     pub fields: Vec<ListenerField>,
+    /// What a Create feedback listener reads for the ticket (`None` for External Data).
+    #[serde(default)]
+    pub feedback: Option<FeedbackMapping>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -272,6 +290,9 @@ pub struct ListenerForCreate {
     pub fields: Vec<FieldMapping>,
     /// The gate, once checked against the project's fields (see [`schema_with_new_fields`]).
     pub filter: Option<Filter>,
+    pub listener_type: ListenerType,
+    /// A Create feedback listener's ticket mapping (its default type resolved by the store).
+    pub feedback: Option<FeedbackMapping>,
 }
 
 impl ListenerForCreate {
@@ -282,6 +303,18 @@ impl ListenerForCreate {
         identify_by: IdentifyBy,
         unknown_user: UnknownUserPolicy,
         fields: Vec<FieldMapping>,
+    ) -> Result<Self, Vec<ValidationError>> {
+        Self::parse_checked(name, key, data_group, identify_by, unknown_user, fields, true)
+    }
+
+    fn parse_checked(
+        name: &str,
+        key: &str,
+        data_group: &str,
+        identify_by: IdentifyBy,
+        unknown_user: UnknownUserPolicy,
+        fields: Vec<FieldMapping>,
+        fields_required: bool,
     ) -> Result<Self, Vec<ValidationError>> {
         let mut errors = Vec::new();
         let name = parse_listener_name(name).map_err(|e| errors.push(e)).unwrap_or_default();
@@ -300,7 +333,11 @@ impl ListenerForCreate {
         if unknown_user == UnknownUserPolicy::Create && identify_by != IdentifyBy::Email {
             errors.push(ValidationError::new("unknown_user", "users can only be created when they are identified by email"));
         }
-        errors.extend(validate_mappings(&fields));
+        let mut mapping_errors = validate_mappings(&fields);
+        if !fields_required && fields.is_empty() {
+            mapping_errors.clear();
+        }
+        errors.extend(mapping_errors);
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -308,7 +345,39 @@ impl ListenerForCreate {
             .into_iter()
             .map(|f| FieldMapping { label: f.label.trim().to_string(), parameter: f.parameter.trim().to_string(), ..f })
             .collect();
-        Ok(Self { name, key, data_group, identify_by, unknown_user, fields, filter: None })
+        Ok(Self {
+            name,
+            key,
+            data_group,
+            identify_by,
+            unknown_user,
+            fields,
+            filter: None,
+            listener_type: ListenerType::ExternalData,
+            feedback: None,
+        })
+    }
+
+    /// A Create feedback listener: as [`parse`](Self::parse), but its data fields are
+    /// optional (a ticket may come with no data about its sender), and the ticket mapping is
+    /// checked beside them (`mapping`, already parsed, or its problems).
+    #[allow(clippy::too_many_arguments)]
+    pub fn parse_feedback(
+        name: &str,
+        key: &str,
+        data_group: &str,
+        identify_by: IdentifyBy,
+        unknown_user: UnknownUserPolicy,
+        fields: Vec<FieldMapping>,
+        mapping: Result<FeedbackMapping, Vec<ValidationError>>,
+    ) -> Result<Self, Vec<ValidationError>> {
+        let parsed = Self::parse_checked(name, key, data_group, identify_by, unknown_user, fields, false);
+        match (parsed, mapping) {
+            (Ok(parsed), Ok(mapping)) => {
+                Ok(Self { listener_type: ListenerType::CreateFeedback, feedback: Some(mapping), ..parsed })
+            }
+            (parsed, mapping) => Err(parsed.err().into_iter().flatten().chain(mapping.err().into_iter().flatten()).collect()),
+        }
     }
 }
 
@@ -460,6 +529,35 @@ mod tests {
             (ok.name.as_str(), ok.data_group.as_str(), ok.fields[0].parameter.as_str()),
             ("App sync", "App data", "account.plan")
         );
+    }
+
+    #[test]
+    fn a_feedback_listener_may_have_no_data_fields_but_needs_its_mapping() {
+        let mapping = |title: &str| FeedbackMapping::parse(title, None, None, "Bug", &[]);
+        let ok = ListenerForCreate::parse_feedback(
+            "Feedback form",
+            "feedback",
+            "App data",
+            IdentifyBy::Email,
+            UnknownUserPolicy::Reject,
+            vec![],
+            mapping("title"),
+        )
+        .unwrap();
+        assert_eq!((ok.listener_type, ok.feedback.unwrap().title.as_str()), (ListenerType::CreateFeedback, "title"));
+        let errors = ListenerForCreate::parse_feedback(
+            "",
+            "feedback",
+            "App data",
+            IdentifyBy::Email,
+            UnknownUserPolicy::Reject,
+            vec![],
+            mapping(""),
+        )
+        .unwrap_err();
+        assert_eq!(error_paths(&errors), ["name", "feedback.title"]);
+        assert_eq!(ListenerType::parse("create_feedback"), Some(ListenerType::CreateFeedback));
+        assert_eq!(ListenerType::CreateFeedback.label(), "Create feedback");
     }
 
     #[test]

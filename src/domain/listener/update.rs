@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use super::{
     parse_listener_name, project_schema, same_label, validate_mappings, FieldMapping, GroupField, IdentifyBy, Listener,
-    UnknownUserPolicy,
+    ListenerType, UnknownUserPolicy,
 };
 use crate::domain::fields::FieldType;
 use crate::domain::filter::{Filter, SchemaField};
@@ -215,7 +215,12 @@ fn parse_field_changes(current: &Listener, changes: Vec<FieldChange>, errors: &m
             field_type: field_type.unwrap_or(FieldType::String),
         });
     }
-    field_errors.extend(validate_mappings(&mappings));
+    let mut mapping_errors = validate_mappings(&mappings);
+    // A Create feedback listener needs no data fields (its ticket mapping is its purpose).
+    if mappings.is_empty() && current.listener_type == ListenerType::CreateFeedback {
+        mapping_errors.clear();
+    }
+    field_errors.extend(mapping_errors);
     field_errors.sort_by_key(|e| field_error_order(&e.field));
     errors.extend(field_errors);
     changes
@@ -282,6 +287,7 @@ mod tests {
             signed: false,
             filter: None,
             fields: vec![field(10, "Plan", "plan", FieldType::String), field(11, "Seats", "seats", FieldType::Integer)],
+            feedback: None,
             created_at: DateTime::<Utc>::UNIX_EPOCH,
             updated_at: DateTime::<Utc>::UNIX_EPOCH,
         }

@@ -93,6 +93,7 @@ fn crm_listener() -> ListenerInput<'static> {
         ],
         sealed_signing_secret: None,
         filter: None,
+        feedback: None,
     }
 }
 
@@ -106,6 +107,7 @@ fn app_usage_listener() -> ListenerInput<'static> {
         fields: vec![field("Sessions", "sessions", FieldType::Integer), field("Last seen", "last_seen", FieldType::DateTime)],
         sealed_signing_secret: None,
         filter: None,
+        feedback: None,
     }
 }
 

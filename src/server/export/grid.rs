@@ -125,9 +125,11 @@ mod tests {
         let row = GridRow {
             user_id: 1,
             user: "a@b.c".into(),
+            ticket_id: None,
             values: vec![Cell::Text("pro, \"gold\"".into()), Cell::Integer(5), Cell::DateTime(at)],
         };
-        let empty = GridRow { user_id: 2, user: "d@e.f".into(), values: vec![Cell::Empty, Cell::Empty, Cell::Empty] };
+        let empty =
+            GridRow { user_id: 2, user: "d@e.f".into(), ticket_id: None, values: vec![Cell::Empty, Cell::Empty, Cell::Empty] };
         assert_eq!(CsvFile::header(&columns()).unwrap(), b"Plan,Seats,Renewal\r\n");
         let rows = CsvFile::rows(&[row, empty]).unwrap();
         assert_eq!(String::from_utf8(rows).unwrap(), "\"pro, \"\"gold\"\"\",5,2026-11-01T10:00:00Z\r\n,,\r\n");

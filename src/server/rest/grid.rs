@@ -22,7 +22,7 @@ use crate::server::auth::ApiCaller;
 use crate::server::error::{AppError, AppResult};
 use crate::server::service::{access, grid};
 use crate::server::startup::AppState;
-use crate::server::store::Store;
+use crate::server::store::{GridSubject, Store};
 
 /// What to show. `filter`: a saved filter's id, a filter written out
 /// (`{"match", "criteria"}`), or null for everyone. `view`: a saved view's id, columns written
@@ -195,7 +195,7 @@ pub struct ExportBody {
 }
 
 impl ExportBody {
-    fn into_request(self) -> AppResult<GridRequest> {
+    pub(crate) fn into_request(self) -> AppResult<GridRequest> {
         GridBody { filter: self.filter, view: self.view, sort: self.sort, page: None, per_page: None }.into_request()
     }
 }
@@ -226,8 +226,18 @@ pub async fn export_csv(
 /// The grid's whole result as a CSV download, streamed: the API's export and the page's
 /// download link both answer with it.
 pub(crate) async fn csv_download(store: &Store, project: &Project, request: &GridRequest) -> AppResult<Response> {
-    let resolved = grid::resolve(store, project, request, false).await?;
-    let file_name = grid::export_file_name(project, "csv");
+    csv_download_for(store, project, GridSubject::Users, request).await
+}
+
+/// [`csv_download`] for a grid of users or of tickets.
+pub(crate) async fn csv_download_for(
+    store: &Store,
+    project: &Project,
+    subject: GridSubject,
+    request: &GridRequest,
+) -> AppResult<Response> {
+    let resolved = grid::resolve_for(store, project, subject, request, false).await?;
+    let file_name = grid::export_file_name_for(project, subject, "csv");
     let slug = project.slug.clone();
     // Rows are read and written in a task of their own, a batch at a time, and each batch is
     // sent as soon as it is written; a full channel waits for the client to read.
@@ -282,6 +292,16 @@ pub async fn export_xlsx(
 /// The grid's whole result as an XLSX download (written in constant memory, sent whole): the
 /// API's export and the page's download link both answer with it.
 pub(crate) async fn xlsx_download(store: &Store, project: &Project, request: &GridRequest) -> AppResult<Response> {
-    let file = grid::xlsx_file(store, project, request).await?;
+    xlsx_download_for(store, project, GridSubject::Users, request).await
+}
+
+/// [`xlsx_download`] for a grid of users or of tickets.
+pub(crate) async fn xlsx_download_for(
+    store: &Store,
+    project: &Project,
+    subject: GridSubject,
+    request: &GridRequest,
+) -> AppResult<Response> {
+    let file = grid::xlsx_file_for(store, project, subject, request).await?;
     Ok(download(file.content_type, &file.file_name, Body::from(file.bytes)))
 }

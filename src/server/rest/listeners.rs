@@ -50,7 +50,8 @@ pub struct NewListener {
     /// The short name in the endpoint URL, unique in the project.
     #[schema(schema_with = schemas::listener_key)]
     pub key: String,
-    /// Only "external_data" so far.
+    /// external_data (the default) stores the mapped values on the user; create_feedback also
+    /// opens a feedback ticket from the user with each request, as `feedback` says.
     #[serde(rename = "type", default = "external_data")]
     #[schema(schema_with = listener_type_schema, required = false)]
     pub listener_type: String,
@@ -59,9 +60,14 @@ pub struct NewListener {
     pub identify_by: String,
     #[schema(schema_with = schemas::data_group)]
     pub data_group: String,
-    /// 1 to 100 mappings.
-    #[schema(min_items = 1, max_items = 100)]
+    /// 1 to 100 mappings (0 to 100 for create_feedback).
+    #[serde(default)]
+    #[schema(max_items = 100)]
     pub fields: Vec<FieldBody>,
+    /// create_feedback only (and required there): which parameters fill the ticket.
+    #[serde(default)]
+    #[schema(required = false)]
+    pub feedback: Option<FeedbackMappingBody>,
     /// A gate: only users matching it are updated, others get 422 user_outside_filter.
     /// `{"match": "all"|"any", "criteria": [{"data_group", "field", "qualifier", "value"}]}`;
     /// fields may be the built-in ones (User account: Email, Username, Display name, Created;
@@ -80,7 +86,35 @@ pub struct NewListener {
 }
 
 fn listener_type_schema() -> utoipa::openapi::schema::Object {
-    schemas::one_of(&["external_data"]).default(Some("external_data".into())).build()
+    schemas::one_of(&["external_data", "create_feedback"]).default(Some("external_data".into())).build()
+}
+
+/// What a Create feedback listener reads from each request for the ticket it opens.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackMappingBody {
+    /// The parameter holding the title (required in every request).
+    #[schema(schema_with = schemas::parameter)]
+    pub title: String,
+    /// The parameter holding the description.
+    #[serde(default)]
+    #[schema(schema_with = optional_parameter, required = false)]
+    pub description: Option<String>,
+    /// The parameter holding the feedback type's name.
+    #[serde(default)]
+    #[schema(schema_with = optional_parameter, required = false)]
+    pub type_parameter: Option<String>,
+    /// The type of tickets whose request names none: one of the project's types.
+    #[schema(schema_with = default_type_schema)]
+    pub default_type: String,
+}
+
+fn optional_parameter() -> utoipa::openapi::schema::ObjectBuilder {
+    schemas::nullable(schemas::parameter())
+}
+
+fn default_type_schema() -> utoipa::openapi::schema::ObjectBuilder {
+    schemas::printable(crate::domain::feedback::MAX_TYPE_CHARS).examples(["Bug"])
 }
 
 fn external_data() -> String {
@@ -128,6 +162,10 @@ pub struct ListenerPatch {
     #[serde(default, deserialize_with = "present")]
     #[schema(schema_with = schemas::signing_secret, required = false)]
     pub signing_secret: Option<Option<String>>,
+    /// create_feedback listeners only: the new ticket mapping, whole.
+    #[serde(default)]
+    #[schema(required = false)]
+    pub feedback: Option<FeedbackMappingBody>,
 }
 
 /// Tells a member sent as null (`Some(None)`) from one left out (`None`, the default).
@@ -203,6 +241,9 @@ pub struct ListenerBody {
     #[schema(value_type = Option<Object>)]
     pub filter: Option<Filter>,
     pub fields: Vec<ListenerFieldBody>,
+    /// create_feedback only: what fills the ticket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<FeedbackMappingBody>,
     /// Where senders POST, with VALUE standing for the user's email or username.
     pub endpoint_url: String,
     pub created_at: DateTime<Utc>,
@@ -232,6 +273,12 @@ impl ListenerBody {
                     field_type: f.field_type.as_str().into(),
                 })
                 .collect(),
+            feedback: listener.feedback.map(|m| FeedbackMappingBody {
+                title: m.title,
+                description: m.description,
+                type_parameter: m.type_parameter,
+                default_type: m.default_type,
+            }),
             created_at: listener.created_at,
             updated_at: listener.updated_at,
         }
@@ -328,9 +375,25 @@ pub async fn create(
     JsonBody(body): JsonBody<NewListener>,
 ) -> AppResult<(StatusCode, Json<ListenerBody>)> {
     let project = access::existing_project(&state.store, &slug).await?;
-    if body.listener_type != "external_data" {
-        return Err(AppError::invalid("type", format!("'{}' is not a listener type (external_data)", body.listener_type)));
-    }
+    let feedback = match (body.listener_type.as_str(), &body.feedback) {
+        ("external_data", None) => None,
+        ("external_data", Some(_)) => return Err(AppError::invalid("feedback", "is for create_feedback listeners only")),
+        ("create_feedback", Some(mapping)) => Some(listeners::FeedbackInput {
+            title: &mapping.title,
+            description: mapping.description.as_deref(),
+            type_parameter: mapping.type_parameter.as_deref(),
+            default_type: &mapping.default_type,
+        }),
+        ("create_feedback", None) => {
+            return Err(AppError::invalid(
+                "feedback",
+                "is required: which parameters fill the ticket's title, description and type",
+            ))
+        }
+        (other, _) => {
+            return Err(AppError::invalid("type", format!("'{other}' is not a listener type (external_data, create_feedback)")))
+        }
+    };
     let filter = match body.filter {
         None | Some(serde_json::Value::Null) => None,
         Some(json) => Some(serde_json::from_value::<Filter>(json).map_err(|e| AppError::invalid("filter", e.to_string()))?),
@@ -348,6 +411,7 @@ pub async fn create(
         unknown_user: &body.unknown_user,
         fields,
         filter,
+        feedback,
         sealed_signing_secret: match body.signing_secret.as_deref() {
             Some(secret) => Some(signing::seal(state.secret_key.as_ref(), &signing::parse_signing_secret(secret)?)?),
             None => None,
@@ -394,10 +458,31 @@ pub async fn update(
     State(state): State<AppState>,
     _caller: ApiCaller,
     Path((slug, key)): Path<(String, String)>,
-    JsonBody(patch): JsonBody<ListenerPatch>,
+    JsonBody(mut patch): JsonBody<ListenerPatch>,
 ) -> AppResult<Json<ListenerBody>> {
     let project = access::existing_project(&state.store, &slug).await?;
-    let listener = listeners::update_listener(&state.store, state.secret_key.as_ref(), &project, &key, patch.into()).await?;
+    // A new ticket mapping is checked before anything is written.
+    let mapping = match patch.feedback.take() {
+        None => None,
+        Some(body) => {
+            let current = listeners::existing_listener(&state.store, &project, &key).await?;
+            let parameters: Vec<String> = match &patch.fields {
+                Some(fields) => fields.iter().map(|f| f.parameter.trim().to_string()).collect(),
+                None => current.fields.iter().map(|f| f.parameter.clone()).collect(),
+            };
+            let input = listeners::FeedbackInput {
+                title: &body.title,
+                description: body.description.as_deref(),
+                type_parameter: body.type_parameter.as_deref(),
+                default_type: &body.default_type,
+            };
+            Some(listeners::checked_feedback_mapping(&state.store, &project, &current, &input, &parameters).await?)
+        }
+    };
+    let mut listener = listeners::update_listener(&state.store, state.secret_key.as_ref(), &project, &key, patch.into()).await?;
+    if let Some(mapping) = mapping {
+        listener = listeners::set_feedback_mapping(&state.store, &project, &listener, &mapping).await?;
+    }
     Ok(Json(ListenerBody::new(&state.base_url, &project, listener)))
 }
 

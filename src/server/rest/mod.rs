@@ -4,6 +4,8 @@
 mod body;
 mod community_reports;
 mod distributions;
+mod feedback;
+mod feedback_grid;
 mod filters;
 pub(crate) mod grid;
 mod ingest;
@@ -81,6 +83,14 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/projects/{project}/reports/{id}/distributions", get(distributions::list_for_report).post(distributions::create))
         .route("/projects/{project}/reports/{id}/send", axum::routing::post(distributions::send))
         .route("/projects/{project}/sends/{id}", get(distributions::show_send))
+        .route("/projects/{project}/feedback", get(feedback::list).post(feedback::create))
+        .route("/projects/{project}/feedback/grid", axum::routing::post(feedback_grid::query))
+        .route("/projects/{project}/feedback/grid/export.csv", axum::routing::post(feedback_grid::export_csv))
+        .route("/projects/{project}/feedback/grid/export.xlsx", axum::routing::post(feedback_grid::export_xlsx))
+        .route("/projects/{project}/feedback/{id}", get(feedback::show).patch(feedback::update))
+        .route("/projects/{project}/feedback/{id}/comments", axum::routing::post(feedback::comment))
+        .route("/projects/{project}/feedback-types", get(feedback::list_types).post(feedback::create_type))
+        .route("/projects/{project}/feedback-types/{id}", axum::routing::patch(feedback::update_type))
         .fallback(|| async { AppError::NotFound("no such endpoint".into()) })
         .layer(DefaultBodyLimit::max(state.max_body_bytes))
 }

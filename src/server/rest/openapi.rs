@@ -65,6 +65,8 @@ impl Modify for SharedComponents {
         (name = "Custom reports", description = "Management > Custom reports: a project's reports, their elements (each a typed table, drawn as a chart), and their PDF, XLSX and CSV exports."),
         (name = "Community reports", description = "Community tools > Community reports: the same reports over every project's users."),
         (name = "Distributions", description = "Reports by email: sent now or on schedules (daily, weekly, monthly, in a time zone) to listed addresses and project teams, each run with its history."),
+        (name = "Feedback", description = "Management > Feedback: tickets sent on a user's behalf, their status, comments and types, \
+            and the feedback grid (the user grid's filters, views and exports over tickets and their submitters' data)."),
     ),
     paths(super::projects::create, super::projects::list, super::users::create, super::users::list,
           super::users::show, super::users::import, super::listeners::create, super::listeners::list,
@@ -85,7 +87,10 @@ impl Modify for SharedComponents {
           super::teams::show, super::teams::set,
           super::distributions::create, super::distributions::list_for_report, super::distributions::list,
           super::distributions::show, super::distributions::update, super::distributions::delete,
-          super::distributions::send, super::distributions::show_send),
+          super::distributions::send, super::distributions::show_send,
+          super::feedback::create, super::feedback::list, super::feedback::show, super::feedback::update,
+          super::feedback::comment, super::feedback::list_types, super::feedback::create_type, super::feedback::update_type,
+          super::feedback_grid::query, super::feedback_grid::export_csv, super::feedback_grid::export_xlsx),
     components(schemas(ErrorBody, ErrorDetail, FieldError, super::schemas::FilterSchema, super::schemas::TimeZoneSchema)),
     modifiers(&SharedComponents)
 )]

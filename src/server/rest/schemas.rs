@@ -28,7 +28,8 @@ fn text(pattern: &str, min: usize, max: usize) -> ObjectBuilder {
     ObjectBuilder::new().schema_type(Type::String).pattern(Some(pattern)).min_length(Some(min)).max_length(Some(max))
 }
 
-fn nullable(builder: ObjectBuilder) -> ObjectBuilder {
+/// The same text, or null.
+pub fn nullable(builder: ObjectBuilder) -> ObjectBuilder {
     builder.schema_type(SchemaType::from_iter([Type::String, Type::Null]))
 }
 

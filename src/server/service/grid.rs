@@ -1,20 +1,24 @@
 //! The user grid: a filter and a view run against a project's users, a page at a time or
 //! (for exports) whole. The filter means what the filter engine says (`Test::holds`); the
-//! store evaluates it in SQL, held to the engine by the API tests.
+//! store evaluates it in SQL, held to the engine by the API tests. The feedback grid is the
+//! same grid over a project's tickets (`GridSubject::Tickets`), whose filters and views name
+//! the tickets' own fields beside their submitters'.
 
+use crate::domain::feedback::grid::{default_ticket_view, ticket_schema, TICKET};
 use crate::domain::filter::{CheckedFilter, Filter, SchemaField};
-use crate::domain::grid::{Choice, GridColumn, GridPage, GridRequest, GridRow, SortOrder, View};
+use crate::domain::grid::{Choice, GridColumn, GridPage, GridRequest, GridRow, SortOrder, View, ViewColumn};
 use crate::domain::listener::{project_schema, GroupField};
 use crate::domain::project::Project;
 use crate::domain::ValidationError;
 use crate::server::error::{AppError, AppResult};
 use crate::server::export::grid::{file_name, CsvFile, XlsxFile};
-use crate::server::store::{grid_now, GridQuery, Store, ROWS_PER_BATCH};
+use crate::server::store::{grid_now, GridQuery, GridSubject, Store, ROWS_PER_BATCH};
 
 use super::saved::{no_filter, no_view};
 
 /// A request checked against the project: the filter, the columns and the sort, typed.
 pub struct ResolvedGrid {
+    pub subject: GridSubject,
     pub fields: Vec<GroupField>,
     pub filter: CheckedFilter,
     pub columns: Vec<SchemaField>,
@@ -26,8 +30,23 @@ impl ResolvedGrid {
         GridColumn::for_columns(&self.columns)
     }
 
-    fn query(&self, project: &Project) -> GridQuery<'_> {
-        GridQuery { project_id: project.id, fields: &self.fields, filter: &self.filter, sort: &self.sort, now: grid_now() }
+    pub(crate) fn query(&self, project: &Project) -> GridQuery<'_> {
+        GridQuery {
+            project_id: project.id,
+            subject: self.subject,
+            fields: &self.fields,
+            filter: &self.filter,
+            sort: &self.sort,
+            now: grid_now(),
+        }
+    }
+
+    /// The cells of these rows (users or tickets, as the grid's subject).
+    async fn rows(&self, store: &Store, project_id: i64, ids: &[i64]) -> AppResult<Vec<GridRow>> {
+        Ok(match self.subject {
+            GridSubject::Users => store.grid_rows(project_id, &self.fields, ids, &self.columns).await?,
+            GridSubject::Tickets { .. } => store.ticket_grid_rows(project_id, &self.fields, ids, &self.columns).await?,
+        })
     }
 }
 
@@ -35,17 +54,39 @@ impl ResolvedGrid {
 /// does not have; 422 listing every problem of the filter, the view, the sort and (when
 /// `paged`) the page.
 pub async fn resolve(store: &Store, project: &Project, request: &GridRequest, paged: bool) -> AppResult<ResolvedGrid> {
+    resolve_for(store, project, GridSubject::Users, request, paged).await
+}
+
+/// [`resolve`] for a grid of users or of tickets: a ticket grid's filters and views may also
+/// name the tickets' own fields (`Ticket`), and its default view shows tickets.
+pub async fn resolve_for(
+    store: &Store,
+    project: &Project,
+    subject: GridSubject,
+    request: &GridRequest,
+    paged: bool,
+) -> AppResult<ResolvedGrid> {
     let fields = store.project_fields(project.id).await?;
-    let schema = project_schema(&fields);
+    let (schema, default_view) = match subject {
+        GridSubject::Users => (project_schema(&fields), View::default_view()),
+        GridSubject::Tickets { .. } => (ticket_schema(&fields), default_ticket_view()),
+    };
     let filter: Filter = match &request.filter {
         None => Filter::default(),
         Some(Choice::Inline(filter)) => filter.clone(),
         Some(Choice::Saved(id)) => store.saved_filter(project.id, *id).await?.ok_or_else(|| no_filter(project, *id))?.filter,
     };
     let view: View = match &request.view {
-        None => View::default_view(),
+        None => default_view,
         Some(Choice::Inline(view)) => view.clone(),
-        Some(Choice::Saved(id)) => store.saved_view(project.id, *id).await?.ok_or_else(|| no_view(project, *id))?.view(),
+        Some(Choice::Saved(id)) => {
+            let saved = store.saved_view(project.id, *id).await?.ok_or_else(|| no_view(project, *id))?.view();
+            match subject {
+                GridSubject::Users => saved,
+                // Saved views show users' data: a ticket grid shows it after the ticket's own.
+                GridSubject::Tickets { .. } => ticket_columns_then(saved),
+            }
+        }
     };
     let mut errors: Vec<ValidationError> = Vec::new();
     let filter = filter.check(&schema).map_err(|problems| errors.extend(problems)).ok();
@@ -59,19 +100,32 @@ pub async fn resolve(store: &Store, project: &Project, request: &GridRequest, pa
     match (filter, columns) {
         (Some(filter), Some(columns)) if errors.is_empty() => {
             let sort = request.sort.iter().map(|key| (columns[key.column].clone(), key.order)).collect();
-            Ok(ResolvedGrid { fields, filter, columns, sort })
+            Ok(ResolvedGrid { subject, fields, filter, columns, sort })
         }
         _ => Err(AppError::Invalid(errors)),
     }
 }
 
+/// Type, Title and Status, then a saved view's columns (those it does not already have).
+fn ticket_columns_then(view: View) -> View {
+    let mut columns: Vec<ViewColumn> = ["Type", "Title", "Status"].into_iter().map(|f| ViewColumn::new(TICKET, f)).collect();
+    columns.retain(|c| !view.columns.iter().any(|v| v == c));
+    columns.extend(view.columns);
+    View { columns }
+}
+
 /// One page of the grid, with the total the filter lets through.
 pub async fn grid(store: &Store, project: &Project, request: &GridRequest) -> AppResult<GridPage> {
-    let resolved = resolve(store, project, request, true).await?;
+    grid_for(store, project, GridSubject::Users, request).await
+}
+
+/// One page of a grid of users or of tickets.
+pub async fn grid_for(store: &Store, project: &Project, subject: GridSubject, request: &GridRequest) -> AppResult<GridPage> {
+    let resolved = resolve_for(store, project, subject, request, true).await?;
     let query = resolved.query(project);
     let offset = u64::from(request.page - 1) * u64::from(request.per_page);
     let (total, ids) = store.grid_page(&query, u64::from(request.per_page), offset).await?;
-    let rows = store.grid_rows(project.id, &resolved.fields, &ids, &resolved.columns).await?;
+    let rows = resolved.rows(store, project.id, &ids).await?;
     Ok(GridPage { total, page: request.page, per_page: request.per_page, columns: resolved.columns(), rows })
 }
 
@@ -109,8 +163,7 @@ impl RowBatches {
         let end = (self.next + ROWS_PER_BATCH).min(self.user_ids.len());
         let ids = &self.user_ids[self.next..end];
         self.next = end;
-        let (fields, columns) = (&self.resolved.fields, &self.resolved.columns);
-        Ok(Some(self.store.grid_rows(self.project_id, fields, ids, columns).await?))
+        Ok(Some(self.resolved.rows(&self.store, self.project_id, ids).await?))
     }
 }
 
@@ -185,12 +238,30 @@ pub const XLSX_CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocume
 
 /// The grid's XLSX as the pages hand it out: the same bytes as `POST …/grid/export.xlsx`.
 pub async fn xlsx_file(store: &Store, project: &Project, request: &GridRequest) -> AppResult<ExportFile> {
-    let resolved = resolve(store, project, request, false).await?;
+    xlsx_file_for(store, project, GridSubject::Users, request).await
+}
+
+/// [`xlsx_file`] for a grid of users or of tickets.
+pub async fn xlsx_file_for(
+    store: &Store,
+    project: &Project,
+    subject: GridSubject,
+    request: &GridRequest,
+) -> AppResult<ExportFile> {
+    let resolved = resolve_for(store, project, subject, request, false).await?;
     let bytes = export_xlsx(store, project, resolved).await?;
-    Ok(ExportFile { file_name: export_file_name(project, "xlsx"), content_type: XLSX_CONTENT_TYPE, bytes })
+    Ok(ExportFile { file_name: export_file_name_for(project, subject, "xlsx"), content_type: XLSX_CONTENT_TYPE, bytes })
 }
 
 /// `<project>-users-<today, UTC>.<extension>`.
 pub fn export_file_name(project: &Project, extension: &str) -> String {
     file_name(project, chrono::Utc::now().date_naive(), extension)
+}
+
+/// `<project>-users-…` or, for tickets, `<project>-feedback-<today, UTC>.<extension>`.
+pub fn export_file_name_for(project: &Project, subject: GridSubject, extension: &str) -> String {
+    match subject {
+        GridSubject::Users => export_file_name(project, extension),
+        GridSubject::Tickets { .. } => format!("{}-feedback-{}.{extension}", project.slug, chrono::Utc::now().date_naive()),
+    }
 }

@@ -1,11 +1,13 @@
 //! External listeners of a project.
 
+use crate::domain::feedback::{find_type, FeedbackMapping};
 use crate::domain::filter::Filter;
 use crate::domain::listener::{
     schema_with_new_fields, FieldMapping, IdentifyBy, Listener, ListenerChanges, ListenerForCreate, ListenerForUpdate,
-    UnknownUserPolicy,
+    ListenerType, UnknownUserPolicy,
 };
 use crate::domain::project::Project;
+use crate::domain::ValidationError;
 use crate::server::error::{AppError, AppResult};
 use crate::server::secrets::SecretKey;
 use crate::server::service::signing;
@@ -23,6 +25,18 @@ pub struct ListenerInput<'a> {
     pub sealed_signing_secret: Option<String>,
     /// The gate: only users matching it are updated.
     pub filter: Option<Filter>,
+    /// What a Create feedback listener reads for the ticket; `None` makes an External Data one.
+    pub feedback: Option<FeedbackInput<'a>>,
+}
+
+/// A Create feedback listener's ticket mapping as submitted: the parameters of the title
+/// (required), description and type, and the type of tickets whose request names none.
+#[derive(Default)]
+pub struct FeedbackInput<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub type_parameter: Option<&'a str>,
+    pub default_type: &'a str,
 }
 
 pub async fn create_listener(store: &Store, project: &Project, input: ListenerInput<'_>) -> AppResult<Listener> {
@@ -35,7 +49,21 @@ pub async fn create_listener(store: &Store, project: &Project, input: ListenerIn
         Some(_) => schema_with_new_fields(&store.project_fields(project.id).await?, input.data_group, &input.fields),
         None => Vec::new(),
     };
-    let parsed = ListenerForCreate::parse(input.name, input.key, input.data_group, identify_by, unknown_user, input.fields);
+    let parsed = match &input.feedback {
+        None => ListenerForCreate::parse(input.name, input.key, input.data_group, identify_by, unknown_user, input.fields),
+        Some(feedback) => {
+            let mapping = feedback_mapping(store, project, feedback, &input.fields).await?;
+            ListenerForCreate::parse_feedback(
+                input.name,
+                input.key,
+                input.data_group,
+                identify_by,
+                unknown_user,
+                input.fields,
+                mapping,
+            )
+        }
+    };
     let gate = input.filter.map(|filter| filter.check(&schema));
     let new = match (parsed, gate) {
         (Ok(new), None) => new,
@@ -84,6 +112,66 @@ pub async fn update_listener(
     let listener = store.update_listener(current.id, &update).await?;
     tracing::info!(project = %project.slug, listener = %listener.key, fields = listener.fields.len(), "listener updated");
     Ok(listener)
+}
+
+/// Parses a ticket mapping, with its default type spelled as the project spells it (a type
+/// the project has and has not retired).
+async fn feedback_mapping(
+    store: &Store,
+    project: &Project,
+    input: &FeedbackInput<'_>,
+    fields: &[FieldMapping],
+) -> AppResult<Result<FeedbackMapping, Vec<ValidationError>>> {
+    let taken: Vec<&str> = fields.iter().map(|f| f.parameter.trim()).collect();
+    let parsed = FeedbackMapping::parse(input.title, input.description, input.type_parameter, input.default_type, &taken);
+    let types = super::feedback::types(store, project).await?;
+    let default_type = find_type(&types, input.default_type, "feedback.default_type");
+    Ok(match (parsed, default_type) {
+        (Ok(mapping), Ok(kind)) => Ok(FeedbackMapping { default_type: kind.name.clone(), ..mapping }),
+        (Ok(_), Err(error)) => Err(vec![error]),
+        (Err(mut errors), Err(error)) => {
+            if !errors.iter().any(|e| e.field == error.field) {
+                errors.push(error);
+            }
+            Err(errors)
+        }
+        (Err(errors), Ok(_)) => Err(errors),
+    })
+}
+
+/// A new ticket mapping for an existing Create feedback listener, checked (422 for an
+/// External Data listener); `parameters` are its data fields' parameters after the edit.
+pub async fn checked_feedback_mapping(
+    store: &Store,
+    project: &Project,
+    listener: &Listener,
+    input: &FeedbackInput<'_>,
+    parameters: &[String],
+) -> AppResult<FeedbackMapping> {
+    if listener.listener_type != ListenerType::CreateFeedback {
+        return Err(AppError::invalid("feedback", "is for create_feedback listeners only"));
+    }
+    let fields: Vec<FieldMapping> = parameters
+        .iter()
+        .map(|p| FieldMapping {
+            label: String::new(),
+            parameter: p.clone(),
+            field_type: crate::domain::fields::FieldType::String,
+        })
+        .collect();
+    Ok(feedback_mapping(store, project, input, &fields).await??)
+}
+
+/// Stores a checked ticket mapping (see [`checked_feedback_mapping`]); the listener as it is now.
+pub async fn set_feedback_mapping(
+    store: &Store,
+    project: &Project,
+    listener: &Listener,
+    mapping: &FeedbackMapping,
+) -> AppResult<Listener> {
+    store.set_feedback_mapping(project.id, listener.id, mapping).await?;
+    tracing::info!(project = %project.slug, listener = %listener.key, "feedback mapping changed");
+    existing_listener(store, project, &listener.key).await
 }
 
 pub async fn existing_listener(store: &Store, project: &Project, key: &str) -> AppResult<Listener> {

@@ -5,6 +5,7 @@ pub mod access;
 pub mod accounts;
 pub mod api_keys;
 pub mod distributions;
+pub mod feedback;
 pub mod grid;
 pub mod ingest;
 pub mod listeners;

@@ -14,6 +14,7 @@ use std::collections::{BTreeSet, HashMap};
 use super::ingest::plan::typed;
 use super::users::{ProjectUserRow, PROJECT_USER_SELECT};
 use super::{on_pool, Pool, Result, Store};
+use crate::domain::feedback::{Ticket, TicketStatus, TICKET};
 use crate::domain::fields::{FieldType, FieldValue};
 use crate::domain::filter::{builtin_value, CheckedFilter, Combine, SchemaField, Test, PARTICIPATION, USER_ACCOUNT};
 use crate::domain::grid::{GridRow, SortOrder};
@@ -46,9 +47,28 @@ pub(super) async fn register_fold(connection: &mut SqliteConnection) -> sqlx::Re
     Ok(())
 }
 
-/// Which users a grid shows and in which order.
+/// What a grid's rows are: the project's users (Management > Users), or the tickets its users
+/// sent (Management > Feedback), optionally of one type and one status, filtered and sorted by
+/// their own fields and their submitters'.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GridSubject {
+    #[default]
+    Users,
+    Tickets {
+        type_id: Option<i64>,
+        status: Option<TicketStatus>,
+    },
+}
+
+impl GridSubject {
+    /// Every ticket of the project.
+    pub const TICKETS: GridSubject = GridSubject::Tickets { type_id: None, status: None };
+}
+
+/// Which users (or tickets) a grid shows and in which order.
 pub struct GridQuery<'a> {
     pub project_id: i64,
+    pub subject: GridSubject,
     /// The project's fields, to find a column's stored values by.
     pub fields: &'a [GroupField],
     pub filter: &'a CheckedFilter,
@@ -82,17 +102,45 @@ enum Bind {
 /// Builds the FROM, WHERE and ORDER BY of a grid query. `$1` is the project.
 struct Builder<'a> {
     dialect: Dialect,
+    subject: GridSubject,
     fields: &'a [GroupField],
     /// Binds after the project, `$2` on.
     binds: Vec<Bind>,
     /// Stored fields joined so far, each once: (field id, whether every row must have one).
     joins: Vec<(i64, bool)>,
     users: bool,
+    /// Whether the tickets' types are joined (`ft`).
+    types: bool,
 }
 
 impl<'a> Builder<'a> {
-    fn new(dialect: Dialect, fields: &'a [GroupField]) -> Self {
-        Self { dialect, fields, binds: Vec::new(), joins: Vec::new(), users: false }
+    fn new(dialect: Dialect, subject: GridSubject, fields: &'a [GroupField]) -> Self {
+        Self { dialect, subject, fields, binds: Vec::new(), joins: Vec::new(), users: false, types: false }
+    }
+
+    /// The column each row is identified by: the user, or the ticket.
+    fn row_id(&self) -> &'static str {
+        match self.subject {
+            GridSubject::Users => "m.user_id",
+            GridSubject::Tickets { .. } => "t.id",
+        }
+    }
+
+    /// The rows of the project (`$1`), and for tickets of one type or status those (bound here).
+    fn scope(&mut self) -> String {
+        match self.subject {
+            GridSubject::Users => "m.project_id = $1".into(),
+            GridSubject::Tickets { type_id, status } => {
+                let mut scope = String::from("t.project_id = $1");
+                if let Some(type_id) = type_id {
+                    scope += &format!(" AND t.type_id = {}", self.param(Bind::Int(type_id)));
+                }
+                if let Some(status) = status {
+                    scope += &format!(" AND t.status = {}", self.param(Bind::Text(status.as_str().into())));
+                }
+                scope
+            }
+        }
     }
 
     fn param(&mut self, bind: Bind) -> String {
@@ -124,6 +172,11 @@ impl<'a> Builder<'a> {
     fn value(&mut self, data_group: &str, field: &str, field_type: FieldType) -> String {
         if let Some(column) = builtin_column(data_group, field) {
             self.users |= column.starts_with("u.");
+            return column.to_string();
+        }
+        if let (GridSubject::Tickets { .. }, Some(column)) = (self.subject, ticket_column(field).filter(|_| data_group == TICKET))
+        {
+            self.types |= column.starts_with("ft.");
             return column.to_string();
         }
         let Some(stored) = self.stored_field(data_group, field) else { return self.no_value(field_type) };
@@ -160,7 +213,16 @@ impl<'a> Builder<'a> {
     }
 
     fn from(&self) -> String {
-        let mut from = String::from("project_members m");
+        let mut from = match self.subject {
+            GridSubject::Users => String::from("project_members m"),
+            // A ticket's submitter is a member of its project (tickets come from members only).
+            GridSubject::Tickets { .. } => {
+                String::from("feedback_tickets t JOIN project_members m ON m.project_id = t.project_id AND m.user_id = t.user_id")
+            }
+        };
+        if self.types {
+            from += " JOIN feedback_types ft ON ft.id = t.type_id";
+        }
         if self.users {
             from += " JOIN users u ON u.id = m.user_id";
         }
@@ -248,7 +310,8 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// The typed order, empty values last in both directions, ties by user.
+    /// The typed order, empty values last in both directions, ties by user (tickets: newest
+    /// first).
     fn order_by(&mut self, sort: &[(SchemaField, SortOrder)]) -> String {
         let mut keys = Vec::new();
         for (column, order) in sort {
@@ -272,7 +335,10 @@ impl<'a> Builder<'a> {
                 keys.push(format!("{x} {direction}"));
             }
         }
-        keys.push("m.user_id ASC".into());
+        keys.push(match self.subject {
+            GridSubject::Users => "m.user_id ASC".into(),
+            GridSubject::Tickets { .. } => "t.id DESC".into(),
+        });
         format!("ORDER BY {}", keys.join(", "))
     }
 }
@@ -291,6 +357,19 @@ fn builtin_column(data_group: &str, field: &str) -> Option<&'static str> {
         (USER_ACCOUNT, "Created") => "u.created_at",
         (PARTICIPATION, "Status") => "m.status",
         (PARTICIPATION, "Joined") => "m.joined_at",
+        _ => return None,
+    })
+}
+
+/// The SQL column of a ticket's own field (data group `Ticket`).
+fn ticket_column(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "Type" => "ft.name",
+        "Title" => "t.title",
+        "Status" => "t.status",
+        "Created" => "t.created_at",
+        "Updated" => "t.updated_at",
+        "Comments" => "t.comments",
         _ => return None,
     })
 }
@@ -330,21 +409,24 @@ impl Store {
 
     /// How many members of the project the filter lets through.
     pub async fn grid_count(&self, query: &GridQuery<'_>) -> Result<u64> {
-        let mut builder = Builder::new(self.dialect(), query.fields);
+        let mut builder = Builder::new(self.dialect(), query.subject, query.fields);
+        let scope = builder.scope();
         let condition = builder.filter(query.filter, query.now);
-        let sql = format!("SELECT COUNT(*) FROM {} WHERE m.project_id = $1 AND ({condition})", builder.from());
+        let sql = format!("SELECT COUNT(*) FROM {} WHERE {scope} AND ({condition})", builder.from());
         let count: i64 =
             on_pool!(self, |pool| bind_all!(sqlx::query_scalar(&sql), query.project_id, &builder.binds).fetch_one(pool).await)?;
         Ok(count as u64)
     }
 
-    /// The ids of the users the filter lets through, in the grid's order: `limit` of them
+    /// The ids of the users (or tickets) the filter lets through, in the grid's order: `limit` of them
     /// after skipping `offset`, or all of them (exports) when `limit` is `None`.
     pub async fn grid_user_ids(&self, query: &GridQuery<'_>, limit: Option<u64>, offset: u64) -> Result<Vec<i64>> {
-        let mut builder = Builder::new(self.dialect(), query.fields);
+        let mut builder = Builder::new(self.dialect(), query.subject, query.fields);
+        let scope = builder.scope();
         let condition = builder.filter(query.filter, query.now);
         let order_by = builder.order_by(query.sort);
-        let mut sql = format!("SELECT m.user_id FROM {} WHERE m.project_id = $1 AND ({condition}) {order_by}", builder.from());
+        let (id, from) = (builder.row_id(), builder.from());
+        let mut sql = format!("SELECT {id} FROM {from} WHERE {scope} AND ({condition}) {order_by}");
         if let Some(limit) = limit {
             sql += &format!(" LIMIT {limit} OFFSET {offset}");
         }
@@ -361,12 +443,13 @@ impl Store {
             let ids = if offset < total { self.grid_user_ids(query, Some(limit), offset).await? } else { Vec::new() };
             return Ok((total, ids));
         }
-        let mut builder = Builder::new(self.dialect(), query.fields);
+        let mut builder = Builder::new(self.dialect(), query.subject, query.fields);
+        let scope = builder.scope();
         let condition = builder.filter(query.filter, query.now);
         let order_by = builder.order_by(query.sort);
+        let (id, from) = (builder.row_id(), builder.from());
         let sql = format!(
-            "SELECT m.user_id, COUNT(*) OVER () FROM {} WHERE m.project_id = $1 AND ({condition}) {order_by} LIMIT {limit} OFFSET {offset}",
-            builder.from()
+            "SELECT {id}, COUNT(*) OVER () FROM {from} WHERE {scope} AND ({condition}) {order_by} LIMIT {limit} OFFSET {offset}"
         );
         let rows: Vec<(i64, i64)> =
             on_pool!(self, |pool| bind_all!(sqlx::query_as(&sql), query.project_id, &builder.binds).fetch_all(pool).await)?;
@@ -423,8 +506,57 @@ impl Store {
         user_ids: &[i64],
         columns: &[SchemaField],
     ) -> Result<Vec<GridRow>> {
+        let members = self.members_with_values(project_id, fields, user_ids, columns).await?;
+        Ok(user_ids
+            .iter()
+            .filter_map(|id| members.users.get(id))
+            .map(|user| {
+                let values = columns.iter().map(|column| Cell::from(members.value(fields, user, column))).collect();
+                GridRow { user_id: user.id, user: user.email.clone(), ticket_id: None, values }
+            })
+            .collect())
+    }
+
+    /// The cells of `columns` for these tickets of the project, one row per ticket in the
+    /// order given: the ticket's own fields (`Ticket`) and its submitter's.
+    pub async fn ticket_grid_rows(
+        &self,
+        project_id: i64,
+        fields: &[GroupField],
+        ticket_ids: &[i64],
+        columns: &[SchemaField],
+    ) -> Result<Vec<GridRow>> {
+        let tickets = self.tickets_by_ids(project_id, ticket_ids).await?;
+        let mut user_ids: Vec<i64> = tickets.iter().map(|t| t.submitter.user_id).collect();
+        user_ids.sort_unstable();
+        user_ids.dedup();
+        let members = self.members_with_values(project_id, fields, &user_ids, columns).await?;
+        Ok(tickets
+            .iter()
+            .filter_map(|ticket| Some((ticket, members.users.get(&ticket.submitter.user_id)?)))
+            .map(|(ticket, user)| {
+                let values = columns
+                    .iter()
+                    .map(|column| {
+                        let own = (column.data_group == TICKET).then(|| ticket_value(ticket, &column.field)).flatten();
+                        Cell::from(own.or_else(|| members.value(fields, user, column)))
+                    })
+                    .collect();
+                GridRow { user_id: user.id, user: user.email.clone(), ticket_id: Some(ticket.id), values }
+            })
+            .collect())
+    }
+
+    /// These members of the project, and their stored values of the fields `columns` name.
+    async fn members_with_values(
+        &self,
+        project_id: i64,
+        fields: &[GroupField],
+        user_ids: &[i64],
+        columns: &[SchemaField],
+    ) -> Result<Members> {
         if user_ids.is_empty() {
-            return Ok(Vec::new());
+            return Ok(Members { users: HashMap::new(), values: HashMap::new() });
         }
         // Ids are integers the database gave: safe to write into the statement.
         let id_list = user_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
@@ -439,34 +571,49 @@ impl Store {
             "SELECT user_id, field_id, v_bool, v_int, v_text, v_time FROM user_values
              WHERE user_id IN ({id_list}) AND field_id IN ({field_list})"
         );
-        type ValueRow = (i64, i64, Option<bool>, Option<i64>, Option<String>, Option<DateTime<Utc>>);
         let (users, values): (Vec<ProjectUserRow>, Vec<ValueRow>) = on_pool!(self, |pool| {
             let users = sqlx::query_as(&users_sql).bind(project_id).fetch_all(pool).await?;
             let values = if stored.is_empty() { Vec::new() } else { sqlx::query_as(&values_sql).fetch_all(pool).await? };
             (users, values)
         });
-        let users: HashMap<i64, ProjectUser> = users.into_iter().map(|row| ProjectUser::from(row)).map(|u| (u.id, u)).collect();
+        let users: HashMap<i64, ProjectUser> = users.into_iter().map(ProjectUser::from).map(|u| (u.id, u)).collect();
         let mut by_user: HashMap<(i64, i64), ValueRow> = HashMap::with_capacity(values.len());
         for row in values {
             by_user.insert((row.0, row.1), row);
         }
-        Ok(user_ids
-            .iter()
-            .filter_map(|id| users.get(id))
-            .map(|user| {
-                let values = columns
-                    .iter()
-                    .map(|column| {
-                        let value = builtin_value(user, &column.data_group, &column.field).or_else(|| {
-                            let field = fields.iter().find(|f| f.data_group == column.data_group && f.label == column.field)?;
-                            let (_, _, b, i, t, at) = by_user.get(&(user.id, field.field_id))?.clone();
-                            typed(field.field_type, (b, i, t, at))
-                        });
-                        Cell::from(value)
-                    })
-                    .collect();
-                GridRow { user_id: user.id, user: user.email.clone(), values }
-            })
-            .collect())
+        Ok(Members { users, values: by_user })
+    }
+}
+
+type ValueRow = (i64, i64, Option<bool>, Option<i64>, Option<String>, Option<DateTime<Utc>>);
+
+/// Users read for a page of rows, with their stored values by (user, field).
+struct Members {
+    users: HashMap<i64, ProjectUser>,
+    values: HashMap<(i64, i64), ValueRow>,
+}
+
+impl Members {
+    /// A user's value of a column: a built-in field, or the stored value of the project's field.
+    fn value(&self, fields: &[GroupField], user: &ProjectUser, column: &SchemaField) -> Option<FieldValue> {
+        builtin_value(user, &column.data_group, &column.field).or_else(|| {
+            let field = fields.iter().find(|f| f.data_group == column.data_group && f.label == column.field)?;
+            let (_, _, b, i, t, at) = self.values.get(&(user.id, field.field_id))?.clone();
+            typed(field.field_type, (b, i, t, at))
+        })
+    }
+}
+
+/// A ticket's value of one of its own fields (what `ticket_column` reads in SQL).
+fn ticket_value(ticket: &Ticket, field: &str) -> Option<FieldValue> {
+    let text = |s: &str| Some(FieldValue::String(s.to_string()));
+    match field {
+        "Type" => text(&ticket.type_name),
+        "Title" => text(&ticket.title),
+        "Status" => text(ticket.status.as_str()),
+        "Created" => Some(FieldValue::DateTime(ticket.created_at)),
+        "Updated" => Some(FieldValue::DateTime(ticket.updated_at)),
+        "Comments" => Some(FieldValue::Integer(i64::from(ticket.comments))),
+        _ => None,
     }
 }

@@ -6,6 +6,7 @@ use super::cache::Change;
 use super::reports::follow_renames_in_reports;
 use super::saved::follow_renames_in_saved;
 use super::{conflict_on_unique, on_pool, BeginWrite, Error, Result, Store};
+use crate::domain::feedback::FeedbackMapping;
 use crate::domain::fields::FieldType;
 use crate::domain::filter::{Criterion, Filter, Qualifier};
 use crate::domain::listener::{
@@ -28,6 +29,11 @@ struct ListenerRow {
     filter: Option<String>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    listener_type: String,
+    title_parameter: Option<String>,
+    description_parameter: Option<String>,
+    type_parameter: Option<String>,
+    default_type: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -46,7 +52,8 @@ impl ListenerRow {
             project_id: self.project_id,
             key: self.key,
             name: self.name,
-            listener_type: ListenerType::ExternalData,
+            // The CHECK constraint keeps the column to known types.
+            listener_type: ListenerType::parse(&self.listener_type).unwrap_or_default(),
             data_group_id: self.data_group_id,
             data_group: self.data_group,
             // CHECK constraints keep these columns to known values.
@@ -65,6 +72,12 @@ impl ListenerRow {
                     field_type: FieldType::parse(&f.field_type).unwrap_or(FieldType::String),
                 })
                 .collect(),
+            feedback: self.title_parameter.map(|title| FeedbackMapping {
+                title,
+                description: self.description_parameter,
+                type_parameter: self.type_parameter,
+                default_type: self.default_type.unwrap_or_default(),
+            }),
             created_at: self.created_at,
             updated_at: self.updated_at,
         }
@@ -90,8 +103,10 @@ fn stored_filter(json: &str) -> Filter {
 }
 
 const LISTENER_SELECT: &str = "SELECT l.id, l.project_id, l.key, l.name, l.data_group_id, g.label AS data_group,
-    l.identify_by, l.unknown_user, l.enabled, l.signing_secret IS NOT NULL AS signed, l.filter, l.created_at, l.updated_at
-    FROM listeners l JOIN data_groups g ON g.id = l.data_group_id";
+    l.identify_by, l.unknown_user, l.enabled, l.signing_secret IS NOT NULL AS signed, l.filter, l.created_at, l.updated_at,
+    l.listener_type, fl.title_parameter, fl.description_parameter, fl.type_parameter, dt.name AS default_type
+    FROM listeners l JOIN data_groups g ON g.id = l.data_group_id
+    LEFT JOIN feedback_listeners fl ON fl.listener_id = l.id LEFT JOIN feedback_types dt ON dt.id = fl.default_type_id";
 
 const FIELD_SELECT: &str = "SELECT lf.listener_id, f.id AS field_id, f.label, lf.parameter, f.field_type
     FROM listener_fields lf JOIN fields f ON f.id = lf.field_id JOIN listeners l ON l.id = lf.listener_id";
@@ -181,7 +196,7 @@ impl Store {
             .bind(project_id)
             .bind(&new.key)
             .bind(&new.name)
-            .bind(ListenerType::ExternalData.as_str())
+            .bind(new.listener_type.as_str())
             .bind(group_id)
             .bind(new.identify_by.as_str())
             .bind(new.unknown_user.as_str())
@@ -201,6 +216,25 @@ impl Store {
                     .bind(position as i64)
                     .execute(&mut *tx)
                     .await?;
+            }
+            if let Some(feedback) = &new.feedback {
+                // The service spelled the default type as the project does.
+                let inserted = sqlx::query(
+                    "INSERT INTO feedback_listeners (listener_id, title_parameter, description_parameter, type_parameter,
+                        default_type_id)
+                     SELECT $1, $2, $3, $4, id FROM feedback_types WHERE project_id = $5 AND name = $6",
+                )
+                .bind(listener_id)
+                .bind(&feedback.title)
+                .bind(feedback.description.as_deref())
+                .bind(feedback.type_parameter.as_deref())
+                .bind(project_id)
+                .bind(&feedback.default_type)
+                .execute(&mut *tx)
+                .await?;
+                if inserted.rows_affected() != 1 {
+                    return Err(Error::Conflict(format!("there is no feedback type '{}'", feedback.default_type)));
+                }
             }
             tx.commit().await?;
             listener_id

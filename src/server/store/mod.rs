@@ -12,6 +12,7 @@ mod bench;
 mod cache;
 mod distribution_changes;
 mod distributions;
+mod feedback;
 mod grid;
 mod imports;
 mod ingest;
@@ -27,9 +28,9 @@ pub use api_keys::ApiKeyForCreate;
 pub use cache::{ActiveKey, Gate, Route, RouteLookup};
 pub use distribution_changes::{DistributionForUpdate, PauseCandidate, SendForCreate};
 pub use distributions::{ClaimedRun, DistributionForCreate, DistributionRecord, RunOutcome, RunRecord};
-pub use grid::{grid_now, GridQuery, ROWS_PER_BATCH};
+pub use grid::{grid_now, GridQuery, GridSubject, ROWS_PER_BATCH};
 pub(crate) use ingest::SqliteRecorder;
-pub use ingest::{DeliveryForRecord, Recorded, ValueChange};
+pub use ingest::{DeliveryForRecord, Recorded, TicketForRecord, ValueChange};
 pub use sessions::SqlSessionStore;
 pub use staff::StaffCredentials;
 
@@ -144,7 +145,18 @@ impl Store {
 
     pub async fn migrate(&self) -> Result<()> {
         match &self.pool {
-            Pool::Sqlite(pool, _) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
+            Pool::Sqlite(pool, _) => {
+                // SQLite changes a table's CHECK by rebuilding the table, and dropping the old
+                // one with foreign keys on would delete every row referring to it. Its
+                // documented procedure turns them off first, which a PRAGMA inside the
+                // transaction each migration runs in cannot do: so migrations run on one
+                // connection that has them off, turned on again before it returns to the pool.
+                let mut connection = pool.acquire().await?;
+                sqlx::query("PRAGMA foreign_keys = OFF").execute(&mut *connection).await?;
+                let migrated = sqlx::migrate!("migrations/sqlite").run(&mut *connection).await;
+                sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *connection).await?;
+                migrated?
+            }
             Pool::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
         }
         Ok(())

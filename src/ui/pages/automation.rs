@@ -62,6 +62,7 @@ pub fn NewListenerPage() -> impl IntoView {
     let create = ServerAction::<CreateListener>::new();
     let value = outcome(create);
     let (rows, set_rows) = signal(4usize);
+    let (kind, set_kind) = signal(String::from("external_data"));
     let schema = Resource::new(slug, load_filter_schema);
     view! {
         <Title text="Create an external listener" />
@@ -90,11 +91,40 @@ pub fn NewListenerPage() -> impl IntoView {
                 <div class="form-row">
                     <div class="field">
                         <label for="listener-type">"Listener type"</label>
-                        <select id="listener-type" name="listener_type">
+                        <select id="listener-type" name="listener_type"
+                            on:change=move |ev| set_kind.set(event_target_value(&ev))>
                             <option value="external_data">"External Data"</option>
+                            <option value="create_feedback">"Create feedback"</option>
                         </select>
+                        <p class="help">"Create feedback also opens a feedback ticket from the user with each request."</p>
                     </div>
                 </div>
+                <fieldset class="fields feedback-mapping" class:hidden-with-js=move || kind.get() != "create_feedback">
+                    <legend>"Feedback ticket " <span class="muted">"(Create feedback listeners only)"</span></legend>
+                    <div class="form-row">
+                        <div class="field">
+                            <label for="feedback-title">"Title parameter"</label>
+                            <input id="feedback-title" name="feedback_title" maxlength="200" placeholder="title" />
+                            <FieldError value field="feedback.title" />
+                        </div>
+                        <div class="field">
+                            <label for="feedback-description">"Description parameter"</label>
+                            <input id="feedback-description" name="feedback_description" maxlength="200" placeholder="description" />
+                            <FieldError value field="feedback.description" />
+                        </div>
+                        <div class="field">
+                            <label for="feedback-type">"Type parameter"</label>
+                            <input id="feedback-type" name="feedback_type_parameter" maxlength="200" placeholder="type" />
+                            <FieldError value field="feedback.type_parameter" />
+                        </div>
+                        <div class="field">
+                            <label for="feedback-default-type">"Default type"</label>
+                            <input id="feedback-default-type" name="feedback_default_type" maxlength="60" value="Bug" />
+                            <FieldError value field="feedback.default_type" />
+                        </div>
+                    </div>
+                    <p class="help">"The title is required in every request; a request that names no type (or has no type parameter) gets the default type. Data fields below are optional for this type."</p>
+                </fieldset>
                 <div class="form-row">
                     <div class="field">
                         <label for="listener-group">"Data group label"</label>
@@ -213,6 +243,15 @@ pub fn ListenerDetailPage() -> impl IntoView {
                         <h1>{listener.name.clone()}</h1>
                         <p class="muted">{format!("{} listener feeding data group “{}”, identifying users by {}.",
                             listener.listener_type.label(), listener.data_group, listener.identify_by.as_str())}</p>
+                        {listener.feedback.clone().map(|m| view! {
+                            <p class="muted feedback-mapping-summary">{format!(
+                                "Each request opens a feedback ticket: title from “{}”{}{}; type “{}” when none is named.",
+                                m.title,
+                                m.description.map(|d| format!(", description from “{d}”")).unwrap_or_default(),
+                                m.type_parameter.map(|t| format!(", type from “{t}”")).unwrap_or_default(),
+                                m.default_type,
+                            )}</p>
+                        })}
                         <div class="actions">
                             <a class="button" href=format!("/p/{}/automation/{}/edit", slug(), listener.key)>"Edit"</a>
                         </div>

@@ -36,7 +36,7 @@ pub fn UserSummaryPage() -> impl IntoView {
 
 #[component]
 fn Summary(summary: UserSummary, slug: String) -> impl IntoView {
-    let UserSummary { user, time_zone, groups, history, history_of } = summary;
+    let UserSummary { user, time_zone, groups, history, history_of, tickets } = summary;
     let base = format!("/p/{slug}/u/{}", encode_component(&user.username));
     let zone_note =
         if time_zone == "UTC" { "Times are in UTC.".to_string() } else { format!("Times are in your time zone, {time_zone}.") };
@@ -54,12 +54,50 @@ fn Summary(summary: UserSummary, slug: String) -> impl IntoView {
             <p class="muted time-zone">{zone_note}</p>
         </header>
         {groups.into_iter().map(|group| view! { <GroupPanel group history_link=history_link.clone() /> }).collect_view()}
+        <Tickets tickets slug=slug.clone() email=user.email.clone() />
         <History history history_of base />
     }
 }
 
+/// The feedback the user sent, newest first, each linking to its ticket.
 #[component]
-fn GroupPanel(group: ShownGroup, history_link: impl Fn(&str, &str) -> String + 'static) -> impl IntoView {
+fn Tickets(tickets: Vec<crate::api::feedback::TicketLine>, slug: String, email: String) -> impl IntoView {
+    let new = format!("/p/{slug}/feedback/new?submitter={}", encode_component(&email));
+    let body = if tickets.is_empty() {
+        view! { <p class="empty">"No feedback from this user."</p> }.into_any()
+    } else {
+        let rows = tickets
+            .into_iter()
+            .map(|t| {
+                view! {
+                    <tr>
+                        <td><a href=format!("/p/{slug}/feedback/{}", t.id)>{t.title}</a></td>
+                        <td>{t.type_name}</td>
+                        <td>{t.status.label()}</td>
+                        <td><Time at=t.created_at /></td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <table class="grid compact">
+                <thead><tr><th>"Title"</th><th>"Type"</th><th>"Status"</th><th>"Created"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="panel" id="feedback" aria-labelledby="feedback-heading">
+            <h2 id="feedback-heading">"Feedback"</h2>
+            {body}
+            <p><a href=new>"Send feedback for this user"</a></p>
+        </section>
+    }
+}
+
+#[component]
+pub(super) fn GroupPanel(group: ShownGroup, history_link: impl Fn(&str, &str) -> String + 'static) -> impl IntoView {
     let heading_id = format!("group-{}", encode_component(&group.data_group));
     let rows = group
         .values
@@ -159,7 +197,7 @@ fn Value(value: ShownValue) -> impl IntoView {
 }
 
 #[component]
-fn Time(at: ShownTime) -> impl IntoView {
+pub(super) fn Time(at: ShownTime) -> impl IntoView {
     let utc = crate::domain::table::rfc3339_utc(&at.at);
     view! { <time datetime=utc.clone() title=utc>{at.text}</time> }
 }

@@ -12,11 +12,12 @@ use crate::domain::project::Project;
 use crate::server::auth::api_key::{self, KeyCheck};
 use crate::server::secrets::SecretKey;
 use crate::server::startup::AppState;
-use crate::server::store::{self, DeliveryForRecord, Recorded, Route, RouteLookup, ValueChange};
+use crate::server::store::{self, DeliveryForRecord, Recorded, Route, RouteLookup, TicketForRecord, ValueChange};
 use std::collections::HashSet;
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
+mod feedback;
 pub mod signature;
 mod subject;
 mod writer;
@@ -232,6 +233,7 @@ async fn settle(
                 accepted: true,
                 response: accepted.body.to_string(),
                 values: accepted.values,
+                ticket: accepted.ticket,
                 ..delivery
             };
             (IngestResponse::new(StatusCode::OK, accepted.body), record)
@@ -239,6 +241,12 @@ async fn settle(
     };
     let (listener_id, idempotency_key) = (record.listener_id, record.idempotency_key.clone());
     match state.writer.record(record).await? {
+        // The ticket's id is known once written; the recorded answer has it too.
+        Recorded::Stored { ticket_id: Some(ticket_id), .. } => {
+            let mut answer = answer;
+            answer.body["ticket_id"] = ticket_id.into();
+            Ok(answer)
+        }
         Recorded::Stored { .. } => Ok(answer),
         Recorded::DuplicateIdempotencyKey => {
             let key = idempotency_key.unwrap_or_default();
@@ -252,6 +260,8 @@ struct Accepted {
     user_id: i64,
     values: Vec<ValueChange>,
     body: Json,
+    /// The ticket a Create feedback listener opens with it.
+    ticket: Option<TicketForRecord>,
 }
 
 /// Whether the listener takes this request at all: enabled, a body within the limit, and
@@ -352,8 +362,32 @@ async fn evaluate(
             }
         }
     }
+    // A Create feedback listener reads the ticket too; its problems are reported with the
+    // values', in the same shape.
+    let mut ticket_members: Vec<String> = Vec::new();
+    let ticket = match &listener.feedback {
+        None => None,
+        Some(mapping) => match feedback::read_ticket(state, project, mapping, &object).await? {
+            Ok((ticket, members)) => {
+                ticket_members = members;
+                Some(ticket)
+            }
+            Err(reasons) => {
+                problems.extend(
+                    reasons
+                        .into_iter()
+                        .map(|(parameter, reason)| json!({ "field": parameter, "parameter": parameter, "reason": reason })),
+                );
+                None
+            }
+        },
+    };
     if !problems.is_empty() {
-        let message = format!("{} value(s) do not fit their field's type; nothing was stored", problems.len());
+        let message = if listener.feedback.is_some() && ticket.is_none() {
+            format!("{} value(s) cannot make a ticket or do not fit their field's type; nothing was stored", problems.len())
+        } else {
+            format!("{} value(s) do not fit their field's type; nothing was stored", problems.len())
+        };
         return Ok(Err(R::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             json!({ "error": { "code": "invalid_values", "message": message, "fields": problems } }),
@@ -361,10 +395,11 @@ async fn evaluate(
     }
     // A member is ignored when no field's value came through it: `{"account": "pro"}` feeds
     // no `account.plan`.
-    let ignored: Vec<&String> = object.keys().filter(|member| !used.contains(member.as_str())).collect();
+    let ignored: Vec<&String> =
+        object.keys().filter(|member| !used.contains(member.as_str()) && !ticket_members.contains(member)).collect();
     let body = json!({ "status": "accepted", "user": request.user, "updated": updated, "ignored": ignored });
     let user_id = subject::user_id(state, project, subject).await?;
-    Ok(Ok(Accepted { user_id, values, body }))
+    Ok(Ok(Accepted { user_id, values, body, ticket }))
 }
 
 fn is_json(content_type: &str) -> bool {

@@ -189,7 +189,7 @@ mod tests {
     #[test]
     fn a_committed_batch_answers_every_request_in_order() {
         let (senders, mut receivers) = replies(2);
-        let recorded = vec![Recorded::Stored { delivery_id: 1, changed: 4 }, Recorded::DuplicateIdempotencyKey];
+        let recorded = vec![Recorded::Stored { delivery_id: 1, changed: 4, ticket_id: None }, Recorded::DuplicateIdempotencyKey];
         let (answers, one_by_one) = answer(senders, &deliveries(2), Ok(recorded.clone()));
         assert!(one_by_one.is_empty());
         send(answers);

@@ -13,7 +13,9 @@ use crate::domain::{Page, PageRequest};
 pub(super) mod plan;
 mod postgres;
 mod sqlite;
+mod tickets;
 pub(crate) use sqlite::SqliteRecorder;
+pub use tickets::TicketForRecord;
 
 /// A request to a listener, as it will be recorded, with the values it stores when accepted.
 /// Owned, because it travels to the delivery writer.
@@ -33,6 +35,8 @@ pub struct DeliveryForRecord {
     pub replay_of: Option<i64>,
     /// Stored only when `accepted` (and then `user_id` is set).
     pub values: Vec<ValueChange>,
+    /// The feedback ticket an accepted delivery to a Create feedback listener opens.
+    pub ticket: Option<TicketForRecord>,
 }
 
 impl DeliveryForRecord {
@@ -44,8 +48,8 @@ impl DeliveryForRecord {
 /// What recording one delivery did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Recorded {
-    /// Recorded, with the number of values that changed.
-    Stored { delivery_id: i64, changed: usize },
+    /// Recorded, with the number of values that changed and the ticket it opened, if any.
+    Stored { delivery_id: i64, changed: usize, ticket_id: Option<i64> },
     /// An earlier delivery to the listener carries the same idempotency key: nothing written.
     DuplicateIdempotencyKey,
 }

@@ -57,11 +57,21 @@ impl Plan {
             .iter()
             .zip(&self.changed)
             .map(|(id, changed)| match id {
-                Some(delivery_id) => Recorded::Stored { delivery_id: *delivery_id, changed: *changed },
+                Some(delivery_id) => Recorded::Stored { delivery_id: *delivery_id, changed: *changed, ticket_id: None },
                 None => Recorded::DuplicateIdempotencyKey,
             })
             .collect()
     }
+}
+
+/// Puts the ids of the tickets a batch opened (by batch index) into what it recorded.
+pub(super) fn with_tickets(mut recorded: Vec<Recorded>, tickets: &[Option<i64>]) -> Vec<Recorded> {
+    for (recorded, opened) in recorded.iter_mut().zip(tickets) {
+        if let Recorded::Stored { ticket_id, .. } = recorded {
+            *ticket_id = *opened;
+        }
+    }
+    recorded
 }
 
 /// The users whose values a batch may change, ascending and once each: the order in which

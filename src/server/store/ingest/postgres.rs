@@ -100,8 +100,9 @@ pub(super) async fn record(pool: &PgPool, batch: &[DeliveryForRecord]) -> Result
         .execute(&mut *tx)
         .await?;
     }
+    let tickets = super::tickets::open_postgres(&mut tx, batch, &delivery_ids, now).await?;
     tx.commit().await?;
-    Ok(plan.recorded(&delivery_ids))
+    Ok(super::plan::with_tickets(plan.recorded(&delivery_ids), &tickets))
 }
 
 /// Inserts the batch's deliveries in one statement. Their ids are drawn first, so each

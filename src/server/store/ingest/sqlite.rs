@@ -181,12 +181,13 @@ fn write(connection: &mut Connection, batch: &[DeliveryForRecord], now: DateTime
         ])?;
     }
     drop(history);
+    let tickets = super::tickets::open_sqlite(&tx, batch, &delivery_ids, &now)?;
     tx.commit()?;
-    Ok(plan.recorded(&delivery_ids))
+    Ok(super::plan::with_tickets(plan.recorded(&delivery_ids), &tickets))
 }
 
 /// Fails, as SQLite's own foreign key check would, when the batch names a listener, user, API
-/// key, field or replayed delivery that does not exist (see the module's documentation).
+/// key, field, replayed delivery or feedback type that does not exist (see the module's documentation).
 fn check_references(tx: &rusqlite::Transaction, batch: &[DeliveryForRecord]) -> rusqlite::Result<()> {
     let values = batch.iter().filter(|d| d.accepted).flat_map(|d| &d.values);
     for (mut ids, sql) in [
@@ -195,6 +196,10 @@ fn check_references(tx: &rusqlite::Transaction, batch: &[DeliveryForRecord]) -> 
         (batch.iter().filter_map(|d| d.api_key_id).collect(), "SELECT 1 FROM api_keys WHERE id = $1"),
         (batch.iter().filter_map(|d| d.replay_of).collect(), "SELECT 1 FROM deliveries WHERE id = $1"),
         (values.map(|(field_id, _, _)| *field_id).collect(), "SELECT 1 FROM fields WHERE id = $1"),
+        (
+            batch.iter().filter_map(|d| d.ticket.as_ref()).map(|t| t.type_id).collect(),
+            "SELECT 1 FROM feedback_types WHERE id = $1",
+        ),
     ] {
         ids.sort_unstable();
         ids.dedup();
