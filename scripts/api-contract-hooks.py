@@ -15,6 +15,11 @@ operation's 422 description in the document:
 - a view's columns name fields of the project, each once ignoring case -- the state, and a
   relation between array items;
 - the grid's sort names columns of its view, each once -- a relation between members;
+- a report's time zone is an IANA name -- a list no pattern holds;
+- a report element's style fits its data (one field for a pie, a date for a line, none for a
+  number), a project figure takes no fields, the values figure no filter, and a community
+  element names only the fields every project has, with its filter written out -- relations
+  between members, and the state;
 - a distribution's schedule names weekdays when weekly and a day when monthly, ends no earlier
   than it starts, names teams of projects that exist and has one recipient at least --
   relations between members, and the state;
@@ -22,7 +27,7 @@ operation's 422 description in the document:
 
 The hooks bring a generated body within these rules (rather than discarding it, which would
 starve the generator); they never make a body leave its schema. Schemathesis's coverage phase
-does not run hooks, so scripts/api-contract skips that phase for these two operations only.
+does not run hooks, so scripts/api-contract skips that phase for these operations only.
 """
 
 import schemathesis
@@ -148,6 +153,81 @@ def patch_within_rules(ctx, body):
                     field["type"] = "string"
             body["fields"] = _distinct_fields(body["fields"])
         _known_filter(body)
+    return body
+
+
+@schemathesis.hook("map_body").apply_to(
+    operation_id=["createReport", "updateReport", "createCommunityReport", "updateCommunityReport"]
+)
+def report_within_rules(ctx, body):
+    if isinstance(body, dict) and body.get("time_zone") is not None:
+        body["time_zone"] = "Europe/Berlin"
+    return body
+
+
+# For each style, built-in fields that fit it (every project has them, the community too).
+FITTING_DATA = {
+    "number": [],
+    "list": [{"data_group": "User account", "field": "Email"}],
+    "table": [{"data_group": "Participation", "field": "Status"}],
+    "bar": [{"data_group": "Participation", "field": "Status"}],
+    "column": [{"data_group": "Participation", "field": "Status"}, {"data_group": "User account", "field": "Username"}],
+    "pie": [{"data_group": "Participation", "field": "Status"}],
+    "donut": [{"data_group": "Participation", "field": "Status"}],
+    "line": [{"data_group": "Participation", "field": "Joined"}],
+    "distribution": [{"data_group": "User account", "field": "Created"}],
+}
+
+
+def _element_within_rules(body, community, whole):
+    """Makes style, source, data and filter agree. A PATCH (`whole` false) that touches any of
+    them is given all of them, so the element as a whole fits whatever it was before."""
+    members = ("style", "source", "data", "figure", "filter")
+    if not whole and all(body.get(m) is None for m in members):
+        return body
+    style = body.get("style") or "table"
+    body["style"] = style
+    if body.get("source") == "project" and style == "number":
+        if community and body.get("figure") == "values_last_7_days":
+            body["figure"] = "users"
+        body["data"] = []
+    else:
+        body["source"] = "users"
+        body["data"] = [dict(field) for field in FITTING_DATA[style]]
+    if body.get("figure") == "values_last_7_days":
+        body["filter"] = None
+    elif isinstance(body.get("filter"), int):
+        body["filter"] = None if community else 1
+    elif isinstance(body.get("filter"), dict):
+        _criteria_known(body["filter"])
+    return body
+
+
+@schemathesis.hook("map_body").apply_to(operation_id="addReportElement")
+def new_element_within_rules(ctx, body):
+    if isinstance(body, dict):
+        _element_within_rules(body, community=False, whole=True)
+    return body
+
+
+@schemathesis.hook("map_body").apply_to(operation_id="addCommunityReportElement")
+def new_community_element_within_rules(ctx, body):
+    if isinstance(body, dict):
+        _element_within_rules(body, community=True, whole=True)
+    return body
+
+
+@schemathesis.hook("map_body").apply_to(operation_id="updateReportElement")
+def element_patch_within_rules(ctx, body):
+    if isinstance(body, dict):
+        _element_within_rules(body, community=False, whole=False)
+    return body
+
+
+@schemathesis.hook("map_body").apply_to(operation_id="updateCommunityReportElement")
+def community_element_patch_within_rules(ctx, body):
+    if isinstance(body, dict):
+        _element_within_rules(body, community=True, whole=False)
     return body
 
 

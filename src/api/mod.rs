@@ -9,6 +9,7 @@ pub mod keys;
 pub mod listeners;
 pub mod outbox;
 pub mod projects;
+pub mod reports;
 pub mod session;
 pub mod staff;
 pub mod summary;

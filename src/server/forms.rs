@@ -1,7 +1,7 @@
 //! Browser routes that are not server functions, authenticated by the session: the CSV upload
 //! (multipart, so it works without JavaScript) answers with a redirect back to the import page;
 //! the grid's exports are plain GET downloads of the page's own URL parameters; outbox
-//! attachments download as files.
+//! attachments download as files; a report's exports are the API's files, for the session.
 
 use std::collections::HashMap;
 
@@ -26,6 +26,74 @@ pub fn router() -> Router<AppState> {
         .route("/outbox/{id}/attachments/{index}", get(outbox_attachment))
         .route("/p/{project}/users/export.csv", get(export_csv))
         .route("/p/{project}/users/export.xlsx", get(export_xlsx))
+        .route("/p/{project}/reports/{id}/{file}", get(project_report_export))
+        .route("/p/{project}/reports/{id}/elements/{element}/{file}", get(project_element_export))
+        .route("/reports/{id}/{file}", get(community_report_export))
+        .route("/reports/{id}/elements/{element}/{file}", get(community_element_export))
+}
+
+/// A report (`export.pdf|xlsx|zip`) or one element (`export.pdf|xlsx|csv`) as the same file
+/// the API's export makes, for whoever may open the report's page; no session: to the login
+/// page and back to the report.
+async fn report_export(state: &AppState, viewer: Viewer, slug: Option<&str>, id: i64, element: Option<i64>, file: &str) -> Response {
+    use super::service::reports::Scope;
+    let download = async {
+        let staff = viewer.0.ok_or(AppError::Unauthenticated)?;
+        let scope = match slug {
+            Some(slug) => Scope::Project(access::project_for(&state.store, &staff, slug).await?),
+            None => {
+                access::require_community_manager(&staff)?;
+                Scope::Community
+            }
+        };
+        match element {
+            None => rest::reports::export_in(state, &scope, id, file).await,
+            Some(element) => rest::reports::export_element_in(state, &scope, id, element, file).await,
+        }
+    };
+    match download.await {
+        Ok(response) => response,
+        Err(AppError::Unauthenticated) => {
+            let page = match slug {
+                Some(slug) => format!("/p/{slug}/reports/{id}"),
+                None => format!("/reports/{id}"),
+            };
+            Redirect::to(&format!("/login?next={}", encode_component(&page))).into_response()
+        }
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn project_report_export(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path((slug, id, file)): Path<(String, i64, String)>,
+) -> Response {
+    report_export(&state, viewer, Some(&slug), id, None, &file).await
+}
+
+async fn project_element_export(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path((slug, id, element, file)): Path<(String, i64, i64, String)>,
+) -> Response {
+    report_export(&state, viewer, Some(&slug), id, Some(element), &file).await
+}
+
+async fn community_report_export(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path((id, file)): Path<(i64, String)>,
+) -> Response {
+    report_export(&state, viewer, None, id, None, &file).await
+}
+
+async fn community_element_export(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path((id, element, file)): Path<(i64, i64, String)>,
+) -> Response {
+    report_export(&state, viewer, None, id, Some(element), &file).await
 }
 
 /// An outbox message's attachment as a download (community managers only). Never rendered in

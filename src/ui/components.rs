@@ -1,5 +1,5 @@
 //! Small pieces shared by pages: loading a page's data, error notes, field errors, pager,
-//! "coming next" panels, dates.
+//! dates.
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -134,17 +134,6 @@ where
     S::Output: Clone + Send + Sync + 'static,
 {
     Signal::derive(move || action.value().get())
-}
-
-/// A panel for a page whose feature arrives in a later release.
-#[component]
-pub fn NotYet(title: &'static str, children: Children) -> impl IntoView {
-    view! {
-        <section class="panel not-yet">
-            <h2>{title}</h2>
-            {children()}
-        </section>
-    }
 }
 
 /// Previous / next links that keep the other query parameters.

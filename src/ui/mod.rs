@@ -56,7 +56,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/projects") view=ProjectsPage ssr=SsrMode::Async />
                     <Route path=path!("/staff") view=StaffPage ssr=SsrMode::Async />
                     <Route path=path!("/api-keys") view=ApiKeysPage ssr=SsrMode::Async />
-                    <Route path=path!("/reports") view=CommunityReportsPage ssr=SsrMode::Async />
+                    <Route path=path!("/reports") view=ReportsPage ssr=SsrMode::Async />
+                    <Route path=path!("/reports/new") view=ReportBuilderPage ssr=SsrMode::Async />
+                    <Route path=path!("/reports/:id") view=ReportPage ssr=SsrMode::Async />
+                    <Route path=path!("/reports/:id/elements/:element") view=ReportBuilderPage ssr=SsrMode::Async />
                     <Route path=path!("/outbox") view=OutboxPage ssr=SsrMode::Async />
                     <Route path=path!("/outbox/:id") view=OutboxMessagePage ssr=SsrMode::Async />
                     <ParentRoute path=path!("/p/:project") view=ProjectFrame ssr=SsrMode::Async>
@@ -73,7 +76,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/automation/new") view=NewListenerPage ssr=SsrMode::Async />
                         <Route path=path!("/automation/:key") view=ListenerDetailPage ssr=SsrMode::Async />
                         <Route path=path!("/automation/:key/edit") view=EditListenerPage ssr=SsrMode::Async />
-                        <Route path=path!("/reports") view=CustomReportsPage ssr=SsrMode::Async />
+                        <Route path=path!("/reports") view=ReportsPage ssr=SsrMode::Async />
+                        <Route path=path!("/reports/new") view=ReportBuilderPage ssr=SsrMode::Async />
+                        <Route path=path!("/reports/:id") view=ReportPage ssr=SsrMode::Async />
+                        <Route path=path!("/reports/:id/elements/:element") view=ReportBuilderPage ssr=SsrMode::Async />
                         <Route path=path!("/team") view=ProjectTeamPage ssr=SsrMode::Async />
                         <Route path=path!("/distributions") view=DistributionsPage ssr=SsrMode::Async />
                         <Route path=path!("/distributions/:id") view=DistributionPage ssr=SsrMode::Async />

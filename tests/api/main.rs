@@ -31,6 +31,7 @@ mod mail;
 mod outbox_page;
 mod pages;
 mod projects;
+mod report_pages;
 mod reports;
 mod saved;
 mod signing;

@@ -61,7 +61,9 @@ pub struct ElementDefinition {
     pub source: Source,
     /// The fields shown, in order (none for a number).
     pub data: Vec<ViewColumn>,
-    /// `None`: every user of the scope.
+    /// `None`: every user of the scope. Spelled as the API spells it: a saved filter's id, the
+    /// filter written out, or null.
+    #[serde(default, with = "api_choice")]
     pub filter: Option<Choice<Filter>>,
     pub style: Style,
     /// For a line (day when not given).
@@ -116,6 +118,28 @@ impl ElementDefinition {
             changed |= filter.rename_fields(data_group, renames);
         }
         changed
+    }
+}
+
+/// An element's filter in the API's spelling (`3`, `{"match", "criteria"}` or `null`), so
+/// that a stored definition reads like the body that made it.
+mod api_choice {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::domain::filter::Filter;
+    use crate::domain::grid::Choice;
+
+    pub fn serialize<S: Serializer>(choice: &Option<Choice<Filter>>, serializer: S) -> Result<S::Ok, S::Error> {
+        match choice {
+            None => serializer.serialize_none(),
+            Some(Choice::Saved(id)) => serializer.serialize_i64(*id),
+            Some(Choice::Inline(filter)) => filter.serialize(serializer),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Choice<Filter>>, D::Error> {
+        let value = Option::<serde_json::Value>::deserialize(deserializer)?;
+        Choice::from_json(value, "filter").map_err(|e| serde::de::Error::custom(e.message))
     }
 }
 
@@ -229,6 +253,22 @@ mod tests {
         assert_eq!(element.data, vec![ViewColumn::new("CRM", "Tier")]);
         let Some(Choice::Inline(filter)) = &element.filter else { panic!() };
         assert_eq!(filter.criteria[0].field, "Tier");
+    }
+
+    #[test]
+    fn a_definition_spells_its_filter_as_the_api_does() {
+        let json = serde_json::json!({"name": "Pro", "source": "users", "data": [], "style": "number",
+            "filter": {"match": "any", "criteria": [{"data_group": "CRM", "field": "Plan", "qualifier": "is", "value": "pro"}]}});
+        let definition: ElementDefinition = serde_json::from_value(json.clone()).unwrap();
+        assert!(matches!(&definition.filter, Some(Choice::Inline(f)) if f.criteria.len() == 1));
+        assert_eq!(serde_json::to_value(&definition).unwrap()["filter"], json["filter"]);
+        let saved: ElementDefinition = serde_json::from_value(serde_json::json!({"name": "Pro", "source": "users",
+            "data": [], "style": "number", "filter": 7})).unwrap();
+        assert_eq!(saved.filter, Some(Choice::Saved(7)));
+        assert_eq!(serde_json::to_value(&saved).unwrap()["filter"], 7);
+        let none: ElementDefinition =
+            serde_json::from_value(serde_json::json!({"name": "All", "source": "users", "data": [], "style": "number"})).unwrap();
+        assert_eq!(none.filter, None);
     }
 
     #[test]

@@ -10,7 +10,7 @@ mod ingest;
 mod listeners;
 mod openapi;
 mod projects;
-mod reports;
+pub(crate) mod reports;
 mod responses;
 mod schemas;
 mod signing;

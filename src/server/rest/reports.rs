@@ -416,14 +416,14 @@ async fn export_response(
     Ok(download(file))
 }
 
-pub(super) async fn export_in(state: &AppState, scope: &Scope, id: i64, file: &str) -> AppResult<Response> {
+pub(crate) async fn export_in(state: &AppState, scope: &Scope, id: i64, file: &str) -> AppResult<Response> {
     let format = export_format(file, false)?;
     let report = reports::get(&state.store, scope, id).await?;
     let (computed, _) = reports::computed(&state.store, scope, &report).await?;
     export_response(computed, format, false).await
 }
 
-pub(super) async fn export_element_in(
+pub(crate) async fn export_element_in(
     state: &AppState,
     scope: &Scope,
     id: i64,

@@ -1,11 +1,11 @@
-//! Community level: staff accounts, API keys, community reports.
+//! Community level: staff accounts and API keys (community reports: `reports.rs`).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::keys::{list_api_keys, take_new_api_key, CreateApiKey, NewApiKey, RevokeApiKey};
 use crate::api::staff::{list_staff, CreateStaff};
-use crate::ui::components::{outcome, ActionOutcome, FieldError, Loaded, NotYet, When};
+use crate::ui::components::{outcome, ActionOutcome, FieldError, Loaded, When};
 
 #[component]
 pub fn StaffPage() -> impl IntoView {
@@ -170,19 +170,5 @@ fn NewKeyNote(key: NewApiKey) -> impl IntoView {
             <label for="new-key">"New API key"</label>
             <input id="new-key" readonly value=key.secret class="mono" />
         </div>
-    }
-}
-
-#[component]
-pub fn CommunityReportsPage() -> impl IntoView {
-    view! {
-        <Title text="Community reports" />
-        <header class="page-header">
-            <p class="crumbs">"Community tools"</p>
-            <h1>"Community reports"</h1>
-        </header>
-        <NotYet title="Community reports are coming">
-            <p>"Reports across every project of the community, with the same elements, exports and scheduled distributions as project reports."</p>
-        </NotYet>
     }
 }

@@ -1,11 +1,11 @@
-//! Projects: the community's list, creating one, and the project pages still to come.
+//! Projects: the community's list and creating one.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
 use crate::api::projects::{list_projects, CreateProject};
-use crate::ui::components::{outcome, ActionOutcome, FieldError, Loaded, NotYet, When};
+use crate::ui::components::{outcome, ActionOutcome, FieldError, Loaded, When};
 use crate::ui::frame::{project_slug, CommunityManagerOnly};
 
 #[component]
@@ -73,18 +73,4 @@ pub fn ProjectsPage() -> impl IntoView {
 pub fn ProjectHome() -> impl IntoView {
     let slug = project_slug();
     view! { <Redirect path=format!("/p/{}/users", slug()) /> }
-}
-
-#[component]
-pub fn CustomReportsPage() -> impl IntoView {
-    view! {
-        <Title text="Custom reports" />
-        <header class="page-header">
-            <p class="crumbs">"Management"</p>
-            <h1>"Custom reports"</h1>
-        </header>
-        <NotYet title="Custom reports are coming">
-            <p>"Reports with tables and charts of your users' data, exported to PDF, CSV and XLSX and emailed on a schedule."</p>
-        </NotYet>
-    }
 }

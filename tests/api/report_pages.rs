@@ -1,0 +1,215 @@
+//! Custom reports as a browser with JavaScript off uses them: the list, a report's page with its
+//! figures, server-drawn charts and tables, the exports through the session (the API's bytes),
+//! and the builder's form post, which saves an element and shows its report.
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::io::{Cursor, Read};
+
+use crate::grid::grid_app;
+use crate::helpers::{fetch_page, location, new_client, TestApp, PM_EMAIL, PM_PASSWORD};
+use crate::listener_edit::{form_action, post_form};
+
+const REPORTS: &str = "/api/v1/projects/aurora/reports";
+const SEPARATOR: char = '\u{1f}';
+
+fn s(value: &str) -> String {
+    value.to_string()
+}
+
+async fn created(app: &TestApp, path: &str, body: Value) -> i64 {
+    let response = app.post_json(path, &body).await;
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "POST {path} {body}: {text}");
+    serde_json::from_str::<Value>(&text).unwrap()["id"].as_i64().unwrap()
+}
+
+/// The grid fixture (six testers, CRM fields) with a report of a figure, a pie and a list, and
+/// the admin logged in. Returns the report's and the pie's ids.
+async fn app() -> (TestApp, i64, i64) {
+    let app = grid_app().await;
+    let id = created(&app, REPORTS, json!({"name": "Aurora weekly"})).await;
+    let elements = format!("{REPORTS}/{id}/elements");
+    created(&app, &elements, json!({"name": "Testers", "source": "project", "style": "number"})).await;
+    let pie = created(&app, &elements, json!({"name": "Plan mix", "data": [{"data_group": "CRM", "field": "Plan"}], "style": "pie"}))
+        .await;
+    created(&app, &elements, json!({"name": "Who", "data": [{"data_group": "CRM", "field": "Plan"}], "style": "list"})).await;
+    app.login_as_admin().await;
+    (app, id, pie)
+}
+
+#[tokio::test]
+async fn the_report_page_shows_each_element_with_its_figure_chart_and_table() {
+    let (app, id, pie) = app().await;
+    let list = app.get_page("/p/aurora/reports").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains(&format!(r#"href="/p/aurora/reports/{id}""#)) && list.body.contains(">Aurora weekly<"), "{}", list.body);
+    assert!(list.body.contains("Create a report") && list.body.contains(r#"href="/p/aurora/reports/new""#));
+
+    let page = app.get_page(&format!("/p/aurora/reports/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = &page.body;
+    assert!(body.contains("<h1>Aurora weekly</h1>") && body.contains("Aurora beta") && body.contains("Refreshed at"), "{body}");
+    for name in ["Testers", "Plan mix", "Who"] {
+        assert!(body.contains(&format!("<h2>{name}</h2>")), "{name} in {body}");
+    }
+    assert!(body.contains(r#"<span class="figure-value">6</span>"#), "the headline figure: {body}");
+    let chart = &body[body.find(r#"<div class="chart">"#).expect("the pie's chart")..];
+    assert!(chart[..200].contains("<svg"), "the server's SVG inserted as markup, not text: {}", &chart[..200]);
+    assert!(body.contains("(empty)"), "an empty value reads (empty)");
+    assert!(body.contains(">ada@example.com<"), "the list's rows");
+    assert!(body.contains(&format!(r#"href="/p/aurora/reports/{id}/export.pdf""#)));
+    assert!(body.contains(&format!(r#"href="/p/aurora/reports/{id}/elements/{pie}/export.csv""#)));
+    assert!(body.contains(&format!(r#"href="/p/aurora/reports/{id}/elements/{pie}""#)), "the element's Edit link");
+
+    let edit = app.get_page(&format!("/p/aurora/reports/{id}/elements/{pie}")).await;
+    assert_eq!(edit.status, StatusCode::OK);
+    assert!(edit.body.contains(r#"value="Plan mix""#) && edit.body.contains("Pie chart"), "{}", edit.body);
+    assert!(edit.body.contains("<svg"), "the preview of the element being edited is drawn by the server");
+
+    let missing = app.get_page("/p/aurora/reports/999").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let community = app.get_page("/reports").await;
+    assert_eq!(community.status, StatusCode::OK);
+    assert!(community.body.contains("Community reports") && !community.body.contains("Aurora weekly"));
+}
+
+fn xlsx_parts(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes.to_vec())).unwrap();
+    let mut parts = Vec::new();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let name = file.name().unwrap().to_string();
+        let mut content = Vec::new();
+        file.read_to_end(&mut content).unwrap();
+        // The workbook's creation time is the second it was written, not part of its content.
+        if name != "docProps/core.xml" {
+            parts.push((name, content));
+        }
+    }
+    parts
+}
+
+#[tokio::test]
+async fn exports_through_the_session_are_the_api_s_files() {
+    let (app, id, pie) = app().await;
+    let today = chrono::Utc::now().format("%Y-%m-%d");
+    let page_file = |path: String| {
+        let app = &app;
+        async move {
+            let response = app.client.get(app.url(&path)).send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            let disposition = response.headers()["content-disposition"].to_str().unwrap().to_string();
+            (disposition, response.bytes().await.unwrap().to_vec())
+        }
+    };
+    let api_file = |path: String| {
+        let app = &app;
+        async move {
+            let response = app.get(&path).await;
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            response.bytes().await.unwrap().to_vec()
+        }
+    };
+
+    let (disposition, csv) = page_file(format!("/p/aurora/reports/{id}/elements/{pie}/export.csv")).await;
+    assert_eq!(disposition, format!(r#"attachment; filename="aurora-weekly-plan-mix-{today}.csv""#));
+    assert_eq!(csv, api_file(format!("{REPORTS}/{id}/elements/{pie}/export.csv")).await);
+    assert!(String::from_utf8(csv).unwrap().starts_with("Plan,Users"));
+
+    let (disposition, xlsx) = page_file(format!("/p/aurora/reports/{id}/export.xlsx")).await;
+    assert_eq!(disposition, format!(r#"attachment; filename="aurora-weekly-{today}.xlsx""#));
+    assert_eq!(xlsx_parts(&xlsx), xlsx_parts(&api_file(format!("{REPORTS}/{id}/export.xlsx")).await));
+
+    let (_, zipped) = page_file(format!("/p/aurora/reports/{id}/export.zip")).await;
+    assert_eq!(zipped, api_file(format!("{REPORTS}/{id}/export.zip")).await);
+    let (disposition, pdf) = page_file(format!("/p/aurora/reports/{id}/export.pdf")).await;
+    assert!(disposition.ends_with(&format!(r#"aurora-weekly-{today}.pdf""#)) && pdf.starts_with(b"%PDF"), "{disposition}");
+
+    // No session: to the login page and back to the report. Off the project's team: 403.
+    let anonymous = new_client().get(app.url(&format!("/p/aurora/reports/{id}/export.pdf"))).send().await.unwrap();
+    assert_eq!(location(&anonymous), format!("/login?next=/p/aurora/reports/{id}"));
+    let outsider = new_client();
+    app.login_with(&outsider, PM_EMAIL, PM_PASSWORD).await;
+    let refused = outsider.get(app.url(&format!("/p/aurora/reports/{id}/export.xlsx"))).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let community = outsider.get(app.url("/reports/1/export.pdf")).send().await.unwrap();
+    assert_eq!(community.status(), StatusCode::FORBIDDEN, "community reports are community managers'");
+    let unknown = app.client.get(app.url(&format!("/p/aurora/reports/{id}/export.csv"))).send().await.unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND, "a whole report's CSV is its zip");
+}
+
+#[tokio::test]
+async fn the_builder_form_posts_without_javascript_into_a_new_report() {
+    let (app, _, _) = app().await;
+    let page = "/p/aurora/reports/new";
+    let builder = app.get_page(page).await;
+    assert_eq!(builder.status, StatusCode::OK);
+    assert!(builder.body.contains("Preview") && builder.body.contains("Destination report"), "{}", builder.body);
+    let action = form_action(&builder.body, "save_element");
+    let form = |style: &str, report: &str| {
+        vec![
+            ("slug", s("aurora")),
+            ("source", s("users")),
+            ("figure", s("users")),
+            ("field1", format!("CRM{SEPARATOR}Plan")),
+            ("field2", s("")),
+            ("filter", s("")),
+            ("style", s(style)),
+            ("bucket", s("day")),
+            ("name", s("Plan bars")),
+            ("destination", s("new")),
+            ("new_report", s(report)),
+        ]
+    };
+
+    let refused = post_form(&app, &action, page, &form("line", "")).await;
+    let shown = fetch_page(app.client.get(location(&refused))).await;
+    let style_error = &shown.body[shown.body.find(r#"id="style-error""#).expect("the style's error")..];
+    assert!(style_error[..style_error.find("</p>").unwrap()].contains("bar"), "names the styles that fit: {style_error}");
+    assert!(shown.body.contains(r#"id="new_report-error""#), "the new report needs a name");
+    let reports: Value = app.get(REPORTS).await.json().await.unwrap();
+    assert_eq!(reports["reports"].as_array().unwrap().len(), 1, "nothing written for a refused element");
+
+    let saved = post_form(&app, &action, page, &form("bar", "From the form")).await;
+    let report_page = location(&saved);
+    let id: i64 = report_page.strip_prefix("/p/aurora/reports/").expect("the new report's page").parse().unwrap();
+    let report: Value = app.get(&format!("{REPORTS}/{id}")).await.json().await.unwrap();
+    assert_eq!(report["name"], "From the form");
+    assert_eq!(report["elements"][0]["name"], "Plan bars");
+    assert_eq!(report["elements"][0]["style"], "bar");
+    let shown = app.get_page(&report_page).await;
+    assert!(shown.body.contains("<h2>Plan bars</h2>") && shown.body.contains("<svg"), "{}", shown.body);
+}
+
+#[tokio::test]
+async fn the_preview_draws_an_unsaved_element_and_names_what_does_not_fit() {
+    let (app, _, _) = app().await;
+    let preview = |style: &str| {
+        let body = [
+            ("slug", s("aurora")),
+            ("form[name]", s("")),
+            ("form[source]", s("users")),
+            ("form[field1]", format!("CRM{SEPARATOR}Plan")),
+            ("form[field2]", s("")),
+            ("form[filter]", s("")),
+            ("form[style]", s(style)),
+            ("form[bucket]", s("day")),
+        ];
+        let path = <inlet::api::reports::PreviewElement as leptos::server_fn::ServerFn>::PATH;
+        app.client.post(app.url(path)).form(&body).send()
+    };
+    let drawn = preview("pie").await.unwrap();
+    assert_eq!(drawn.status(), StatusCode::OK);
+    let element: Value = drawn.json().await.unwrap();
+    assert_eq!(element["name"], "Preview", "an unnamed element still previews");
+    assert_eq!(element["style"], "pie");
+    assert!(element["svg"].as_str().unwrap().starts_with("<svg"), "{element}");
+    assert_eq!(element["table"]["columns"], json!(["Plan", "Users"]));
+
+    let refused = preview("line").await.unwrap();
+    assert!(!refused.status().is_success());
+    let text = refused.text().await.unwrap();
+    assert!(text.contains("style") && text.contains("pie"), "names the styles that fit: {text}");
+}
