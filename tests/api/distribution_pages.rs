@@ -53,6 +53,8 @@ async fn a_report_is_scheduled_from_its_page_without_javascript_and_errors_show_
     let sink = SmtpSink::start().await;
     let (app, report) = app_with_report(&sink).await;
     let page = format!("/p/aurora/reports/{report}/distributions");
+    let report_page = app.get_page(&format!("/p/aurora/reports/{report}")).await;
+    assert!(report_page.body.contains(&format!(r#"href="{page}""#)), "the report links to its distributions: {}", report_page.body);
     let shown = app.get_page(&page).await;
     assert_eq!(shown.status, StatusCode::OK);
     for text in ["Send Weekly beta health", "Email this report", "Schedule", "Time zone", "No distributions yet."] {
