@@ -260,14 +260,10 @@ pub async fn email_report(
     let state = super::context::state();
     let staff = super::context::staff().await?;
     let project = project(&slug).await?;
-    let request = SendRequest {
-        to: crate::domain::distribution::split_addresses(&to),
-        subject: Some(subject),
-        message: Some(message),
-    };
-    let id = service::send(&state.store, &project, report_id, request, Some(staff.id), chrono::Utc::now())
-        .await
-        .map_err(at_boxes)?;
+    let request =
+        SendRequest { to: crate::domain::distribution::split_addresses(&to), subject: Some(subject), message: Some(message) };
+    let id =
+        service::send(&state.store, &project, report_id, request, Some(staff.id), chrono::Utc::now()).await.map_err(at_boxes)?;
     state.wake_scheduler.notify_one();
     Ok(id)
 }

@@ -114,7 +114,7 @@ async fn opening_the_report_starts_the_count_again() {
     set_report_opened(&app, report, start + Duration::days(50)).await;
     let step = scheduler.run_due(start + Duration::days(61)).await.unwrap();
     assert_eq!((step.warned, step.paused), (0, 0));
-    assert_eq!(active(&app, daily).await.0, true);
+    assert!(active(&app, daily).await.0);
     assert_eq!(scheduler.run_due(start + Duration::days(96)).await.unwrap().warned, 1, "warned again after 45 more days");
     assert_eq!(scheduler.run_due(start + Duration::days(111)).await.unwrap().paused, 1);
 }

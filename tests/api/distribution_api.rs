@@ -64,15 +64,22 @@ async fn a_projects_team_is_read_and_set_by_staff_address() {
     let empty: Value = app.get("/api/v1/projects/aurora/team").await.json().await.unwrap();
     assert_eq!(empty, json!({"team": []}));
 
-    let set = send(&app, reqwest::Method::PUT, "/api/v1/projects/aurora/team", Some(&json!({"staff": [PM_EMAIL, "ADMIN@test.inlet"]}))).await;
+    let set =
+        send(&app, reqwest::Method::PUT, "/api/v1/projects/aurora/team", Some(&json!({"staff": [PM_EMAIL, "ADMIN@test.inlet"]})))
+            .await;
     assert_eq!(set.status(), StatusCode::OK);
     let team: Value = set.json().await.unwrap();
     let emails: Vec<&str> = team["team"].as_array().unwrap().iter().map(|m| m["email"].as_str().unwrap()).collect();
     assert_eq!(emails, [ADMIN_EMAIL, PM_EMAIL], "by name: Test Admin, Test PM");
     assert_eq!(team["team"][1], json!({"email": PM_EMAIL, "name": "Test PM", "role": "project_manager"}));
 
-    let refused = send(&app, reqwest::Method::PUT, "/api/v1/projects/aurora/team",
-        Some(&json!({"staff": [PM_EMAIL, "nobody@example.com", "not an address"]}))).await;
+    let refused = send(
+        &app,
+        reqwest::Method::PUT,
+        "/api/v1/projects/aurora/team",
+        Some(&json!({"staff": [PM_EMAIL, "nobody@example.com", "not an address"]})),
+    )
+    .await;
     let error = error_body(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(error_fields(&error), ["staff[1]", "staff[2]"]);
     let unchanged: Value = app.get("/api/v1/projects/aurora/team").await.json().await.unwrap();
@@ -95,7 +102,8 @@ async fn a_distribution_is_scheduled_with_its_first_run_in_utc() {
     let body: Value = created.json().await.unwrap();
     assert!(body["id"].as_i64().is_some());
     // 08:00 in Berlin: 07:00 UTC in winter, 06:00 in summer.
-    let expected = chrono_tz::Europe::Berlin.from_local_datetime(&start.and_hms_opt(8, 0, 0).unwrap()).unwrap().with_timezone(&Utc);
+    let expected =
+        chrono_tz::Europe::Berlin.from_local_datetime(&start.and_hms_opt(8, 0, 0).unwrap()).unwrap().with_timezone(&Utc);
     assert_eq!(at(&body["next_run_at"]), expected);
     assert_eq!(body["status"], "active");
     assert_eq!(body["report_name"], "Weekly beta health");
@@ -145,7 +153,8 @@ async fn a_report_of_another_project_is_not_found_there() {
     app.create_project("Borealis beta", "borealis").await;
     let theirs = create_report(&app, "borealis", "Borealis numbers").await;
 
-    let created = app.post_json(&format!("/api/v1/projects/aurora/reports/{theirs}/distributions"), &weekly_body(a_monday_ahead())).await;
+    let created =
+        app.post_json(&format!("/api/v1/projects/aurora/reports/{theirs}/distributions"), &weekly_body(a_monday_ahead())).await;
     assert_eq!(created.status(), StatusCode::NOT_FOUND);
     let sent = app.post_json(&format!("/api/v1/projects/aurora/reports/{theirs}/send"), &json!({"to": ["a@example.com"]})).await;
     assert_eq!(sent.status(), StatusCode::NOT_FOUND);
@@ -160,7 +169,8 @@ async fn distributions_are_listed_paused_resumed_changed_and_deleted() {
     let first: Value = app.post_json(&path, &weekly_body(start)).await.json().await.unwrap();
     let monthly = json!({"emails": ["cfo@example.com"], "frequency": "monthly", "day_of_month": "last", "time": "18:00",
                          "time_zone": "UTC", "start_date": start.to_string()});
-    let second: Value = app.post_json(&format!("/api/v1/projects/aurora/reports/{other}/distributions"), &monthly).await.json().await.unwrap();
+    let second: Value =
+        app.post_json(&format!("/api/v1/projects/aurora/reports/{other}/distributions"), &monthly).await.json().await.unwrap();
     assert_eq!(second["subject"], "Plans", "the subject defaults to the report's name");
     assert_eq!(second["day_of_month"], "last");
 
@@ -182,7 +192,9 @@ async fn distributions_are_listed_paused_resumed_changed_and_deleted() {
     assert_eq!(resumed["status"], "active");
     assert_eq!(resumed["next_run_at"], first["next_run_at"], "the first slot from now");
 
-    let changed = app.patch_json(&one, &json!({"weekdays": ["tue"], "time": "09:30", "end_date": null, "subject": "Tuesday numbers"})).await;
+    let changed = app
+        .patch_json(&one, &json!({"weekdays": ["tue"], "time": "09:30", "end_date": null, "subject": "Tuesday numbers"}))
+        .await;
     assert_eq!(changed.status(), StatusCode::OK);
     let changed: Value = changed.json().await.unwrap();
     assert_eq!(at(&changed["next_run_at"]), at(&first["next_run_at"]) + Duration::days(1) + Duration::minutes(90));
@@ -208,7 +220,10 @@ async fn a_send_is_queued_sent_once_by_the_worker_and_its_status_shows_it() {
     let report = create_report(&app, "aurora", "Weekly beta health").await;
 
     let queued = app
-        .post_json(&format!("/api/v1/projects/aurora/reports/{report}/send"), &json!({"to": ["ann@example.com", "Bob@Example.com"]}))
+        .post_json(
+            &format!("/api/v1/projects/aurora/reports/{report}/send"),
+            &json!({"to": ["ann@example.com", "Bob@Example.com"]}),
+        )
         .await;
     assert_eq!(queued.status(), StatusCode::ACCEPTED);
     let queued: Value = queued.json().await.unwrap();
@@ -233,14 +248,41 @@ async fn a_send_is_queued_sent_once_by_the_worker_and_its_status_shows_it() {
     assert_eq!(to, ["ann@example.com", "bob@example.com"], "one email each");
 
     let error = error_body(
-        app.post_json(&format!("/api/v1/projects/aurora/reports/{report}/send"), &json!({"to": ["ann@example.com", "nope"]})).await,
+        app.post_json(&format!("/api/v1/projects/aurora/reports/{report}/send"), &json!({"to": ["ann@example.com", "nope"]}))
+            .await,
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
     assert_eq!(error_fields(&error), ["to[1]"]);
     assert_eq!(app.get("/api/v1/projects/aurora/sends/999").await.status(), StatusCode::NOT_FOUND);
-    assert!(app.get("/api/v1/projects/aurora/distributions").await.json::<Value>().await.unwrap()["distributions"]
-        .as_array()
-        .unwrap()
-        .is_empty(), "a send is no scheduled distribution");
+    assert!(
+        app.get("/api/v1/projects/aurora/distributions").await.json::<Value>().await.unwrap()["distributions"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "a send is no scheduled distribution"
+    );
+}
+
+#[tokio::test]
+async fn deleting_a_report_deletes_its_distributions_and_their_history() {
+    let (app, report) = app_with_report().await;
+    let created: Value = app
+        .post_json(&format!("/api/v1/projects/aurora/reports/{report}/distributions"), &weekly_body(a_monday_ahead()))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_i64().unwrap();
+    app.store.enqueue_extra_run(id, Utc::now() + Duration::days(400)).await.unwrap();
+    assert_eq!(app.store.distribution_runs(id).await.unwrap().len(), 1);
+
+    assert_eq!(
+        send(&app, reqwest::Method::DELETE, &format!("/api/v1/projects/aurora/reports/{report}"), None).await.status(),
+        StatusCode::NO_CONTENT
+    );
+
+    assert_eq!(app.get(&format!("/api/v1/projects/aurora/distributions/{id}")).await.status(), StatusCode::NOT_FOUND);
+    assert!(app.store.distribution(id).await.unwrap().is_none());
+    assert!(app.store.distribution_runs(id).await.unwrap().is_empty(), "its runs went with it");
 }

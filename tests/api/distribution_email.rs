@@ -47,7 +47,8 @@ async fn app_with_report(sink: &SmtpSink) -> (TestApp, i64) {
     for (email, username) in [("ada@example.com", "ada"), ("bob@example.com", "bob"), ("cy@example.com", "cy")] {
         app.add_user("aurora", email, username, username).await;
     }
-    let report: Value = app.post_json("/api/v1/projects/aurora/reports", &json!({"name": "Aurora weekly"})).await.json().await.unwrap();
+    let report: Value =
+        app.post_json("/api/v1/projects/aurora/reports", &json!({"name": "Aurora weekly"})).await.json().await.unwrap();
     let id = report["id"].as_i64().unwrap();
     for element in [
         json!({"name": "Testers", "style": "number"}),
@@ -79,7 +80,8 @@ async fn a_scheduled_run_emails_the_report_summary_with_its_pdf_and_xlsx() {
 
     // The application's own scheduler, stepped at the slot.
     let url = SmtpUrl::parse(&sink.url()).unwrap();
-    let mailer = inlet::server::mail::Mailer::new("Inlet <inlet@localhost>".parse().unwrap(), Some(&url), std::env::temp_dir()).unwrap();
+    let mailer =
+        inlet::server::mail::Mailer::new("Inlet <inlet@localhost>".parse().unwrap(), Some(&url), std::env::temp_dir()).unwrap();
     let content = std::sync::Arc::new(inlet::server::service::distributions::ReportContent {
         store: app.store.clone(),
         base_url: app.address.clone(),

@@ -118,7 +118,8 @@ async fn a_run_of_a_killed_instance_is_finished_by_another_without_doubles() {
 
     // Another instance, past the dead one's lease.
     let url = SmtpUrl::parse(&sink.url()).unwrap();
-    let mailer = inlet::server::mail::Mailer::new("Inlet <inlet@localhost>".parse().unwrap(), Some(&url), std::env::temp_dir()).unwrap();
+    let mailer =
+        inlet::server::mail::Mailer::new("Inlet <inlet@localhost>".parse().unwrap(), Some(&url), std::env::temp_dir()).unwrap();
     let content = std::sync::Arc::new(inlet::server::service::distributions::ReportContent {
         store: app.store.clone(),
         base_url: app.address.clone(),

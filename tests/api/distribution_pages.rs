@@ -53,6 +53,8 @@ async fn a_report_is_scheduled_from_its_page_without_javascript_and_errors_show_
     let sink = SmtpSink::start().await;
     let (app, report) = app_with_report(&sink).await;
     let page = format!("/p/aurora/reports/{report}/distributions");
+    let report_page = app.get_page(&format!("/p/aurora/reports/{report}")).await;
+    assert!(report_page.body.contains(&format!(r#"href="{page}""#)), "the report links to its distributions: {}", report_page.body);
     let shown = app.get_page(&page).await;
     assert_eq!(shown.status, StatusCode::OK);
     for text in ["Send Weekly beta health", "Email this report", "Schedule", "Time zone", "No distributions yet."] {
@@ -65,10 +67,14 @@ async fn a_report_is_scheduled_from_its_page_without_javascript_and_errors_show_
     assert!(back.contains("__err"), "back to the form with the errors: {back}");
     let with_errors = fetch_page(app.client.get(&back)).await;
     assert!(with_errors.body.contains("is not an IANA time zone"), "{}", with_errors.body);
-    assert!(with_errors.body.contains("&#x27;nope&#x27; is not a valid email address") || with_errors.body.contains("'nope' is not a valid email address"));
+    assert!(
+        with_errors.body.contains("&#x27;nope&#x27; is not a valid email address")
+            || with_errors.body.contains("'nope' is not a valid email address")
+    );
     assert!(distributions(&app).await.is_empty(), "nothing was saved");
 
-    let saved = post_form(&app, &action, &page, &schedule_form(report, "Europe/Berlin", "cto@example.com\ncfo@example.com")).await;
+    let saved =
+        post_form(&app, &action, &page, &schedule_form(report, "Europe/Berlin", "cto@example.com\ncfo@example.com")).await;
     let list = distributions(&app).await;
     assert_eq!(list.len(), 1);
     let id = list[0]["id"].as_i64().unwrap();
@@ -79,7 +85,13 @@ async fn a_report_is_scheduled_from_its_page_without_javascript_and_errors_show_
 
     let detail = app.get_page(&format!("/p/aurora/distributions/{id}")).await;
     assert_eq!(detail.status, StatusCode::OK);
-    for text in ["Weekly numbers", "Weekly on Mon, Thu at 08:00 (Europe/Berlin)", "team aurora, cto@example.com", "Nothing sent yet.", "Pause"] {
+    for text in [
+        "Weekly numbers",
+        "Weekly on Mon, Thu at 08:00 (Europe/Berlin)",
+        "team aurora, cto@example.com",
+        "Nothing sent yet.",
+        "Pause",
+    ] {
         assert!(detail.body.contains(text), "the distribution's page shows {text}: {}", detail.body);
     }
     let listed = app.get_page("/p/aurora/distributions").await;
@@ -94,8 +106,19 @@ async fn email_now_pause_history_and_delete_work_without_javascript() {
     let body = app.get_page(&page).await.body;
 
     let email = form_action(&body, "email_report");
-    let sent = post_form(&app, &email, &page, &[("slug", s("aurora")), ("report_id", report.to_string()),
-        ("to", s("ann@example.com bob@example.com")), ("subject", s("")), ("message", s("For Monday."))]).await;
+    let sent = post_form(
+        &app,
+        &email,
+        &page,
+        &[
+            ("slug", s("aurora")),
+            ("report_id", report.to_string()),
+            ("to", s("ann@example.com bob@example.com")),
+            ("subject", s("")),
+            ("message", s("For Monday.")),
+        ],
+    )
+    .await;
     assert!(sent.status().is_redirection(), "back to the page");
     for _ in 0..100 {
         if sink.received().len() == 2 {
@@ -121,7 +144,8 @@ async fn email_now_pause_history_and_delete_work_without_javascript() {
     post_form(&app, &now, &detail_page, &[("slug", s("aurora")), ("id", id.to_string())]).await;
     let mut runs = Value::Null;
     for _ in 0..100 {
-        runs = app.get(&format!("/api/v1/projects/aurora/distributions/{id}")).await.json::<Value>().await.unwrap()["runs"].clone();
+        runs =
+            app.get(&format!("/api/v1/projects/aurora/distributions/{id}")).await.json::<Value>().await.unwrap()["runs"].clone();
         if runs[0]["outcome"] == "sent" {
             break;
         }

@@ -381,7 +381,10 @@ pub fn optional_time_of_day() -> ObjectBuilder {
 
 /// A date, `YYYY-MM-DD`.
 pub fn date() -> ObjectBuilder {
-    ObjectBuilder::new().schema_type(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))).examples(["2026-12-07"])
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+        .examples(["2026-12-07"])
 }
 
 pub fn optional_date() -> ObjectBuilder {
@@ -562,7 +565,10 @@ mod tests {
             Schedule::parse(&spec).is_ok()
         };
         for time in ["00:00", "08:30", "23:59", "24:00", "8:30", "08:60", "0830"] {
-            assert!(!regex_lite(TIME_OF_DAY, time) || schedule(time, "UTC"), "the pattern takes no time the server refuses: {time}");
+            assert!(
+                !regex_lite(TIME_OF_DAY, time) || schedule(time, "UTC"),
+                "the pattern takes no time the server refuses: {time}"
+            );
         }
         assert!(chrono_tz::TZ_VARIANTS.iter().all(|zone| schedule("08:00", zone.name())), "every listed zone parses");
         for message in ["", "Hello,\nteam\t!", "bell\u{7}", "nul\u{0}", "c1\u{85}x"] {

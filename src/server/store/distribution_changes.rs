@@ -172,11 +172,8 @@ impl Store {
             "SELECT {RUN_COLUMNS} FROM distribution_runs r JOIN distributions d ON d.id = r.distribution_id
              WHERE r.id = $1 AND d.project_id = $2 AND d.kind = 'send'"
         );
-        let run = on_pool!(self, |pool| sqlx::query_as::<_, RunRecord>(&sql)
-            .bind(run_id)
-            .bind(project_id)
-            .fetch_optional(pool)
-            .await)?;
+        let run =
+            on_pool!(self, |pool| sqlx::query_as::<_, RunRecord>(&sql).bind(run_id).bind(project_id).fetch_optional(pool).await)?;
         let Some(run) = run else { return Ok(None) };
         Ok(self.distribution(run.distribution_id).await?.map(|distribution| (run, distribution)))
     }
@@ -187,11 +184,8 @@ impl Store {
             "SELECT {RUN_COLUMNS} FROM distribution_runs r JOIN distributions d ON d.id = r.distribution_id
              WHERE d.project_id = $1 AND d.report_id = $2 AND d.kind = 'send' ORDER BY r.id DESC LIMIT 20"
         );
-        let runs = on_pool!(self, |pool| sqlx::query_as::<_, RunRecord>(&sql)
-            .bind(project_id)
-            .bind(report_id)
-            .fetch_all(pool)
-            .await)?;
+        let runs =
+            on_pool!(self, |pool| sqlx::query_as::<_, RunRecord>(&sql).bind(project_id).bind(report_id).fetch_all(pool).await)?;
         let mut sends = Vec::with_capacity(runs.len());
         for run in runs {
             if let Some(distribution) = self.distribution(run.distribution_id).await? {
@@ -220,8 +214,7 @@ impl Store {
              FROM distributions d JOIN reports r ON r.id = d.report_id
              WHERE d.kind = 'schedule' AND d.status = 'active' AND r.last_opened_at < $1 ORDER BY d.id LIMIT 1000"
         );
-        let rows =
-            on_pool!(self, |pool| sqlx::query_as::<_, CandidateRow>(&sql).bind(opened_before).fetch_all(pool).await)?;
+        let rows = on_pool!(self, |pool| sqlx::query_as::<_, CandidateRow>(&sql).bind(opened_before).fetch_all(pool).await)?;
         Ok(rows
             .into_iter()
             .map(|row| PauseCandidate {

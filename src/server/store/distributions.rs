@@ -89,7 +89,8 @@ impl From<DistributionRow> for DistributionRecord {
     }
 }
 
-pub(super) const DISTRIBUTION_COLUMNS: &str = "id, project_id, report_id, teams, emails, schedule, subject, message, status, paused_reason,
+pub(super) const DISTRIBUTION_COLUMNS: &str =
+    "id, project_id, report_id, teams, emails, schedule, subject, message, status, paused_reason,
     next_run_at, warned_at, resumed_at, created_by, created_at";
 
 /// A run this instance has claimed (its lease runs until `lease_until`).

@@ -8,7 +8,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::distributions::{list_distributions, list_report_sends, EmailReport, ReportChoice, SaveDistribution, SendRow, TeamChoice};
+use crate::api::distributions::{
+    list_distributions, list_report_sends, EmailReport, ReportChoice, SaveDistribution, SendRow, TeamChoice,
+};
 use crate::domain::distribution::{Distribution, RunStatus};
 use crate::domain::schedule::DayOfMonthSpec;
 use crate::ui::components::{outcome, ActionOutcome, FieldError, Loaded, When};
@@ -61,9 +63,10 @@ pub fn ReportDistributionsPage() -> impl IntoView {
 #[component]
 fn Sends(slug: String, report_id: i64, email: ServerAction<EmailReport>) -> impl IntoView {
     let (tick, set_tick) = signal(0u32);
-    let sends = Resource::new(move || (slug.clone(), report_id, email.version().get(), tick.get()), |(slug, id, _, _)| {
-        list_report_sends(slug, id)
-    });
+    let sends = Resource::new(
+        move || (slug.clone(), report_id, email.version().get(), tick.get()),
+        |(slug, id, _, _)| list_report_sends(slug, id),
+    );
     view! {
         <Loaded resource=sends let:sends>
             {
@@ -169,10 +172,8 @@ pub fn ScheduleForm(
         None => "1".into(),
     };
     let id = existing.as_ref().map(|d| d.id);
-    let (subject, message, emails) = existing
-        .as_ref()
-        .map(|d| (d.subject.clone(), d.message.clone(), d.emails.join(", ")))
-        .unwrap_or_default();
+    let (subject, message, emails) =
+        existing.as_ref().map(|d| (d.subject.clone(), d.message.clone(), d.emails.join(", "))).unwrap_or_default();
     let prefix = if id.is_some() { "edit" } else { "new" };
     let input_id = move |name: &str| format!("{prefix}-{name}");
     view! {

@@ -6,8 +6,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::distributions::{
-    distribution_history, list_distributions, load_distribution, DeleteDistribution, DistributionDetail, RunDistributionNow, SaveDistribution,
-    SetDistributionStatus,
+    distribution_history, list_distributions, load_distribution, DeleteDistribution, DistributionDetail, RunDistributionNow,
+    SaveDistribution, SetDistributionStatus,
 };
 use crate::domain::distribution::{Distribution, Run, RunStatus};
 use crate::ui::components::{outcome, ActionOutcome, Loaded, When};
@@ -137,9 +137,10 @@ pub fn DistributionPage() -> impl IntoView {
 #[component]
 fn History(slug: String, id: i64, run_now: ServerAction<RunDistributionNow>) -> impl IntoView {
     let (tick, set_tick) = signal(0u32);
-    let runs = Resource::new(move || (slug.clone(), id, run_now.version().get(), tick.get()), |(slug, id, ..)| {
-        distribution_history(slug, id)
-    });
+    let runs = Resource::new(
+        move || (slug.clone(), id, run_now.version().get(), tick.get()),
+        |(slug, id, ..)| distribution_history(slug, id),
+    );
     view! {
         <Loaded resource=runs let:runs>
             {

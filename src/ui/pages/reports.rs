@@ -222,6 +222,7 @@ fn ReportBody(
                     <button type="submit" on:click=move |ev| { ev.prevent_default(); refreshed.update(|n| *n += 1); }>"Refresh"</button>
                 </form>
                 <a class="button button-primary" href=format!("{page}/elements/new")>"Add an element"</a>
+                {slug.as_deref().map(|_| view! { <a class="button" href=format!("{page}/distributions")>"Email or schedule"</a> })}
                 <div class="exports" role="group" aria-label="Export the report">
                     <a class="button" href=export("pdf") data-download="pdf" download>"Export PDF"</a>
                     <a class="button" href=export("xlsx") data-download="xlsx" download>"Export XLSX"</a>

@@ -26,17 +26,26 @@ pub struct ReportContent {
 #[async_trait]
 impl DistributionContent for ReportContent {
     async fn content(&self, distribution: &DistributionRecord, scheduled_for: DateTime<Utc>) -> anyhow::Result<MailContent> {
-        let report = reports::compute_report(&self.store, distribution.report_id).await.context("Failed to compute the report")?;
+        let report =
+            reports::compute_report(&self.store, distribution.report_id).await.context("Failed to compute the report")?;
         let mut attachments = Vec::new();
         for format in [ReportFormat::Pdf, ReportFormat::Xlsx] {
             let file = reports::export_file(&report, format).context("Failed to export the report")?;
-            attachments.push(Attachment { file_name: file.file_name, content_type: file.content_type.to_string(), bytes: file.bytes });
+            attachments.push(Attachment {
+                file_name: file.file_name,
+                content_type: file.content_type.to_string(),
+                bytes: file.bytes,
+            });
         }
-        let (slug, _) =
-            self.store.distribution_project(distribution.id).await?.context("the distribution's project is gone")?;
+        let (slug, _) = self.store.distribution_project(distribution.id).await?.context("the distribution's project is gone")?;
         Ok(MailContent {
             subject: distribution.subject.clone(),
-            body: summary(&report, &distribution.message, scheduled_for, &report_link(&self.base_url, &slug, distribution.report_id)),
+            body: summary(
+                &report,
+                &distribution.message,
+                scheduled_for,
+                &report_link(&self.base_url, &slug, distribution.report_id),
+            ),
             attachments,
         })
     }
@@ -62,7 +71,8 @@ fn element_summary(element: &ComputedElement) -> ElementSummary {
         return ElementSummary { name: element.name.clone(), headline: Some(figure), table: None };
     }
     let shown = table.rows.len().min(SUMMARY_ROWS);
-    let mut rows: Vec<Vec<String>> = table.rows[..shown].iter().map(|row| row.iter().map(ToString::to_string).collect()).collect();
+    let mut rows: Vec<Vec<String>> =
+        table.rows[..shown].iter().map(|row| row.iter().map(ToString::to_string).collect()).collect();
     if table.rows.len() > shown {
         let mut more = vec![String::new(); table.columns.len().max(1)];
         more[0] = format!("… {} more rows in the attachments", table.rows.len() - shown);
@@ -118,10 +128,12 @@ mod tests {
             computed_at: Utc::now(),
             time_zone: chrono_tz::Europe::Berlin,
             elements: vec![
-                element("Active testers", Style::Number, &["Active testers", "Users"], vec![vec![
-                    Cell::Text("Active testers".into()),
-                    Cell::Integer(1204),
-                ]]),
+                element(
+                    "Active testers",
+                    Style::Number,
+                    &["Active testers", "Users"],
+                    vec![vec![Cell::Text("Active testers".into()), Cell::Integer(1204)]],
+                ),
                 element(
                     "Plans",
                     Style::Bar,

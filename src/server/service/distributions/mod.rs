@@ -86,7 +86,11 @@ async fn unknown_teams(store: &Store, teams: &[String]) -> AppResult<Vec<Validat
 
 /// A draft checked in full, every problem named at once: its own rules and the teams'
 /// projects; with `status` (a change's), that too.
-async fn checked(store: &Store, draft: &DistributionDraft, status: Result<bool, ValidationError>) -> AppResult<(CheckedDraft, bool)> {
+async fn checked(
+    store: &Store,
+    draft: &DistributionDraft,
+    status: Result<bool, ValidationError>,
+) -> AppResult<(CheckedDraft, bool)> {
     let own = draft.check();
     let mut errors = own.as_ref().err().cloned().unwrap_or_default();
     errors.extend(unknown_teams(store, &draft.teams).await?);
@@ -155,10 +159,14 @@ pub async fn list(store: &Store, project: &Project, report_id: Option<i64>) -> A
     let mut names: BTreeMap<i64, String> = BTreeMap::new();
     let mut shown_list = Vec::new();
     for record in store.project_distributions(project.id, report_id).await? {
-        if !names.contains_key(&record.report_id) {
-            names.insert(record.report_id, report_name(store, record.report_id).await?);
-        }
-        let name = names[&record.report_id].clone();
+        let name = match names.get(&record.report_id) {
+            Some(name) => name.clone(),
+            None => {
+                let name = report_name(store, record.report_id).await?;
+                names.insert(record.report_id, name.clone());
+                name
+            }
+        };
         shown_list.push(shown(record, name));
     }
     Ok(shown_list)
@@ -201,7 +209,13 @@ pub async fn history(store: &Store, project: &Project, id: i64) -> AppResult<Vec
         sent.entry(run_id).or_default().push(email);
     }
     let runs = store.distribution_runs(record.id).await?;
-    Ok(runs.into_iter().map(|r| { let to = sent.remove(&r.id).unwrap_or_default(); run(r, to) }).collect())
+    Ok(runs
+        .into_iter()
+        .map(|r| {
+            let to = sent.remove(&r.id).unwrap_or_default();
+            run(r, to)
+        })
+        .collect())
 }
 
 /// A change to a distribution: members left out stay as they are. `end_date: Some(None)`
