@@ -35,7 +35,7 @@ pub struct NewReport {
     #[schema(schema_with = schemas::saved_name)]
     pub name: String,
     /// An IANA time zone (default UTC): lines and date ranges count days in it.
-    #[schema(schema_with = schemas::optional_time_zone, required = false)]
+    #[schema(schema_with = schemas::optional_known_time_zone, required = false)]
     pub time_zone: Option<String>,
 }
 
@@ -46,7 +46,7 @@ pub struct NewReport {
 pub struct ReportPatch {
     #[schema(schema_with = schemas::optional_saved_name, required = false)]
     pub name: Option<String>,
-    #[schema(schema_with = schemas::optional_time_zone, required = false)]
+    #[schema(schema_with = schemas::optional_known_time_zone, required = false)]
     pub time_zone: Option<String>,
 }
 
@@ -63,7 +63,7 @@ pub struct CloneReport {
 /// them (else 422 naming the styles that would).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(examples(json!({"name": "Plan mix", "source": "users", "data": [{"data_group": "CRM", "field": "Plan"}],
+#[schema(examples(json!({"name": "Participation", "source": "users", "data": [{"data_group": "Participation", "field": "Status"}],
     "filter": null, "style": "pie"})))]
 pub struct NewElement {
     #[schema(schema_with = schemas::saved_name)]
@@ -252,8 +252,16 @@ fn figure(value: Option<Value>) -> AppResult<Option<ProjectFigure>> {
     member(value, "figure", "must be \"users\", \"active_users\" or \"values_last_7_days\"")
 }
 
+/// A whole number from 0, however JSON writes it (`8` or `8.0`).
 fn position(value: Option<Value>) -> AppResult<Option<usize>> {
-    member(value, "position", "must be a whole number from 0")
+    let invalid = || AppError::invalid("position", "must be a whole number from 0");
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => {
+            crate::domain::grid::whole_number(&n).and_then(|n| usize::try_from(n).ok()).map(Some).ok_or_else(invalid)
+        }
+        Some(_) => Err(invalid()),
+    }
 }
 
 fn filter(value: Option<Value>) -> AppResult<Option<Choice<Filter>>> {

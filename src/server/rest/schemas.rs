@@ -444,13 +444,6 @@ pub fn optional_status() -> ObjectBuilder {
     optional_one_of(&["active", "paused"]).description(Some("paused stops its runs; active resumes it from now."))
 }
 
-/// A report's IANA time zone, or null (UTC).
-pub fn optional_time_zone() -> ObjectBuilder {
-    nullable(printable(64))
-        .description(Some("An IANA time zone such as Europe/Berlin (default UTC)."))
-        .examples(["Europe/Berlin"])
-}
-
 /// A report element's source.
 pub fn element_source() -> ObjectBuilder {
     optional_one_of(&["users", "project"])
