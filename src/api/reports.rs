@@ -100,6 +100,9 @@ pub struct ElementForm {
     pub bucket: String,
 }
 
+/// What the preview calls an element not named yet.
+pub const UNTITLED: &str = "Untitled element";
+
 /// The destination choice for a report made on the spot.
 pub const NEW_REPORT: &str = "new";
 
@@ -417,7 +420,7 @@ pub async fn preview_element(
     };
     let mut definition = form.definition().map_err(|e| UiError::Invalid(at_form_fields(e)))?;
     if definition.name.trim().is_empty() {
-        definition.name = "Preview".into();
+        definition.name = UNTITLED.into();
     }
     let zone = report.as_ref().map_or(chrono_tz::UTC, reports::report_zone);
     match reports::compute_element(store, &scope, &definition, zone).await {

@@ -203,7 +203,7 @@ async fn the_preview_draws_an_unsaved_element_and_names_what_does_not_fit() {
     let drawn = preview("pie").await.unwrap();
     assert_eq!(drawn.status(), StatusCode::OK);
     let element: Value = drawn.json().await.unwrap();
-    assert_eq!(element["name"], "Preview", "an unnamed element still previews");
+    assert_eq!(element["name"], "Untitled element", "an unnamed element still previews");
     assert_eq!(element["style"], "pie");
     assert!(element["svg"].as_str().unwrap().starts_with("<svg"), "{element}");
     assert_eq!(element["table"]["columns"], json!(["Plan", "Users"]));

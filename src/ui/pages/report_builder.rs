@@ -36,7 +36,7 @@ pub fn ReportBuilderPage() -> impl IntoView {
     view! {
         <Title text=title />
         <header class="page-header">
-            <p class="crumbs"><ScopeCrumbs slug=slug() /><a href=move || reports_path(slug().as_deref())>"Reports"</a></p>
+            <p class="crumbs"><ScopeCrumbs slug=slug() to_list=true /></p>
             <h1>{title}</h1>
             <p class="muted">"Choose the data, a filter and a style; the preview shows the element as the report will."</p>
         </header>

@@ -28,16 +28,22 @@ pub(super) fn id_param(name: &'static str) -> impl Fn() -> Option<i64> + Copy + 
     move || params.read().get(name).and_then(|id| id.parse().ok())
 }
 
-/// "Aurora beta › Management" or "Community tools".
+/// "Aurora beta › Management" or "Community tools", then (on a report's pages) the link back
+/// to the list.
 #[component]
-pub(super) fn ScopeCrumbs(slug: Option<String>) -> impl IntoView {
-    match slug {
-        Some(_) => view! { <ProjectName />" › Management › " }.into_any(),
-        None => view! { "Community tools › " }.into_any(),
-    }
+pub(super) fn ScopeCrumbs(slug: Option<String>, #[prop(optional)] to_list: bool) -> impl IntoView {
+    let list = to_list.then(|| {
+        let title = list_title(&slug);
+        view! { " › "<a href=reports_path(slug.as_deref())>{title}</a> }
+    });
+    let scope = match slug {
+        Some(_) => view! { <ProjectName />" › Management" }.into_any(),
+        None => view! { "Community tools" }.into_any(),
+    };
+    view! { {scope}{list} }
 }
 
-fn list_title(slug: &Option<String>) -> &'static str {
+pub(super) fn list_title(slug: &Option<String>) -> &'static str {
     if slug.is_some() {
         "Custom reports"
     } else {
@@ -175,11 +181,10 @@ pub fn ReportPage() -> impl IntoView {
         move || (slug(), id(), refreshed.get(), moved.version().get(), removed.version().get()),
         |(slug, id, ..)| load_report(slug, id.unwrap_or_default()),
     );
-    let base = move || reports_path(slug().as_deref());
     view! {
         <Title text=move || list_title(&slug()) />
         <header class="page-header">
-            <p class="crumbs"><ScopeCrumbs slug=slug() /><a href=base>{move || list_title(&slug())}</a></p>
+            <p class="crumbs"><ScopeCrumbs slug=slug() to_list=true /></p>
         </header>
         <ActionOutcome value=outcome(moved) success=|_| "Moved.".to_string() />
         <ActionOutcome value=outcome(removed) success=|_| "Element removed.".to_string() />
@@ -283,6 +288,7 @@ fn ReportElement(
             </header>
             <ElementContent element />
             <div class="exports" role="group" aria-label="Export this element">
+                <span class="muted">"Export"</span>
                 <a href=export("pdf") data-download="pdf" download>"PDF"</a>
                 <a href=export("xlsx") data-download="xlsx" download>"XLSX"</a>
                 <a href=export("csv") data-download="csv" download>"CSV"</a>
