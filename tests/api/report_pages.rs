@@ -213,3 +213,62 @@ async fn the_preview_draws_an_unsaved_element_and_names_what_does_not_fit() {
     let text = refused.text().await.unwrap();
     assert!(text.contains("style") && text.contains("pie"), "names the styles that fit: {text}");
 }
+
+async fn element_names(app: &TestApp, id: i64) -> Vec<String> {
+    let report: Value = app.get(&format!("{REPORTS}/{id}")).await.json().await.unwrap();
+    report["elements"].as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test]
+async fn elements_move_and_go_and_reports_are_renamed_cloned_and_deleted_through_their_forms() {
+    let (app, id, pie) = app().await;
+    let page = format!("/p/aurora/reports/{id}");
+    let body = app.get_page(&page).await.body;
+    let fields = |element: i64| vec![("slug", s("aurora")), ("report", id.to_string()), ("element", element.to_string())];
+
+    let mut up = fields(pie);
+    up.push(("direction", s("up")));
+    let moved = post_form(&app, &form_action(&body, "move_element"), &page, &up).await;
+    assert_eq!(location(&moved), page);
+    assert_eq!(element_names(&app, id).await, ["Plan mix", "Testers", "Who"]);
+
+    let removed = post_form(&app, &form_action(&body, "delete_element"), &page, &fields(pie)).await;
+    assert_eq!(location(&removed), page);
+    assert_eq!(element_names(&app, id).await, ["Testers", "Who"]);
+
+    let list = "/p/aurora/reports";
+    let body = app.get_page(list).await.body;
+    let named = |name: &str| vec![("slug", s("aurora")), ("id", id.to_string()), ("name", s(name))];
+    let renamed = post_form(&app, &form_action(&body, "rename_report"), list, &named("Aurora monthly")).await;
+    assert_eq!(location(&renamed), list);
+    let cloned = post_form(&app, &form_action(&body, "clone_report"), list, &named("Aurora copy")).await;
+    let copy = location(&cloned);
+    assert!(copy.starts_with("/p/aurora/reports/") && copy != page, "the copy opens: {copy}");
+    let shown = app.get_page(&copy).await.body;
+    assert!(shown.contains("<h1>Aurora copy</h1>") && shown.contains("<h2>Who</h2>"), "{shown}");
+    let deleted = post_form(&app, &form_action(&body, "delete_report"), list, &[("slug", s("aurora")), ("id", id.to_string())]).await;
+    assert_eq!(location(&deleted), list);
+    let body = app.get_page(list).await.body;
+    assert!(body.contains("Aurora copy") && !body.contains("Aurora monthly"), "{body}");
+}
+
+#[tokio::test]
+async fn community_reports_are_for_community_managers() {
+    let (app, _, _) = app().await;
+    let id = created(&app, "/api/v1/reports", json!({"name": "All projects"})).await;
+    created(&app, &format!("/api/v1/reports/{id}/elements"), json!({"name": "Everyone", "style": "number"})).await;
+    let page = app.get_page(&format!("/reports/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<h2>Everyone</h2>") && page.body.contains(r#"<span class="figure-value">6</span>"#), "{}", page.body);
+    assert!(page.body.contains(&format!(r#"href="/reports/{id}/export.xlsx""#)));
+    let xlsx = app.client.get(app.url(&format!("/reports/{id}/export.xlsx"))).send().await.unwrap();
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    let builder = app.get_page("/reports/new").await;
+    assert!(builder.status == StatusCode::OK && builder.body.contains("All projects"), "the destination choices");
+
+    let manager = new_client();
+    app.login_with(&manager, PM_EMAIL, PM_PASSWORD).await;
+    let refused = fetch_page(manager.get(app.url(&format!("/reports/{id}")))).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.body.contains("only community managers"), "{}", refused.body);
+}
