@@ -515,3 +515,61 @@ pub async fn save_element(
     leptos_axum::redirect(&format!("{}/{}", reports_path(slug.as_deref()), saved.report));
     Ok(saved)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::fields::FieldType;
+
+    fn schema() -> Vec<SchemaField> {
+        let field = |field: &str, field_type| SchemaField { data_group: "CRM".into(), field: field.into(), field_type };
+        vec![field("Plan", FieldType::String), field("Renewal", FieldType::DateTime)]
+    }
+
+    fn form(field1: &str, style: &str) -> ElementForm {
+        let field1 = if field1.is_empty() { String::new() } else { format!("CRM{FIELD_SEPARATOR}{field1}") };
+        ElementForm { name: "Plan mix".into(), source: "users".into(), field1, style: style.into(), ..Default::default() }
+    }
+
+    #[test]
+    fn the_form_reads_as_the_element_it_describes_and_back() {
+        let mut form = form("Plan", "pie");
+        form.filter = "7".into();
+        let definition = form.definition().unwrap();
+        assert_eq!(definition.data, vec![ViewColumn::new("CRM", "Plan")]);
+        assert_eq!(definition.filter, Some(Choice::Saved(7)));
+        assert_eq!((definition.style, definition.bucket, definition.figure), (Style::Pie, Bucket::Day, ProjectFigure::Users));
+        let back = ElementForm::of(&definition);
+        assert_eq!((back.field1.as_str(), back.field2.as_str(), back.filter.as_str()), (form.field1.as_str(), "", "7"));
+    }
+
+    #[test]
+    fn the_styles_offered_follow_the_fields_chosen() {
+        assert_eq!(ElementForm::starting().fitting_styles(&schema()), vec![Style::Number, Style::List]);
+        assert!(form("Renewal", "line").fitting_styles(&schema()).contains(&Style::Line));
+        assert!(!form("Plan", "line").fitting_styles(&schema()).contains(&Style::Line));
+        let mut project = form("Plan", "number");
+        project.source = "project".into();
+        assert!(project.columns().is_empty(), "a project figure ignores the field choices");
+        assert_eq!(project.fitting_styles(&schema()), vec![Style::Number]);
+    }
+
+    #[test]
+    fn unreadable_choices_are_named_after_their_inputs() {
+        let mut bad = form("Plan", "sparkline");
+        bad.filter = "my filter".into();
+        let fields: Vec<_> = bad.definition().unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["style", "filter"]);
+        assert_eq!(form_field("data[1].field"), "field2");
+        assert_eq!(form_field("name"), "name");
+    }
+
+    #[test]
+    fn the_values_figure_takes_no_filter() {
+        let mut values = form("", "number");
+        values.source = "project".into();
+        values.figure = "values_last_7_days".into();
+        values.filter = "3".into();
+        assert_eq!(values.definition().unwrap().filter, None);
+    }
+}
