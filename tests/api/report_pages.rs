@@ -32,8 +32,9 @@ async fn app() -> (TestApp, i64, i64) {
     let id = created(&app, REPORTS, json!({"name": "Aurora weekly"})).await;
     let elements = format!("{REPORTS}/{id}/elements");
     created(&app, &elements, json!({"name": "Testers", "source": "project", "style": "number"})).await;
-    let pie = created(&app, &elements, json!({"name": "Plan mix", "data": [{"data_group": "CRM", "field": "Plan"}], "style": "pie"}))
-        .await;
+    let pie =
+        created(&app, &elements, json!({"name": "Plan mix", "data": [{"data_group": "CRM", "field": "Plan"}], "style": "pie"}))
+            .await;
     created(&app, &elements, json!({"name": "Who", "data": [{"data_group": "CRM", "field": "Plan"}], "style": "list"})).await;
     app.login_as_admin().await;
     (app, id, pie)
@@ -44,7 +45,11 @@ async fn the_report_page_shows_each_element_with_its_figure_chart_and_table() {
     let (app, id, pie) = app().await;
     let list = app.get_page("/p/aurora/reports").await;
     assert_eq!(list.status, StatusCode::OK);
-    assert!(list.body.contains(&format!(r#"href="/p/aurora/reports/{id}""#)) && list.body.contains(">Aurora weekly<"), "{}", list.body);
+    assert!(
+        list.body.contains(&format!(r#"href="/p/aurora/reports/{id}""#)) && list.body.contains(">Aurora weekly<"),
+        "{}",
+        list.body
+    );
     assert!(list.body.contains("Create a report") && list.body.contains(r#"href="/p/aurora/reports/new""#));
 
     let page = app.get_page(&format!("/p/aurora/reports/{id}")).await;
@@ -246,7 +251,8 @@ async fn elements_move_and_go_and_reports_are_renamed_cloned_and_deleted_through
     assert!(copy.starts_with("/p/aurora/reports/") && copy != page, "the copy opens: {copy}");
     let shown = app.get_page(&copy).await.body;
     assert!(shown.contains("<h1>Aurora copy</h1>") && shown.contains("<h2>Who</h2>"), "{shown}");
-    let deleted = post_form(&app, &form_action(&body, "delete_report"), list, &[("slug", s("aurora")), ("id", id.to_string())]).await;
+    let deleted =
+        post_form(&app, &form_action(&body, "delete_report"), list, &[("slug", s("aurora")), ("id", id.to_string())]).await;
     assert_eq!(location(&deleted), list);
     let body = app.get_page(list).await.body;
     assert!(body.contains("Aurora copy") && !body.contains("Aurora monthly"), "{body}");
@@ -259,7 +265,11 @@ async fn community_reports_are_for_community_managers() {
     created(&app, &format!("/api/v1/reports/{id}/elements"), json!({"name": "Everyone", "style": "number"})).await;
     let page = app.get_page(&format!("/reports/{id}")).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("<h2>Everyone</h2>") && page.body.contains(r#"<span class="figure-value">6</span>"#), "{}", page.body);
+    assert!(
+        page.body.contains("<h2>Everyone</h2>") && page.body.contains(r#"<span class="figure-value">6</span>"#),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains(&format!(r#"href="/reports/{id}/export.xlsx""#)));
     let xlsx = app.client.get(app.url(&format!("/reports/{id}/export.xlsx"))).send().await.unwrap();
     assert_eq!(xlsx.status(), StatusCode::OK);

@@ -20,7 +20,8 @@ pub fn ReportBuilderPage() -> impl IntoView {
     let slug = scope_slug();
     let report = id_param("id");
     let element = id_param("element");
-    let data = Resource::new(move || (slug(), report(), element()), |(slug, report, element)| builder_choices(slug, report, element));
+    let data =
+        Resource::new(move || (slug(), report(), element()), |(slug, report, element)| builder_choices(slug, report, element));
     // The builder's inputs once someone changes one; until then the preview shows the element
     // being edited (or the starting choice), which the server knows without them.
     let edits = RwSignal::new(None::<ElementForm>);

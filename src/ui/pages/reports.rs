@@ -78,10 +78,7 @@ pub fn ReportsPage() -> impl IntoView {
             return view! { <p class="empty">"No reports yet. Create one: its first element is chosen on the same page."</p> }
                 .into_any();
         }
-        let rows = rows
-            .into_iter()
-            .map(|row| view! { <ReportListRow row slug=slug() rename clone delete /> })
-            .collect_view();
+        let rows = rows.into_iter().map(|row| view! { <ReportListRow row slug=slug() rename clone delete /> }).collect_view();
         view! {
             <table class="grid reports-list">
                 <thead><tr><th>"Report"</th><th class="num">"Elements"</th><th>"Last opened"</th><th>"Manage"</th></tr></thead>
@@ -138,7 +135,8 @@ fn ReportListRow(
     let id = row.id;
     let hidden = move || view! { {slug_input(&slug)}<input type="hidden" name="id" value=id.to_string() /> };
     let (for_rename, for_clone, for_delete) = (hidden.clone(), hidden.clone(), hidden);
-    let (name, copy, confirm) = (row.name.clone(), format!("Copy of {}", row.name), format!("Delete “{}” and its elements", row.name));
+    let (name, copy, confirm) =
+        (row.name.clone(), format!("Copy of {}", row.name), format!("Delete “{}” and its elements", row.name));
     view! {
         <tr>
             <td><a href=href>{row.name.clone()}</a></td>
