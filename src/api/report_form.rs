@@ -37,6 +37,10 @@ pub const UNTITLED: &str = "Untitled element";
 /// The destination choice for a report made on the spot.
 pub const NEW_REPORT: &str = "new";
 
+/// The filter choice that keeps an element's own criteria (written through the API): the
+/// builder offers saved filters only, and must not drop criteria it cannot show.
+pub const OWN_CRITERIA: &str = "own";
+
 impl ElementForm {
     /// The form's inputs for an existing element.
     pub fn of(definition: &ElementDefinition) -> Self {
@@ -51,7 +55,8 @@ impl ElementForm {
             field2: field(1),
             filter: match &definition.filter {
                 Some(Choice::Saved(id)) => id.to_string(),
-                _ => String::new(),
+                Some(Choice::Inline(_)) => OWN_CRITERIA.into(),
+                None => String::new(),
             },
             style: definition.style.as_str().into(),
             bucket: definition.bucket.as_str().into(),
@@ -109,7 +114,7 @@ impl ElementForm {
             errors.push(ValidationError::new("figure", "choose a figure"));
         }
         let filter = match self.filter.trim() {
-            "" => None,
+            "" | OWN_CRITERIA => None,
             id => match id.parse::<i64>() {
                 Ok(id) => Some(Choice::Saved(id)),
                 Err(_) => {
@@ -195,6 +200,15 @@ mod tests {
         assert_eq!(fields, ["style", "filter"]);
         assert_eq!(form_field("data[1].field"), "field2");
         assert_eq!(form_field("name"), "name");
+    }
+
+    #[test]
+    fn an_element_s_own_criteria_read_as_a_choice_of_their_own() {
+        let mut definition = form("Plan", "pie").definition().unwrap();
+        definition.filter = Some(Choice::Inline(serde_json::from_value(serde_json::json!({"criteria": []})).unwrap()));
+        let form = ElementForm::of(&definition);
+        assert_eq!(form.filter, OWN_CRITERIA);
+        assert_eq!(form.definition().unwrap().filter, None, "the caller puts the stored criteria back");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub use super::report_form::{form_field, ElementForm, NEW_REPORT, UNTITLED};
+pub use super::report_form::{form_field, ElementForm, NEW_REPORT, OWN_CRITERIA, UNTITLED};
 use super::UiError;
 use crate::domain::filter::SchemaField;
 use crate::domain::report::{ElementDefinition, Style};
@@ -283,12 +283,19 @@ pub async fn preview_element(
         Some(id) => Some(reports::get(store, &scope, id).await?),
         None => None,
     };
-    let form = match (form, &report, element) {
-        (Some(form), ..) => form,
-        (None, Some(report), Some(element)) => ElementForm::of(&reports::element(store, report, element).await?.definition),
-        (None, ..) => ElementForm::starting(),
+    let stored = match (&report, element) {
+        (Some(report), Some(element)) => Some(reports::element(store, report, element).await?.definition),
+        _ => None,
+    };
+    let form = match (form, &stored) {
+        (Some(form), _) => form,
+        (None, Some(stored)) => ElementForm::of(stored),
+        (None, None) => ElementForm::starting(),
     };
     let mut definition = form.definition().map_err(|e| UiError::Invalid(at_form_fields(e)))?;
+    if let (OWN_CRITERIA, Some(stored)) = (form.filter.as_str(), &stored) {
+        definition.filter = stored.filter.clone();
+    }
     if definition.name.trim().is_empty() {
         definition.name = UNTITLED.into();
     }
@@ -338,7 +345,8 @@ pub async fn save_element(
                 name: Some(definition.name),
                 source: Some(definition.source),
                 data: Some(definition.data),
-                filter: Some(definition.filter),
+                // The element's own criteria stay as they are.
+                filter: (form.filter != OWN_CRITERIA).then_some(definition.filter),
                 style: Some(definition.style),
                 bucket: Some(definition.bucket),
                 figure: Some(definition.figure),

@@ -282,3 +282,34 @@ async fn community_reports_are_for_community_managers() {
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert!(refused.body.contains("only community managers"), "{}", refused.body);
 }
+
+#[tokio::test]
+async fn editing_an_element_keeps_the_criteria_written_through_the_api() {
+    let (app, id, _) = app().await;
+    let criteria = json!({"criteria": [{"data_group": "CRM", "field": "Beta", "qualifier": "is_true"}]});
+    let body = json!({"name": "Beta testers", "style": "number", "filter": criteria});
+    let element = created(&app, &format!("{REPORTS}/{id}/elements"), body).await;
+    let page = format!("/p/aurora/reports/{id}/elements/{element}");
+    let shown = app.get_page(&page).await;
+    assert!(shown.body.contains("Its own criteria"), "{}", shown.body);
+    assert!(shown.body.contains(r#"<span class="figure-value">2</span>"#), "the preview counts with the criteria");
+
+    let form = [
+        ("slug", s("aurora")),
+        ("report", id.to_string()),
+        ("element", element.to_string()),
+        ("source", s("users")),
+        ("figure", s("users")),
+        ("field1", s("")),
+        ("field2", s("")),
+        ("filter", s("own")),
+        ("style", s("number")),
+        ("bucket", s("day")),
+        ("name", s("Beta opt-ins")),
+    ];
+    let saved = post_form(&app, &form_action(&shown.body, "save_element"), &page, &form).await;
+    assert_eq!(location(&saved), format!("/p/aurora/reports/{id}"));
+    let stored: Value = app.get(&format!("{REPORTS}/{id}/elements/{element}")).await.json().await.unwrap();
+    assert_eq!(stored["name"], "Beta opt-ins");
+    assert_eq!(stored["filter"]["criteria"][0]["field"], "Beta", "{stored}");
+}

@@ -8,7 +8,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::reports::{id_param, scope_slug, ElementContent, ScopeCrumbs};
-use crate::api::reports::{builder_choices, preview_element, reports_path, BuilderData, ElementForm, SaveElement, NEW_REPORT};
+use crate::api::reports::{
+    builder_choices, preview_element, reports_path, BuilderData, ElementForm, SaveElement, NEW_REPORT, OWN_CRITERIA,
+};
 use crate::api::UiError;
 use crate::domain::filter::{SchemaField, FIELD_SEPARATOR};
 use crate::domain::report::{Bucket, ProjectFigure};
@@ -238,6 +240,9 @@ fn ElementBuilderForm(
                 <label for="element-filter">"Filter"</label>
                 <select id="element-filter" name="filter" on:change=move |ev| { let v = event_target_value(&ev); change(&|f| f.filter = v.clone()) }>
                     <option value="" selected=initial.filter.is_empty()>"No filter: every user"</option>
+                    {(initial.filter == OWN_CRITERIA).then(|| view! {
+                        <option value=OWN_CRITERIA selected>"Its own criteria (set through the API)"</option>
+                    })}
                     {filter_options}
                 </select>
                 <FieldError value=saved field="filter" />
