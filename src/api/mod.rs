@@ -10,6 +10,7 @@ pub mod keys;
 pub mod listeners;
 pub mod outbox;
 pub mod projects;
+pub mod report_form;
 pub mod reports;
 pub mod session;
 pub mod staff;

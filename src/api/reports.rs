@@ -7,12 +7,11 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+pub use super::report_form::{form_field, ElementForm, NEW_REPORT, OWN_CRITERIA, UNTITLED};
 use super::UiError;
-use crate::domain::filter::{SchemaField, FIELD_SEPARATOR};
-use crate::domain::grid::{Choice, ViewColumn};
-use crate::domain::report::{Bucket, ElementDefinition, ProjectFigure, Source, Style};
+use crate::domain::filter::SchemaField;
+use crate::domain::report::{ElementDefinition, Style};
 use crate::domain::table::Table;
-use crate::domain::ValidationError;
 
 /// A report in the list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -77,148 +76,9 @@ pub struct BuilderData {
     pub element: Option<ElementDefinition>,
 }
 
-/// The builder's inputs as the form sends them: plain text, so the same form posts without
-/// JavaScript and feeds the live preview with it. Fields are `<group>␟<field>`; the filter
-/// is a saved filter's id or empty; the destination a report's id or `new`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct ElementForm {
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub source: String,
-    #[serde(default)]
-    pub figure: String,
-    #[serde(default)]
-    pub field1: String,
-    #[serde(default)]
-    pub field2: String,
-    #[serde(default)]
-    pub filter: String,
-    #[serde(default)]
-    pub style: String,
-    #[serde(default)]
-    pub bucket: String,
-}
-
-/// The destination choice for a report made on the spot.
-pub const NEW_REPORT: &str = "new";
-
-impl ElementForm {
-    /// The form's inputs for an existing element.
-    pub fn of(definition: &ElementDefinition) -> Self {
-        let field = |i: usize| {
-            definition.data.get(i).map(|c| format!("{}{FIELD_SEPARATOR}{}", c.data_group, c.field)).unwrap_or_default()
-        };
-        ElementForm {
-            name: definition.name.clone(),
-            source: source_name(definition.source).into(),
-            figure: definition.figure.as_str().into(),
-            field1: field(0),
-            field2: field(1),
-            filter: match &definition.filter {
-                Some(Choice::Saved(id)) => id.to_string(),
-                _ => String::new(),
-            },
-            style: definition.style.as_str().into(),
-            bucket: definition.bucket.as_str().into(),
-        }
-    }
-
-    /// A new element's inputs: a headline count of every user.
-    pub fn starting() -> Self {
-        ElementForm { source: "users".into(), style: Style::Number.as_str().into(), ..Default::default() }
-    }
-
-    pub fn source(&self) -> Source {
-        if self.source == "project" {
-            Source::Project
-        } else {
-            Source::Users
-        }
-    }
-
-    /// The fields chosen, in order (a blank first choice leaves the second first).
-    pub fn columns(&self) -> Vec<ViewColumn> {
-        if self.source() == Source::Project {
-            return Vec::new();
-        }
-        [&self.field1, &self.field2]
-            .into_iter()
-            .filter(|choice| !choice.is_empty())
-            .map(|choice| {
-                let (group, field) = choice.split_once(FIELD_SEPARATOR).unwrap_or(("", choice));
-                ViewColumn::new(group, field)
-            })
-            .collect()
-    }
-
-    /// The styles that fit the chosen fields of `schema` (domain `fitting_styles`).
-    pub fn fitting_styles(&self, schema: &[SchemaField]) -> Vec<Style> {
-        let types: Vec<_> = self
-            .columns()
-            .iter()
-            .map(|c| {
-                schema.iter().find(|f| f.data_group == c.data_group && f.field == c.field).map(|f| f.field_type)
-            })
-            .collect::<Option<_>>()
-            .unwrap_or_default();
-        crate::domain::report::fitting_styles(self.source(), &types)
-    }
-
-    /// The element these inputs describe. Problems are named after the form's inputs.
-    pub fn definition(&self) -> Result<ElementDefinition, Vec<ValidationError>> {
-        let mut errors = Vec::new();
-        let style = Style::parse(&self.style);
-        if style.is_none() {
-            errors.push(ValidationError::new("style", "choose a style"));
-        }
-        let figure = if self.figure.is_empty() { Some(ProjectFigure::Users) } else { ProjectFigure::parse(&self.figure) };
-        if figure.is_none() {
-            errors.push(ValidationError::new("figure", "choose a figure"));
-        }
-        let filter = match self.filter.trim() {
-            "" => None,
-            id => match id.parse::<i64>() {
-                Ok(id) => Some(Choice::Saved(id)),
-                Err(_) => {
-                    errors.push(ValidationError::new("filter", "choose a saved filter or none"));
-                    None
-                }
-            },
-        };
-        let (Some(style), Some(figure), true) = (style, figure, errors.is_empty()) else {
-            return Err(errors);
-        };
-        Ok(ElementDefinition {
-            name: self.name.clone(),
-            source: self.source(),
-            data: self.columns(),
-            filter: if self.source() == Source::Project && figure == ProjectFigure::ValuesLast7Days { None } else { filter },
-            style,
-            bucket: Bucket::parse(&self.bucket).unwrap_or_default(),
-            figure,
-        })
-    }
-}
-
-fn source_name(source: Source) -> &'static str {
-    match source {
-        Source::Users => "users",
-        Source::Project => "project",
-    }
-}
-
-/// The service's names for an element's problems, as the form's inputs are named.
-pub fn form_field(field: &str) -> &str {
-    match field {
-        "data" | "data[0].field" | "data[0].data_group" | "data[0]" => "field1",
-        "data[1].field" | "data[1].data_group" | "data[1]" => "field2",
-        other => other,
-    }
-}
-
 #[cfg(feature = "ssr")]
-fn at_form_fields(errors: Vec<ValidationError>) -> Vec<ValidationError> {
+fn at_form_fields(errors: Vec<crate::domain::ValidationError>) -> Vec<crate::domain::ValidationError> {
+    use crate::domain::ValidationError;
     errors.into_iter().map(|e| ValidationError { field: form_field(&e.field).to_string(), ..e }).collect()
 }
 
@@ -258,38 +118,53 @@ fn element_view(id: Option<i64>, element: crate::domain::report::ComputedElement
     use crate::server::charts::{chart_svg, Theme};
     let svg = chart_svg(element.style, &element.name, &element.table, Theme::Page);
     let mut table = element.table;
-    let more_rows = if element.style == Style::List { table.rows.len().saturating_sub(crate::domain::report::LIST_PAGE_ROWS) } else { 0 };
+    let more_rows =
+        if element.style == Style::List { table.rows.len().saturating_sub(crate::domain::report::LIST_PAGE_ROWS) } else { 0 };
     table.rows.truncate(table.rows.len() - more_rows);
     ElementView { id, name: element.name, style: element.style, table, more_rows, svg }
 }
 
 #[server(prefix = "/fn")]
 pub async fn list_reports(slug: Option<String>) -> Result<Vec<ReportRow>, UiError> {
-    with_status(async {
-        let scope = scope(slug.as_deref()).await?;
-        let reports = crate::server::service::reports::list(&super::context::state().store, &scope).await?;
-        Ok(reports
-            .into_iter()
-            .map(|(r, elements)| ReportRow { id: r.id, name: r.name, elements, last_opened_at: r.last_opened_at })
-            .collect())
-    }
-    .await)
+    with_status(
+        async {
+            let scope = scope(slug.as_deref()).await?;
+            let reports = crate::server::service::reports::list(&super::context::state().store, &scope).await?;
+            Ok(reports
+                .into_iter()
+                .map(|(r, elements)| ReportRow { id: r.id, name: r.name, elements, last_opened_at: r.last_opened_at })
+                .collect())
+        }
+        .await,
+    )
 }
 
 /// The report with every element computed now (and noted as opened).
 #[server(prefix = "/fn")]
 pub async fn load_report(slug: Option<String>, id: i64) -> Result<ReportView, UiError> {
     use crate::server::service::reports;
-    with_status(async {
-        let store = &super::context::state().store;
-        let scope = scope(slug.as_deref()).await?;
-        let report = reports::open(store, &scope, id).await?;
-        let (computed, stored) = reports::computed(store, &scope, &report).await?;
-        let elements =
-            computed.elements.into_iter().zip(stored).map(|(element, stored)| element_view(Some(stored.id), element)).collect();
-        Ok(ReportView { id: report.id, name: computed.name, project: computed.project, computed_at: computed.computed_at, elements })
-    }
-    .await)
+    with_status(
+        async {
+            let store = &super::context::state().store;
+            let scope = scope(slug.as_deref()).await?;
+            let report = reports::open(store, &scope, id).await?;
+            let (computed, stored) = reports::computed(store, &scope, &report).await?;
+            let elements = computed
+                .elements
+                .into_iter()
+                .zip(stored)
+                .map(|(element, stored)| element_view(Some(stored.id), element))
+                .collect();
+            Ok(ReportView {
+                id: report.id,
+                name: computed.name,
+                project: computed.project,
+                computed_at: computed.computed_at,
+                elements,
+            })
+        }
+        .await,
+    )
 }
 
 /// An empty report, opened.
@@ -359,36 +234,34 @@ pub async fn delete_element(slug: Option<String>, report: i64, element: i64) -> 
 /// The scope's fields, saved filters and reports, and the element to edit (`report` and
 /// `element` given).
 #[server(prefix = "/fn")]
-pub async fn builder_choices(
-    slug: Option<String>,
-    report: Option<i64>,
-    element: Option<i64>,
-) -> Result<BuilderData, UiError> {
+pub async fn builder_choices(slug: Option<String>, report: Option<i64>, element: Option<i64>) -> Result<BuilderData, UiError> {
     use crate::server::service::reports::{self, Scope};
-    with_status(async {
-        let store = &super::context::state().store;
-        let scope = scope(slug.as_deref()).await?;
-        let schema = reports::schema(store, &scope).await?;
-        let filters = match &scope {
-            Scope::Project(project) => crate::server::service::saved::list_filters(store, project)
-                .await?
-                .into_iter()
-                .map(|f| Named { id: f.id, name: f.name })
-                .collect(),
-            Scope::Community => Vec::new(),
-        };
-        let list = reports::list(store, &scope).await?;
-        let element = match (report, element) {
-            (Some(report), Some(element)) => {
-                let report = reports::get(store, &scope, report).await?;
-                Some(reports::element(store, &report, element).await?.definition)
-            }
-            _ => None,
-        };
-        let reports = list.into_iter().map(|(r, _)| Named { id: r.id, name: r.name }).collect();
-        Ok(BuilderData { schema, filters, reports, element })
-    }
-    .await)
+    with_status(
+        async {
+            let store = &super::context::state().store;
+            let scope = scope(slug.as_deref()).await?;
+            let schema = reports::schema(store, &scope).await?;
+            let filters = match &scope {
+                Scope::Project(project) => crate::server::service::saved::list_filters(store, project)
+                    .await?
+                    .into_iter()
+                    .map(|f| Named { id: f.id, name: f.name })
+                    .collect(),
+                Scope::Community => Vec::new(),
+            };
+            let list = reports::list(store, &scope).await?;
+            let element = match (report, element) {
+                (Some(report), Some(element)) => {
+                    let report = reports::get(store, &scope, report).await?;
+                    Some(reports::element(store, &report, element).await?.definition)
+                }
+                _ => None,
+            };
+            let reports = list.into_iter().map(|(r, _)| Named { id: r.id, name: r.name }).collect();
+            Ok(BuilderData { schema, filters, reports, element })
+        }
+        .await,
+    )
 }
 
 /// The builder's preview: the element the inputs describe (`form`; before any change, the
@@ -410,14 +283,21 @@ pub async fn preview_element(
         Some(id) => Some(reports::get(store, &scope, id).await?),
         None => None,
     };
-    let form = match (form, &report, element) {
-        (Some(form), ..) => form,
-        (None, Some(report), Some(element)) => ElementForm::of(&reports::element(store, report, element).await?.definition),
-        (None, ..) => ElementForm::starting(),
+    let stored = match (&report, element) {
+        (Some(report), Some(element)) => Some(reports::element(store, report, element).await?.definition),
+        _ => None,
+    };
+    let form = match (form, &stored) {
+        (Some(form), _) => form,
+        (None, Some(stored)) => ElementForm::of(stored),
+        (None, None) => ElementForm::starting(),
     };
     let mut definition = form.definition().map_err(|e| UiError::Invalid(at_form_fields(e)))?;
+    if let (OWN_CRITERIA, Some(stored)) = (form.filter.as_str(), &stored) {
+        definition.filter = stored.filter.clone();
+    }
     if definition.name.trim().is_empty() {
-        definition.name = "Preview".into();
+        definition.name = UNTITLED.into();
     }
     let zone = report.as_ref().map_or(chrono_tz::UTC, reports::report_zone);
     match reports::compute_element(store, &scope, &definition, zone).await {
@@ -448,6 +328,7 @@ pub async fn save_element(
     #[server(flatten)] form: ElementForm,
 ) -> Result<SavedElement, UiError> {
     use crate::domain::report::ReportForCreate;
+    use crate::domain::ValidationError;
     use crate::server::error::AppError;
     use crate::server::service::reports::{self, ElementChanges};
     let store = &super::context::state().store;
@@ -464,7 +345,8 @@ pub async fn save_element(
                 name: Some(definition.name),
                 source: Some(definition.source),
                 data: Some(definition.data),
-                filter: Some(definition.filter),
+                // The element's own criteria stay as they are.
+                filter: (form.filter != OWN_CRITERIA).then_some(definition.filter),
                 style: Some(definition.style),
                 bucket: Some(definition.bucket),
                 figure: Some(definition.figure),

@@ -38,7 +38,14 @@ pub fn router() -> Router<AppState> {
 /// A report (`export.pdf|xlsx|zip`) or one element (`export.pdf|xlsx|csv`) as the same file
 /// the API's export makes, for whoever may open the report's page; no session: to the login
 /// page and back to the report.
-async fn report_export(state: &AppState, viewer: Viewer, slug: Option<&str>, id: i64, element: Option<i64>, file: &str) -> Response {
+async fn report_export(
+    state: &AppState,
+    viewer: Viewer,
+    slug: Option<&str>,
+    id: i64,
+    element: Option<i64>,
+    file: &str,
+) -> Response {
     use super::service::reports::Scope;
     let download = async {
         let staff = viewer.0.ok_or(AppError::Unauthenticated)?;

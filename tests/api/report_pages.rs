@@ -32,8 +32,9 @@ async fn app() -> (TestApp, i64, i64) {
     let id = created(&app, REPORTS, json!({"name": "Aurora weekly"})).await;
     let elements = format!("{REPORTS}/{id}/elements");
     created(&app, &elements, json!({"name": "Testers", "source": "project", "style": "number"})).await;
-    let pie = created(&app, &elements, json!({"name": "Plan mix", "data": [{"data_group": "CRM", "field": "Plan"}], "style": "pie"}))
-        .await;
+    let pie =
+        created(&app, &elements, json!({"name": "Plan mix", "data": [{"data_group": "CRM", "field": "Plan"}], "style": "pie"}))
+            .await;
     created(&app, &elements, json!({"name": "Who", "data": [{"data_group": "CRM", "field": "Plan"}], "style": "list"})).await;
     app.login_as_admin().await;
     (app, id, pie)
@@ -44,7 +45,11 @@ async fn the_report_page_shows_each_element_with_its_figure_chart_and_table() {
     let (app, id, pie) = app().await;
     let list = app.get_page("/p/aurora/reports").await;
     assert_eq!(list.status, StatusCode::OK);
-    assert!(list.body.contains(&format!(r#"href="/p/aurora/reports/{id}""#)) && list.body.contains(">Aurora weekly<"), "{}", list.body);
+    assert!(
+        list.body.contains(&format!(r#"href="/p/aurora/reports/{id}""#)) && list.body.contains(">Aurora weekly<"),
+        "{}",
+        list.body
+    );
     assert!(list.body.contains("Create a report") && list.body.contains(r#"href="/p/aurora/reports/new""#));
 
     let page = app.get_page(&format!("/p/aurora/reports/{id}")).await;
@@ -203,7 +208,7 @@ async fn the_preview_draws_an_unsaved_element_and_names_what_does_not_fit() {
     let drawn = preview("pie").await.unwrap();
     assert_eq!(drawn.status(), StatusCode::OK);
     let element: Value = drawn.json().await.unwrap();
-    assert_eq!(element["name"], "Preview", "an unnamed element still previews");
+    assert_eq!(element["name"], "Untitled element", "an unnamed element still previews");
     assert_eq!(element["style"], "pie");
     assert!(element["svg"].as_str().unwrap().starts_with("<svg"), "{element}");
     assert_eq!(element["table"]["columns"], json!(["Plan", "Users"]));
@@ -212,4 +217,99 @@ async fn the_preview_draws_an_unsaved_element_and_names_what_does_not_fit() {
     assert!(!refused.status().is_success());
     let text = refused.text().await.unwrap();
     assert!(text.contains("style") && text.contains("pie"), "names the styles that fit: {text}");
+}
+
+async fn element_names(app: &TestApp, id: i64) -> Vec<String> {
+    let report: Value = app.get(&format!("{REPORTS}/{id}")).await.json().await.unwrap();
+    report["elements"].as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test]
+async fn elements_move_and_go_and_reports_are_renamed_cloned_and_deleted_through_their_forms() {
+    let (app, id, pie) = app().await;
+    let page = format!("/p/aurora/reports/{id}");
+    let body = app.get_page(&page).await.body;
+    let fields = |element: i64| vec![("slug", s("aurora")), ("report", id.to_string()), ("element", element.to_string())];
+
+    let mut up = fields(pie);
+    up.push(("direction", s("up")));
+    let moved = post_form(&app, &form_action(&body, "move_element"), &page, &up).await;
+    assert_eq!(location(&moved), page);
+    assert_eq!(element_names(&app, id).await, ["Plan mix", "Testers", "Who"]);
+
+    let removed = post_form(&app, &form_action(&body, "delete_element"), &page, &fields(pie)).await;
+    assert_eq!(location(&removed), page);
+    assert_eq!(element_names(&app, id).await, ["Testers", "Who"]);
+
+    let list = "/p/aurora/reports";
+    let body = app.get_page(list).await.body;
+    let named = |name: &str| vec![("slug", s("aurora")), ("id", id.to_string()), ("name", s(name))];
+    let renamed = post_form(&app, &form_action(&body, "rename_report"), list, &named("Aurora monthly")).await;
+    assert_eq!(location(&renamed), list);
+    let cloned = post_form(&app, &form_action(&body, "clone_report"), list, &named("Aurora copy")).await;
+    let copy = location(&cloned);
+    assert!(copy.starts_with("/p/aurora/reports/") && copy != page, "the copy opens: {copy}");
+    let shown = app.get_page(&copy).await.body;
+    assert!(shown.contains("<h1>Aurora copy</h1>") && shown.contains("<h2>Who</h2>"), "{shown}");
+    let deleted =
+        post_form(&app, &form_action(&body, "delete_report"), list, &[("slug", s("aurora")), ("id", id.to_string())]).await;
+    assert_eq!(location(&deleted), list);
+    let body = app.get_page(list).await.body;
+    assert!(body.contains("Aurora copy") && !body.contains("Aurora monthly"), "{body}");
+}
+
+#[tokio::test]
+async fn community_reports_are_for_community_managers() {
+    let (app, _, _) = app().await;
+    let id = created(&app, "/api/v1/reports", json!({"name": "All projects"})).await;
+    created(&app, &format!("/api/v1/reports/{id}/elements"), json!({"name": "Everyone", "style": "number"})).await;
+    let page = app.get_page(&format!("/reports/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("<h2>Everyone</h2>") && page.body.contains(r#"<span class="figure-value">6</span>"#),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(&format!(r#"href="/reports/{id}/export.xlsx""#)));
+    let xlsx = app.client.get(app.url(&format!("/reports/{id}/export.xlsx"))).send().await.unwrap();
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    let builder = app.get_page("/reports/new").await;
+    assert!(builder.status == StatusCode::OK && builder.body.contains("All projects"), "the destination choices");
+
+    let manager = new_client();
+    app.login_with(&manager, PM_EMAIL, PM_PASSWORD).await;
+    let refused = fetch_page(manager.get(app.url(&format!("/reports/{id}")))).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.body.contains("only community managers"), "{}", refused.body);
+}
+
+#[tokio::test]
+async fn editing_an_element_keeps_the_criteria_written_through_the_api() {
+    let (app, id, _) = app().await;
+    let criteria = json!({"criteria": [{"data_group": "CRM", "field": "Beta", "qualifier": "is_true"}]});
+    let body = json!({"name": "Beta testers", "style": "number", "filter": criteria});
+    let element = created(&app, &format!("{REPORTS}/{id}/elements"), body).await;
+    let page = format!("/p/aurora/reports/{id}/elements/{element}");
+    let shown = app.get_page(&page).await;
+    assert!(shown.body.contains("Its own criteria"), "{}", shown.body);
+    assert!(shown.body.contains(r#"<span class="figure-value">2</span>"#), "the preview counts with the criteria");
+
+    let form = [
+        ("slug", s("aurora")),
+        ("report", id.to_string()),
+        ("element", element.to_string()),
+        ("source", s("users")),
+        ("figure", s("users")),
+        ("field1", s("")),
+        ("field2", s("")),
+        ("filter", s("own")),
+        ("style", s("number")),
+        ("bucket", s("day")),
+        ("name", s("Beta opt-ins")),
+    ];
+    let saved = post_form(&app, &form_action(&shown.body, "save_element"), &page, &form).await;
+    assert_eq!(location(&saved), format!("/p/aurora/reports/{id}"));
+    let stored: Value = app.get(&format!("{REPORTS}/{id}/elements/{element}")).await.json().await.unwrap();
+    assert_eq!(stored["name"], "Beta opt-ins");
+    assert_eq!(stored["filter"]["criteria"][0]["field"], "Beta", "{stored}");
 }

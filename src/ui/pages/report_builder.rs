@@ -8,7 +8,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::reports::{id_param, scope_slug, ElementContent, ScopeCrumbs};
-use crate::api::reports::{builder_choices, preview_element, reports_path, BuilderData, ElementForm, SaveElement, NEW_REPORT};
+use crate::api::reports::{
+    builder_choices, preview_element, reports_path, BuilderData, ElementForm, SaveElement, NEW_REPORT, OWN_CRITERIA,
+};
 use crate::api::UiError;
 use crate::domain::filter::{SchemaField, FIELD_SEPARATOR};
 use crate::domain::report::{Bucket, ProjectFigure};
@@ -20,7 +22,8 @@ pub fn ReportBuilderPage() -> impl IntoView {
     let slug = scope_slug();
     let report = id_param("id");
     let element = id_param("element");
-    let data = Resource::new(move || (slug(), report(), element()), |(slug, report, element)| builder_choices(slug, report, element));
+    let data =
+        Resource::new(move || (slug(), report(), element()), |(slug, report, element)| builder_choices(slug, report, element));
     // The builder's inputs once someone changes one; until then the preview shows the element
     // being edited (or the starting choice), which the server knows without them.
     let edits = RwSignal::new(None::<ElementForm>);
@@ -36,7 +39,7 @@ pub fn ReportBuilderPage() -> impl IntoView {
     view! {
         <Title text=title />
         <header class="page-header">
-            <p class="crumbs"><ScopeCrumbs slug=slug() /><a href=move || reports_path(slug().as_deref())>"Reports"</a></p>
+            <p class="crumbs"><ScopeCrumbs slug=slug() to_list=true /></p>
             <h1>{title}</h1>
             <p class="muted">"Choose the data, a filter and a style; the preview shows the element as the report will."</p>
         </header>
@@ -237,6 +240,9 @@ fn ElementBuilderForm(
                 <label for="element-filter">"Filter"</label>
                 <select id="element-filter" name="filter" on:change=move |ev| { let v = event_target_value(&ev); change(&|f| f.filter = v.clone()) }>
                     <option value="" selected=initial.filter.is_empty()>"No filter: every user"</option>
+                    {(initial.filter == OWN_CRITERIA).then(|| view! {
+                        <option value=OWN_CRITERIA selected>"Its own criteria (set through the API)"</option>
+                    })}
                     {filter_options}
                 </select>
                 <FieldError value=saved field="filter" />

@@ -28,16 +28,22 @@ pub(super) fn id_param(name: &'static str) -> impl Fn() -> Option<i64> + Copy + 
     move || params.read().get(name).and_then(|id| id.parse().ok())
 }
 
-/// "Aurora beta › Management" or "Community tools".
+/// "Aurora beta › Management" or "Community tools", then (on a report's pages) the link back
+/// to the list.
 #[component]
-pub(super) fn ScopeCrumbs(slug: Option<String>) -> impl IntoView {
-    match slug {
-        Some(_) => view! { <ProjectName />" › Management › " }.into_any(),
-        None => view! { "Community tools › " }.into_any(),
-    }
+pub(super) fn ScopeCrumbs(slug: Option<String>, #[prop(optional)] to_list: bool) -> impl IntoView {
+    let list = to_list.then(|| {
+        let title = list_title(&slug);
+        view! { " › "<a href=reports_path(slug.as_deref())>{title}</a> }
+    });
+    let scope = match slug {
+        Some(_) => view! { <ProjectName />" › Management" }.into_any(),
+        None => view! { "Community tools" }.into_any(),
+    };
+    view! { {scope}{list} }
 }
 
-fn list_title(slug: &Option<String>) -> &'static str {
+pub(super) fn list_title(slug: &Option<String>) -> &'static str {
     if slug.is_some() {
         "Custom reports"
     } else {
@@ -72,10 +78,7 @@ pub fn ReportsPage() -> impl IntoView {
             return view! { <p class="empty">"No reports yet. Create one: its first element is chosen on the same page."</p> }
                 .into_any();
         }
-        let rows = rows
-            .into_iter()
-            .map(|row| view! { <ReportListRow row slug=slug() rename clone delete /> })
-            .collect_view();
+        let rows = rows.into_iter().map(|row| view! { <ReportListRow row slug=slug() rename clone delete /> }).collect_view();
         view! {
             <table class="grid reports-list">
                 <thead><tr><th>"Report"</th><th class="num">"Elements"</th><th>"Last opened"</th><th>"Manage"</th></tr></thead>
@@ -132,7 +135,8 @@ fn ReportListRow(
     let id = row.id;
     let hidden = move || view! { {slug_input(&slug)}<input type="hidden" name="id" value=id.to_string() /> };
     let (for_rename, for_clone, for_delete) = (hidden.clone(), hidden.clone(), hidden);
-    let (name, copy, confirm) = (row.name.clone(), format!("Copy of {}", row.name), format!("Delete “{}” and its elements", row.name));
+    let (name, copy, confirm) =
+        (row.name.clone(), format!("Copy of {}", row.name), format!("Delete “{}” and its elements", row.name));
     view! {
         <tr>
             <td><a href=href>{row.name.clone()}</a></td>
@@ -175,11 +179,10 @@ pub fn ReportPage() -> impl IntoView {
         move || (slug(), id(), refreshed.get(), moved.version().get(), removed.version().get()),
         |(slug, id, ..)| load_report(slug, id.unwrap_or_default()),
     );
-    let base = move || reports_path(slug().as_deref());
     view! {
         <Title text=move || list_title(&slug()) />
         <header class="page-header">
-            <p class="crumbs"><ScopeCrumbs slug=slug() /><a href=base>{move || list_title(&slug())}</a></p>
+            <p class="crumbs"><ScopeCrumbs slug=slug() to_list=true /></p>
         </header>
         <ActionOutcome value=outcome(moved) success=|_| "Moved.".to_string() />
         <ActionOutcome value=outcome(removed) success=|_| "Element removed.".to_string() />
@@ -284,6 +287,7 @@ fn ReportElement(
             </header>
             <ElementContent element />
             <div class="exports" role="group" aria-label="Export this element">
+                <span class="muted">"Export"</span>
                 <a href=export("pdf") data-download="pdf" download>"PDF"</a>
                 <a href=export("xlsx") data-download="xlsx" download>"XLSX"</a>
                 <a href=export("csv") data-download="csv" download>"CSV"</a>
