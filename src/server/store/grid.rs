@@ -460,15 +460,17 @@ impl Store {
         }
     }
 
-    /// The cells of `columns` for every member the filter lets through, in one pass (reports
-    /// count and group them), in the order users joined the project.
+    /// The cells of `columns` for every row (member, or ticket) the filter lets through, in one
+    /// pass (reports count and group them), in the order the rows were added.
     pub async fn grid_values(&self, query: &GridQuery<'_>, columns: &[SchemaField]) -> Result<Vec<Vec<Cell>>> {
         use sqlx::Row;
-        let mut builder = Builder::new(self.dialect(), query.fields);
+        let mut builder = Builder::new(self.dialect(), query.subject, query.fields);
+        let scope = builder.scope();
         let condition = builder.filter(query.filter, query.now);
         let selected: Vec<String> = columns.iter().map(|c| builder.value(&c.data_group, &c.field, c.field_type)).collect();
-        let select = if selected.is_empty() { "m.user_id".to_string() } else { selected.join(", ") };
-        let sql = format!("SELECT {select} FROM {} WHERE m.project_id = $1 AND ({condition}) ORDER BY m.user_id", builder.from());
+        let row_id = builder.row_id();
+        let select = if selected.is_empty() { row_id.to_string() } else { selected.join(", ") };
+        let sql = format!("SELECT {select} FROM {} WHERE {scope} AND ({condition}) ORDER BY {row_id}", builder.from());
         macro_rules! cells {
             ($rows:expr) => {
                 $rows

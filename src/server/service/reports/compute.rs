@@ -20,7 +20,7 @@ use crate::server::export::pdf::report_pdf;
 use crate::server::export::report_csv::{report_zip, table_csv};
 use crate::server::export::report_xlsx::report_xlsx;
 use crate::server::service::grid::{ExportFile, CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE};
-use crate::server::store::{grid_now, GridQuery, Store};
+use crate::server::store::{grid_now, GridQuery, GridSubject, Store};
 
 /// The files a report (or one element of it) is exported to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -245,7 +245,7 @@ fn project_ids(context: &Context) -> Vec<i64> {
 }
 
 fn query<'a>(context: &'a Context, project_id: i64, filter: &'a CheckedFilter) -> GridQuery<'a> {
-    GridQuery { project_id, fields: &context.fields, filter, sort: &[], now: grid_now() }
+    GridQuery { project_id, subject: GridSubject::Users, fields: &context.fields, filter, sort: &[], now: grid_now() }
 }
 
 /// Every matching user's values of `columns` (for the community: every matching membership
