@@ -254,6 +254,8 @@ def _element_within_rules(body, community, whole):
     if not whole and all(body.get(m) is None for m in members):
         return body
     style = body.get("style") or "table"
+    if style not in FITTING_DATA:
+        return body  # a negative case (a style that is no style): left for the server to refuse
     body["style"] = style
     if body.get("source") == "project" and style == "number":
         if community and body.get("figure") == "values_last_7_days":

@@ -156,18 +156,33 @@ pub fn sheet_names<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
         } else {
             cleaned.to_string()
         };
-        let mut candidate: String = base.chars().take(MAX_SHEET_NAME).collect::<String>().trim_end().to_string();
+        let mut candidate = within_limit(&base, MAX_SHEET_NAME);
         let mut n = 2;
         while taken.contains(&candidate.to_lowercase()) {
             let suffix = format!(" ({n})");
-            let room = MAX_SHEET_NAME - suffix.chars().count();
-            candidate = format!("{}{suffix}", base.chars().take(room).collect::<String>().trim_end());
+            let room = MAX_SHEET_NAME - suffix.encode_utf16().count();
+            candidate = format!("{}{suffix}", within_limit(&base, room));
             n += 1;
         }
         taken.push(candidate.to_lowercase());
         out.push(candidate);
     }
     out
+}
+
+/// The longest start of `name` that Excel takes as a sheet name of at most `limit`
+/// characters, as Excel counts them (UTF-16 units: a character beyond the Basic Multilingual
+/// Plane counts twice), without trailing spaces or apostrophes.
+fn within_limit(name: &str, limit: usize) -> String {
+    let mut used = 0;
+    let kept: String = name
+        .chars()
+        .take_while(|c| {
+            used += c.len_utf16();
+            used <= limit
+        })
+        .collect();
+    kept.trim_end().trim_end_matches('\'').trim_end().to_string()
 }
 
 #[cfg(test)]

@@ -452,9 +452,9 @@ pub fn element_source() -> ObjectBuilder {
 /// A report element's fields: none (a number or a plain list), one or two.
 pub fn element_data() -> ArrayBuilder {
     let column = ObjectBuilder::new()
-        .property("data_group", printable(100).examples(["CRM"]))
+        .property("data_group", printable(100).examples(["Participation"]))
         .required("data_group")
-        .property("field", printable(100).examples(["Plan"]))
+        .property("field", printable(100).examples(["Status"]))
         .required("field")
         .additional_properties(Some(AdditionalProperties::FreeForm(false)));
     ArrayBuilder::new()

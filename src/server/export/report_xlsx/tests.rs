@@ -103,6 +103,8 @@ fn sheet_names_follow_excels_rules() {
             "'quoted'",
             "",
             "History",
+            "\u{1F4CA} charts \u{1F4C8}\u{1F4C8}\u{1F4C8}\u{1F4C8}\u{1F4C8}\u{1F4C8}\u{1F4C8}\u{1F4C8}\u{1F4C8}\u{1F4C8}\u{1F4C8}",
+            "012345678901234567890123456789'xyz",
         ]
         .into_iter(),
     );
@@ -114,7 +116,8 @@ fn sheet_names_follow_excels_rules() {
     assert_eq!(names[5], "quoted");
     assert_eq!(names[6], "Element");
     assert_eq!(names[7], "Element (2)");
-    assert!(names.iter().all(|n| n.chars().count() <= MAX_SHEET_NAME));
+    assert!(names.iter().all(|n| n.encode_utf16().count() <= MAX_SHEET_NAME), "Excel counts UTF-16 units");
+    assert_eq!(names[9], "012345678901234567890123456789", "no apostrophe left at the end");
     // Every name is one Excel takes.
     let mut workbook = Workbook::new();
     for name in &names {
