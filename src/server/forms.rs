@@ -61,15 +61,19 @@ async fn report_export(
             Some(element) => rest::reports::export_element_in(state, &scope, id, element, file).await,
         }
     };
-    match download.await {
+    let page = match slug {
+        Some(slug) => format!("/p/{slug}/reports/{id}"),
+        None => format!("/reports/{id}"),
+    };
+    download_or_log_in(download.await, &page)
+}
+
+/// A session download's answer: the file, or without a session the login page, coming back
+/// to `page` (the page the download belongs to), or the error.
+fn download_or_log_in(download: Result<Response, AppError>, page: &str) -> Response {
+    match download {
         Ok(response) => response,
-        Err(AppError::Unauthenticated) => {
-            let page = match slug {
-                Some(slug) => format!("/p/{slug}/reports/{id}"),
-                None => format!("/reports/{id}"),
-            };
-            Redirect::to(&format!("/login?next={}", encode_component(&page))).into_response()
-        }
+        Err(AppError::Unauthenticated) => Redirect::to(&format!("/login?next={}", encode_component(page))).into_response(),
         Err(error) => error.into_response(),
     }
 }
@@ -178,14 +182,7 @@ async fn export(
             ExportFormat::Xlsx => rest::grid::xlsx_download(&state.store, &project, &params.request()).await,
         }
     };
-    match download.await {
-        Ok(response) => response,
-        Err(AppError::Unauthenticated) => {
-            let grid = format!("/p/{slug}/users{}", params.query_string());
-            Redirect::to(&format!("/login?next={}", encode_component(&grid))).into_response()
-        }
-        Err(error) => error.into_response(),
-    }
+    download_or_log_in(download.await, &format!("/p/{slug}/users{}", params.query_string()))
 }
 
 async fn feedback_export_csv(
@@ -226,14 +223,7 @@ async fn feedback_export(
             ExportFormat::Xlsx => rest::grid::xlsx_download_for(&state.store, &project, subject, &request).await,
         }
     };
-    match download.await {
-        Ok(response) => response,
-        Err(AppError::Unauthenticated) => {
-            let grid = format!("/p/{slug}/feedback{}", params.query_string());
-            Redirect::to(&format!("/login?next={}", encode_component(&grid))).into_response()
-        }
-        Err(error) => error.into_response(),
-    }
+    download_or_log_in(download.await, &format!("/p/{slug}/feedback{}", params.query_string()))
 }
 
 async fn import_upload(
