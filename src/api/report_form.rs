@@ -3,14 +3,16 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::filter::{SchemaField, FIELD_SEPARATOR};
+use crate::domain::filter::{errors_at_rows, Combine, CriterionRow, Filter, SchemaField, FIELD_SEPARATOR};
 use crate::domain::grid::{Choice, ViewColumn};
 use crate::domain::report::{Bucket, ElementDefinition, ProjectFigure, Source, Style};
 use crate::domain::ValidationError;
 
 /// The builder's inputs as the form sends them: plain text, so the same form posts without
 /// JavaScript and feeds the live preview with it. Fields are `<group>␟<field>`; the filter
-/// is a saved filter's id or empty; the destination a report's id or `new`.
+/// is a saved filter's id, `own` (the criteria written on the form, `combine` and
+/// `criteria` as the criteria editor names them) or empty; the destination a report's id or
+/// `new`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ElementForm {
     #[serde(default)]
@@ -29,6 +31,11 @@ pub struct ElementForm {
     pub style: String,
     #[serde(default)]
     pub bucket: String,
+    /// `all` or `any`, for the criteria written here.
+    #[serde(default)]
+    pub combine: String,
+    #[serde(default)]
+    pub criteria: Vec<CriterionRow>,
 }
 
 /// What the preview calls an element not named yet.
@@ -37,8 +44,7 @@ pub const UNTITLED: &str = "Untitled element";
 /// The destination choice for a report made on the spot.
 pub const NEW_REPORT: &str = "new";
 
-/// The filter choice that keeps an element's own criteria (written through the API): the
-/// builder offers saved filters only, and must not drop criteria it cannot show.
+/// The filter choice of criteria written on the builder itself (an inline filter).
 pub const OWN_CRITERIA: &str = "own";
 
 impl ElementForm {
@@ -46,6 +52,10 @@ impl ElementForm {
     pub fn of(definition: &ElementDefinition) -> Self {
         let field = |i: usize| {
             definition.data.get(i).map(|c| format!("{}{FIELD_SEPARATOR}{}", c.data_group, c.field)).unwrap_or_default()
+        };
+        let (combine, criteria) = match &definition.filter {
+            Some(Choice::Inline(filter)) => (filter.combine, filter.criteria.iter().map(CriterionRow::of).collect()),
+            _ => (Combine::All, Vec::new()),
         };
         ElementForm {
             name: definition.name.clone(),
@@ -60,6 +70,8 @@ impl ElementForm {
             },
             style: definition.style.as_str().into(),
             bucket: definition.bucket.as_str().into(),
+            combine: if combine == Combine::Any { "any" } else { "all" }.into(),
+            criteria,
         }
     }
 
@@ -114,11 +126,19 @@ impl ElementForm {
             errors.push(ValidationError::new("figure", "choose a figure"));
         }
         let filter = match self.filter.trim() {
-            "" | OWN_CRITERIA => None,
+            "" => None,
+            // Every row left blank: no criteria, so no filter.
+            OWN_CRITERIA => match Filter::from_rows(&self.combine, &self.criteria) {
+                Ok(built) => built.map(|(filter, _)| Choice::Inline(filter)),
+                Err(problems) => {
+                    errors.extend(problems);
+                    None
+                }
+            },
             id => match id.parse::<i64>() {
                 Ok(id) => Some(Choice::Saved(id)),
                 Err(_) => {
-                    errors.push(ValidationError::new("filter", "choose a saved filter or none"));
+                    errors.push(ValidationError::new("filter", "choose a saved filter, criteria written here, or none"));
                     None
                 }
             },
@@ -142,6 +162,21 @@ fn source_name(source: Source) -> &'static str {
     match source {
         Source::Users => "users",
         Source::Project => "project",
+    }
+}
+
+impl ElementForm {
+    /// The service's problems with the element, named as the form's inputs are: a criterion's
+    /// at the row of the criteria editor it came from (blank rows are left out of the filter).
+    pub fn at_inputs(&self, errors: Vec<ValidationError>) -> Vec<ValidationError> {
+        let origin = match self.filter.trim() {
+            OWN_CRITERIA => Filter::from_rows(&self.combine, &self.criteria).ok().flatten().map(|(_, origin)| origin),
+            _ => None,
+        };
+        errors_at_rows(errors, &origin.unwrap_or_default())
+            .into_iter()
+            .map(|e| ValidationError { field: form_field(&e.field).to_string(), ..e })
+            .collect()
     }
 }
 
@@ -203,12 +238,34 @@ mod tests {
     }
 
     #[test]
-    fn an_element_s_own_criteria_read_as_a_choice_of_their_own() {
+    fn criteria_written_here_read_as_the_element_s_own_filter_and_back() {
         let mut definition = form("Plan", "pie").definition().unwrap();
-        definition.filter = Some(Choice::Inline(serde_json::from_value(serde_json::json!({"criteria": []})).unwrap()));
+        let inline: Filter = serde_json::from_value(serde_json::json!({
+            "match": "any",
+            "criteria": [{"data_group": "CRM", "field": "Plan", "qualifier": "is", "value": "Pro"}]
+        }))
+        .unwrap();
+        definition.filter = Some(Choice::Inline(inline.clone()));
         let form = ElementForm::of(&definition);
-        assert_eq!(form.filter, OWN_CRITERIA);
-        assert_eq!(form.definition().unwrap().filter, None, "the caller puts the stored criteria back");
+        assert_eq!((form.filter.as_str(), form.combine.as_str(), form.criteria.len()), (OWN_CRITERIA, "any", 1));
+        assert_eq!(form.definition().unwrap().filter, Some(Choice::Inline(inline)));
+    }
+
+    #[test]
+    fn blank_criteria_are_no_filter_and_a_refused_one_is_named_at_its_row() {
+        let mut own = form("Plan", "pie");
+        own.filter = OWN_CRITERIA.into();
+        own.criteria = vec![CriterionRow::default()];
+        assert_eq!(own.definition().unwrap().filter, None);
+        own.criteria.push(CriterionRow {
+            field: format!("CRM{FIELD_SEPARATOR}Seats"),
+            qualifier: "gt".into(),
+            value: "many".into(),
+            value2: String::new(),
+        });
+        let refused = vec![ValidationError::new("filter.criteria[0].value", "not a number"), ValidationError::new("data[0]", "x")];
+        let fields: Vec<_> = own.at_inputs(refused).into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["criteria[1].value", "field1"]);
     }
 
     #[test]

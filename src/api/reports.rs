@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub use super::report_form::{form_field, ElementForm, NEW_REPORT, OWN_CRITERIA, UNTITLED};
+pub use super::report_form::{ElementForm, NEW_REPORT, OWN_CRITERIA, UNTITLED};
 use super::UiError;
 use crate::domain::filter::SchemaField;
 use crate::domain::report::{ElementDefinition, Style};
@@ -74,12 +74,6 @@ pub struct BuilderData {
     pub reports: Vec<Named>,
     /// The element being edited, with its report.
     pub element: Option<ElementDefinition>,
-}
-
-#[cfg(feature = "ssr")]
-fn at_form_fields(errors: Vec<crate::domain::ValidationError>) -> Vec<crate::domain::ValidationError> {
-    use crate::domain::ValidationError;
-    errors.into_iter().map(|e| ValidationError { field: form_field(&e.field).to_string(), ..e }).collect()
 }
 
 /// Where a scope's reports are listed: `/p/<slug>/reports` or `/reports`.
@@ -292,17 +286,14 @@ pub async fn preview_element(
         (None, Some(stored)) => ElementForm::of(stored),
         (None, None) => ElementForm::starting(),
     };
-    let mut definition = form.definition().map_err(|e| UiError::Invalid(at_form_fields(e)))?;
-    if let (OWN_CRITERIA, Some(stored)) = (form.filter.as_str(), &stored) {
-        definition.filter = stored.filter.clone();
-    }
+    let mut definition = form.definition().map_err(|e| UiError::Invalid(form.at_inputs(e)))?;
     if definition.name.trim().is_empty() {
         definition.name = UNTITLED.into();
     }
     let zone = report.as_ref().map_or(chrono_tz::UTC, reports::report_zone);
     match reports::compute_element(store, &scope, &definition, zone).await {
         Ok(element) => Ok(element_view(None, element)),
-        Err(AppError::Invalid(errors)) => Err(UiError::Invalid(at_form_fields(errors))),
+        Err(AppError::Invalid(errors)) => Err(UiError::Invalid(form.at_inputs(errors))),
         Err(other) => Err(other.into()),
     }
 }
@@ -325,6 +316,8 @@ pub async fn save_element(
     element: Option<i64>,
     #[server(default)] destination: String,
     #[server(default)] new_report: String,
+    #[server(default)] combine: String,
+    #[server(default)] criteria: Vec<crate::domain::filter::CriterionRow>,
     #[server(flatten)] form: ElementForm,
 ) -> Result<SavedElement, UiError> {
     use crate::domain::report::ReportForCreate;
@@ -334,19 +327,20 @@ pub async fn save_element(
     let store = &super::context::state().store;
     let scope = scope(slug.as_deref()).await?;
     let staff = super::context::staff().await?;
+    // The criteria editor's inputs are named as it names them everywhere; the form reads them.
+    let form = ElementForm { combine, criteria, ..form };
     let invalid = |error: AppError| match error {
-        AppError::Invalid(errors) => UiError::Invalid(at_form_fields(errors)),
+        AppError::Invalid(errors) => UiError::Invalid(form.at_inputs(errors)),
         other => other.into(),
     };
-    let definition = form.definition().map_err(|e| UiError::Invalid(at_form_fields(e)))?;
+    let definition = form.definition().map_err(|e| UiError::Invalid(form.at_inputs(e)))?;
     let saved = match (report, element) {
         (Some(report), Some(element)) => {
             let changes = ElementChanges {
                 name: Some(definition.name),
                 source: Some(definition.source),
                 data: Some(definition.data),
-                // The element's own criteria stay as they are.
-                filter: (form.filter != OWN_CRITERIA).then_some(definition.filter),
+                filter: Some(definition.filter),
                 style: Some(definition.style),
                 bucket: Some(definition.bucket),
                 figure: Some(definition.figure),
@@ -365,7 +359,7 @@ pub async fn save_element(
                 })
             });
             let mut errors = match &checked {
-                Err(AppError::Invalid(errors)) => at_form_fields(errors.clone()),
+                Err(AppError::Invalid(errors)) => form.at_inputs(errors.clone()),
                 _ => Vec::new(),
             };
             if let Some(Err(problems)) = &new {

@@ -284,32 +284,59 @@ async fn community_reports_are_for_community_managers() {
 }
 
 #[tokio::test]
-async fn editing_an_element_keeps_the_criteria_written_through_the_api() {
+async fn an_element_s_own_criteria_are_edited_on_the_builder_and_a_refused_one_is_named_at_its_row() {
     let (app, id, _) = app().await;
     let criteria = json!({"criteria": [{"data_group": "CRM", "field": "Beta", "qualifier": "is_true"}]});
     let body = json!({"name": "Beta testers", "style": "number", "filter": criteria});
     let element = created(&app, &format!("{REPORTS}/{id}/elements"), body).await;
     let page = format!("/p/aurora/reports/{id}/elements/{element}");
     let shown = app.get_page(&page).await;
-    assert!(shown.body.contains("Its own criteria"), "{}", shown.body);
+    assert!(shown.body.contains(r#"<option value="own" selected"#), "the filter is the element's own: {}", shown.body);
+    let beta = format!(r#"<option value="CRM{SEPARATOR}Beta" selected"#);
+    assert!(shown.body.contains(&beta), "the criteria editor shows the stored criterion: {}", shown.body);
     assert!(shown.body.contains(r#"<span class="figure-value">2</span>"#), "the preview counts with the criteria");
 
-    let form = [
-        ("slug", s("aurora")),
-        ("report", id.to_string()),
-        ("element", element.to_string()),
-        ("source", s("users")),
-        ("figure", s("users")),
-        ("field1", s("")),
-        ("field2", s("")),
-        ("filter", s("own")),
-        ("style", s("number")),
-        ("bucket", s("day")),
-        ("name", s("Beta opt-ins")),
-    ];
-    let saved = post_form(&app, &form_action(&shown.body, "save_element"), &page, &form).await;
+    let form = |qualifier: &str, value: &str| {
+        vec![
+            ("slug", s("aurora")),
+            ("report", id.to_string()),
+            ("element", element.to_string()),
+            ("source", s("users")),
+            ("figure", s("users")),
+            ("field1", s("")),
+            ("field2", s("")),
+            ("filter", s("own")),
+            ("combine", s("all")),
+            // A blank row first: errors must still name the row a person filled in.
+            ("criteria[0][field]", s("")),
+            ("criteria[0][value]", s("")),
+            ("criteria[1][field]", format!("CRM{SEPARATOR}Seats")),
+            ("criteria[1][qualifier]", s(qualifier)),
+            ("criteria[1][value]", s(value)),
+            ("style", s("number")),
+            ("bucket", s("day")),
+            ("name", s("Big teams")),
+        ]
+    };
+    let action = form_action(&shown.body, "save_element");
+    let refused = post_form(&app, &action, &page, &form("ge", "lots")).await;
+    let shown = fetch_page(app.client.get(location(&refused))).await;
+    let error = &shown.body[shown.body.find(r#"id="criterion-1-value-error""#).expect("the error at the second row")..];
+    assert!(error[..error.find("</p>").unwrap()].contains("number"), "{error}");
+    let stored: Value = app.get(&format!("{REPORTS}/{id}/elements/{element}")).await.json().await.unwrap();
+    assert_eq!(stored["name"], "Beta testers", "nothing written for a refused criterion");
+
+    let saved = post_form(&app, &action, &page, &form("ge", "10")).await;
     assert_eq!(location(&saved), format!("/p/aurora/reports/{id}"));
     let stored: Value = app.get(&format!("{REPORTS}/{id}/elements/{element}")).await.json().await.unwrap();
-    assert_eq!(stored["name"], "Beta opt-ins");
-    assert_eq!(stored["filter"]["criteria"][0]["field"], "Beta", "{stored}");
+    assert_eq!(stored["name"], "Big teams");
+    assert_eq!(stored["filter"]["criteria"], json!([{"data_group": "CRM", "field": "Seats", "qualifier": "ge", "value": 10}]));
+
+    // Back to no filter: the criteria go with it.
+    let mut none = form("ge", "10");
+    none.retain(|(name, _)| !name.starts_with("criteria"));
+    none.iter_mut().find(|(name, _)| *name == "filter").unwrap().1 = s("");
+    post_form(&app, &action, &page, &none).await;
+    let stored: Value = app.get(&format!("{REPORTS}/{id}/elements/{element}")).await.json().await.unwrap();
+    assert_eq!(stored["filter"], Value::Null, "{stored}");
 }

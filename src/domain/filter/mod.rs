@@ -10,7 +10,7 @@ use super::user::ProjectUser;
 use super::ValidationError;
 
 mod rows;
-pub use rows::{errors_at_rows, field_choice, CriterionRow, FIELD_SEPARATOR};
+pub use rows::{errors_at_rows, field_choice, value_texts, CriterionRow, FIELD_SEPARATOR};
 
 pub const MAX_CRITERIA: usize = 50;
 /// A century: long enough for any "in the last N days", short enough to never overflow a date.

@@ -69,6 +69,32 @@ impl Filter {
     }
 }
 
+impl CriterionRow {
+    /// The row a form shows for a stored criterion: what `Filter::from_rows` reads back as it.
+    pub fn of(criterion: &Criterion) -> Self {
+        let (value, value2) = value_texts(&criterion.value);
+        CriterionRow {
+            field: field_choice(&criterion.data_group, &criterion.field),
+            qualifier: criterion.qualifier.as_str().to_string(),
+            value,
+            value2,
+        }
+    }
+}
+
+/// A criterion's value as a form's one or two text inputs (a `between` has two).
+pub fn value_texts(value: &Option<Json>) -> (String, String) {
+    let text = |v: &Json| match v {
+        Json::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    match value {
+        Some(Json::Array(pair)) if pair.len() == 2 => (text(&pair[0]), text(&pair[1])),
+        Some(value) => (text(value), String::new()),
+        None => (String::new(), String::new()),
+    }
+}
+
 /// Points `filter.criteria[i]` errors (from `Filter::check`) at the form rows they came from.
 pub fn errors_at_rows(errors: Vec<ValidationError>, origin: &[usize]) -> Vec<ValidationError> {
     crate::domain::identity::errors_at_rows(errors, "filter.criteria", "criteria", origin)
@@ -82,6 +108,18 @@ mod tests {
 
     fn row(field: &str, qualifier: &str, value: &str, value2: &str) -> CriterionRow {
         CriterionRow { field: field.into(), qualifier: qualifier.into(), value: value.into(), value2: value2.into() }
+    }
+
+    #[test]
+    fn a_stored_criterion_reads_back_as_the_row_that_makes_it() {
+        let rows = [
+            row(&field_choice("App", "Seats"), "between", "5", "10"),
+            row(&field_choice("App", "Beta"), "is_true", "", ""),
+            row(&field_choice("CRM", "Plan"), "is", "Pro", ""),
+        ];
+        let (filter, _) = Filter::from_rows("all", &rows).unwrap().unwrap();
+        let back: Vec<CriterionRow> = filter.criteria.iter().map(CriterionRow::of).collect();
+        assert_eq!(back, rows);
     }
 
     #[test]

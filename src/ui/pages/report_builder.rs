@@ -13,9 +13,10 @@ use crate::api::reports::{
 };
 use crate::api::UiError;
 use crate::domain::filter::{SchemaField, FIELD_SEPARATOR};
+use crate::domain::grid::Choice;
 use crate::domain::report::{Bucket, ProjectFigure};
 use crate::ui::components::{outcome, ActionOutcome, ErrorNote, FieldError, Loaded};
-use crate::ui::widgets::group_names;
+use crate::ui::widgets::{failure, group_names, CriteriaEditor};
 
 #[component]
 pub fn ReportBuilderPage() -> impl IntoView {
@@ -87,6 +88,24 @@ fn with_fitting_style(mut form: ElementForm, schema: &[SchemaField]) -> ElementF
     form
 }
 
+/// The whole builder form as the server reads it when it is posted (the same names, the same
+/// parser), so the preview shows exactly what saving would save, criteria included.
+#[cfg(feature = "hydrate")]
+fn read_form(ev: &leptos::ev::Event) -> Option<ElementForm> {
+    use leptos::form::FromFormData;
+    use leptos::wasm_bindgen::JsCast;
+    use leptos::web_sys::{Element, FormData, HtmlFormElement};
+    let target = ev.target()?.dyn_into::<Element>().ok()?;
+    let form = target.closest("form").ok()??.dyn_into::<HtmlFormElement>().ok()?;
+    let posted = SaveElement::from_form_data(&FormData::new_with_form(&form).ok()?).ok()?;
+    Some(ElementForm { combine: posted.combine, criteria: posted.criteria, ..posted.form })
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn read_form(_: &leptos::ev::Event) -> Option<ElementForm> {
+    None
+}
+
 fn field_value(field: &SchemaField) -> String {
     format!("{}{FIELD_SEPARATOR}{}", field.data_group, field.field)
 }
@@ -106,12 +125,13 @@ fn ElementBuilderForm(
     let editing = element.is_some() && data.element.is_some();
     let start = data.element.as_ref().map(ElementForm::of).unwrap_or_else(ElementForm::starting);
     let form = RwSignal::new(with_fitting_style(edits.get_untracked().unwrap_or(start), &data.schema));
-    let change = move |apply: &dyn Fn(&mut ElementForm)| {
-        let mut next = form.get_untracked();
-        apply(&mut next);
-        let next = schema.with_value(|schema| with_fitting_style(next, schema));
-        form.set(next.clone());
-        edits.set(Some(next));
+    // Any input that changes (they bubble up to the form): read the form, redraw.
+    let on_change = move |ev: leptos::ev::Event| {
+        if let Some(next) = read_form(&ev) {
+            let next = schema.with_value(|schema| with_fitting_style(next, schema));
+            form.set(next.clone());
+            edits.set(Some(next));
+        }
     };
     let initial = form.get_untracked();
     let groups = group_names(&data.schema);
@@ -133,14 +153,10 @@ fn ElementBuilderForm(
                 view! { <optgroup label=group.clone()>{fields}</optgroup> }
             })
             .collect_view();
-        let on_change = move |ev| {
-            let value = event_target_value(&ev);
-            change(&|f| if input == "field1" { f.field1 = value.clone() } else { f.field2 = value.clone() });
-        };
         view! {
             <div class="field">
                 <label for=format!("element-{input}")>{label}</label>
-                <select id=format!("element-{input}") name=input on:change=on_change>
+                <select id=format!("element-{input}") name=input>
                     <option value="" selected=chosen.is_empty()>{blank}</option>
                     {options}
                 </select>
@@ -206,13 +222,15 @@ fn ElementBuilderForm(
         }
     });
     let in_report = editing.then(|| report_name.map(|name| view! { <p class="muted">"In the report “"{name}"”."</p> }));
-    let on_source = move |ev| {
-        let value = event_target_value(&ev);
-        change(&|f| f.source = value.clone());
-    };
+    let own_criteria = data.element.as_ref().and_then(|e| match &e.filter {
+        Some(Choice::Inline(filter)) => Some(filter.clone()),
+        _ => None,
+    });
+    let criteria_errors = failure(saved);
     view! {
         <ActionForm action=save attr:class="element-form">
             <ActionOutcome value=saved success=|_| "Element saved.".to_string() />
+            <div class="element-inputs" on:change=on_change>
             {slug.map(|slug| view! { <input type="hidden" name="slug" value=slug /> })}
             {editing.then(|| view! {
                 <input type="hidden" name="report" value=report.unwrap_or_default().to_string() />
@@ -221,12 +239,12 @@ fn ElementBuilderForm(
             {in_report}
             <fieldset class="source">
                 <legend>"Data source"</legend>
-                <label class="choice"><input type="radio" name="source" value="users" checked=!is_project on:change=on_source />"Users"</label>
-                <label class="choice"><input type="radio" name="source" value="project" checked=is_project on:change=on_source />"Project information"</label>
+                <label class="choice"><input type="radio" name="source" value="users" checked=!is_project />"Users"</label>
+                <label class="choice"><input type="radio" name="source" value="project" checked=is_project />"Project information"</label>
             </fieldset>
             <div class="field project-only">
                 <label for="element-figure">"Figure"</label>
-                <select id="element-figure" name="figure" on:change=move |ev| { let v = event_target_value(&ev); change(&|f| f.figure = v.clone()) }>
+                <select id="element-figure" name="figure">
                     {figure_options}
                 </select>
                 <FieldError value=saved field="figure" />
@@ -238,19 +256,22 @@ fn ElementBuilderForm(
             </fieldset>
             <div class="field">
                 <label for="element-filter">"Filter"</label>
-                <select id="element-filter" name="filter" on:change=move |ev| { let v = event_target_value(&ev); change(&|f| f.filter = v.clone()) }>
+                <select id="element-filter" name="filter">
                     <option value="" selected=initial.filter.is_empty()>"No filter: every user"</option>
-                    {(initial.filter == OWN_CRITERIA).then(|| view! {
-                        <option value=OWN_CRITERIA selected>"Its own criteria (set through the API)"</option>
-                    })}
                     {filter_options}
+                    <option value=OWN_CRITERIA selected=initial.filter == OWN_CRITERIA>"Criteria written here…"</option>
                 </select>
                 <FieldError value=saved field="filter" />
             </div>
+            // Shown (by the style sheet, JavaScript or not) when the filter is written here.
+            <fieldset class="own-criteria">
+                <legend>"Criteria for this element"</legend>
+                <CriteriaEditor schema=data.schema.clone() filter=own_criteria errors=criteria_errors lead="Users matching" />
+            </fieldset>
             <div class="form-row">
                 <div class="field">
                     <label for="element-style">"Style"</label>
-                    <select id="element-style" name="style" on:change=move |ev| { let v = event_target_value(&ev); change(&|f| f.style = v.clone()) }>
+                    <select id="element-style" name="style">
                         {style_options}
                     </select>
                     <p class="help">"Only the styles that fit the data are offered."</p>
@@ -258,18 +279,18 @@ fn ElementBuilderForm(
                 </div>
                 <div class="field bucket">
                     <label for="element-bucket">"Count by (line)"</label>
-                    <select id="element-bucket" name="bucket" on:change=move |ev| { let v = event_target_value(&ev); change(&|f| f.bucket = v.clone()) }>
+                    <select id="element-bucket" name="bucket">
                         {bucket_options}
                     </select>
                 </div>
             </div>
             <div class="field">
                 <label for="element-name">"Element name"</label>
-                <input id="element-name" name="name" required maxlength="120" value=initial.name.clone() placeholder="Plan mix"
-                    on:change=move |ev| { let v = event_target_value(&ev); change(&|f| f.name = v.clone()) } />
+                <input id="element-name" name="name" required maxlength="120" value=initial.name.clone() placeholder="Plan mix" />
                 <FieldError value=saved field="name" />
             </div>
             {destination_choice}
+            </div>
             <div class="actions">
                 <button type="submit" class="button-primary" disabled=move || save.pending().get()>
                     {move || if save.pending().get() { "Saving…" } else { "Save element" }}

@@ -5,11 +5,10 @@
 //! `CriterionRow` reads them (`combine`, `criteria[i][field|qualifier|value|value2]`).
 
 use leptos::prelude::*;
-use serde_json::Value as Json;
 
 use crate::api::UiError;
 use crate::domain::fields::{same_label, FieldType};
-use crate::domain::filter::{field_choice, Combine, Filter, Qualifier, SchemaField};
+use crate::domain::filter::{field_choice, value_texts, Combine, Filter, Qualifier, SchemaField};
 
 /// One criterion as the editor holds it while a person edits it.
 #[derive(Clone, Copy)]
@@ -57,19 +56,6 @@ fn last_error_row(error: &UiError) -> usize {
             .max()
             .unwrap_or(0),
         _ => 0,
-    }
-}
-
-/// A criterion's value as the form's one or two text inputs.
-fn value_texts(value: &Option<Json>) -> (String, String) {
-    let text = |v: &Json| match v {
-        Json::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    match value {
-        Some(Json::Array(pair)) if pair.len() == 2 => (text(&pair[0]), text(&pair[1])),
-        Some(value) => (text(value), String::new()),
-        None => (String::new(), String::new()),
     }
 }
 
