@@ -89,22 +89,30 @@ fn with_fitting_style(mut form: ElementForm, schema: &[SchemaField]) -> ElementF
 }
 
 /// The whole builder form as the server reads it when it is posted (the same names, the same
-/// parser), so the preview shows exactly what saving would save, criteria included.
+/// parser), so the preview shows exactly what saving would save, criteria included. Read once
+/// the page has redrawn after the change (a field chosen enables its comparison, say), then
+/// handed to `then`.
 #[cfg(feature = "hydrate")]
-fn read_form(ev: &leptos::ev::Event) -> Option<ElementForm> {
+fn read_form_after_redraw(ev: &leptos::ev::Event, then: impl FnOnce(ElementForm) + 'static) {
     use leptos::form::FromFormData;
     use leptos::wasm_bindgen::JsCast;
     use leptos::web_sys::{Element, FormData, HtmlFormElement};
-    let target = ev.target()?.dyn_into::<Element>().ok()?;
-    let form = target.closest("form").ok()??.dyn_into::<HtmlFormElement>().ok()?;
-    let posted = SaveElement::from_form_data(&FormData::new_with_form(&form).ok()?).ok()?;
-    Some(ElementForm { combine: posted.combine, criteria: posted.criteria, ..posted.form })
+    let form = ev
+        .target()
+        .and_then(|target| target.dyn_into::<Element>().ok())
+        .and_then(|target| target.closest("form").ok().flatten())
+        .and_then(|form| form.dyn_into::<HtmlFormElement>().ok());
+    let Some(form) = form else { return };
+    request_animation_frame(move || {
+        let posted = FormData::new_with_form(&form).ok().and_then(|data| SaveElement::from_form_data(&data).ok());
+        if let Some(posted) = posted {
+            then(ElementForm { combine: posted.combine, criteria: posted.criteria, ..posted.form });
+        }
+    });
 }
 
 #[cfg(not(feature = "hydrate"))]
-fn read_form(_: &leptos::ev::Event) -> Option<ElementForm> {
-    None
-}
+fn read_form_after_redraw(_: &leptos::ev::Event, _: impl FnOnce(ElementForm) + 'static) {}
 
 fn field_value(field: &SchemaField) -> String {
     format!("{}{FIELD_SEPARATOR}{}", field.data_group, field.field)
@@ -127,11 +135,11 @@ fn ElementBuilderForm(
     let form = RwSignal::new(with_fitting_style(edits.get_untracked().unwrap_or(start), &data.schema));
     // Any input that changes (they bubble up to the form): read the form, redraw.
     let on_change = move |ev: leptos::ev::Event| {
-        if let Some(next) = read_form(&ev) {
+        read_form_after_redraw(&ev, move |next| {
             let next = schema.with_value(|schema| with_fitting_style(next, schema));
             form.set(next.clone());
             edits.set(Some(next));
-        }
+        });
     };
     let initial = form.get_untracked();
     let groups = group_names(&data.schema);
@@ -221,7 +229,7 @@ fn ElementBuilderForm(
             </fieldset>
         }
     });
-    let in_report = editing.then(|| report_name.map(|name| view! { <p class="muted">"In the report “"{name}"”."</p> }));
+    let in_report = editing.then(|| report_name.map(|name| view! { <p class="muted">{format!("In the report “{name}”.")}</p> }));
     let own_criteria = data.element.as_ref().and_then(|e| match &e.filter {
         Some(Choice::Inline(filter)) => Some(filter.clone()),
         _ => None,

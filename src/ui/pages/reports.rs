@@ -32,13 +32,15 @@ pub(super) fn id_param(name: &'static str) -> impl Fn() -> Option<i64> + Copy + 
 /// to the list.
 #[component]
 pub(super) fn ScopeCrumbs(slug: Option<String>, #[prop(optional)] to_list: bool) -> impl IntoView {
+    // Each piece in its own element: text of one piece next to text of another would reach
+    // the browser as one text node, and hydrating it would fail.
     let list = to_list.then(|| {
         let title = list_title(&slug);
-        view! { " › "<a href=reports_path(slug.as_deref())>{title}</a> }
+        view! { <span>" › "<a href=reports_path(slug.as_deref())>{title}</a></span> }
     });
     let scope = match slug {
-        Some(_) => view! { <ProjectName />" › Management" }.into_any(),
-        None => view! { "Community tools" }.into_any(),
+        Some(_) => view! { <span><ProjectName />" › Management"</span> }.into_any(),
+        None => view! { <span>"Community tools"</span> }.into_any(),
     };
     view! { {scope}{list} }
 }
@@ -310,8 +312,11 @@ pub(super) fn ElementContent(element: ElementView) -> impl IntoView {
     let more = (element.more_rows > 0).then(|| {
         view! {
             <p class="muted more-rows">
-                {format!("Showing the first {} rows; ", element.table.rows.len())}
-                {plural(element.more_rows as u64, "more row is", "more rows are")}" in the exports."
+                {format!(
+                    "Showing the first {} rows; {} in the exports.",
+                    element.table.rows.len(),
+                    plural(element.more_rows as u64, "more row is", "more rows are"),
+                )}
             </p>
         }
     });
