@@ -69,11 +69,7 @@ impl ElementForm {
     }
 
     pub fn source(&self) -> Source {
-        if self.source == "project" {
-            Source::Project
-        } else {
-            Source::Users
-        }
+        Source::parse(&self.source).unwrap_or_default()
     }
 
     /// The fields chosen, in order (a blank first choice leaves the second first).
@@ -139,10 +135,7 @@ impl ElementForm {
 }
 
 fn source_name(source: Source) -> &'static str {
-    match source {
-        Source::Users => "users",
-        Source::Project => "project",
-    }
+    source.as_str()
 }
 
 /// The service's names for an element's problems, as the form's inputs are named.

@@ -33,6 +33,7 @@ mod mail;
 mod outbox_page;
 mod pages;
 mod projects;
+mod report_feedback;
 mod report_pages;
 mod reports;
 mod saved;

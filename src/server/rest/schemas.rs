@@ -446,7 +446,12 @@ pub fn optional_status() -> ObjectBuilder {
 
 /// A report element's source.
 pub fn element_source() -> ObjectBuilder {
-    optional_one_of(&["users", "project"])
+    optional_one_of(&["users", "project", "feedback"]).description(Some(
+        "users (the default): the project's users; project: a headline figure about the project; \
+         feedback: the project's feedback tickets, over the Ticket data group (Type, Title, Status, Created, \
+         Updated, Comments) and every data group of the submitter, counted as \"Tickets\"; a list shows \
+         Title and Submitter first. A community report takes users and project only (422).",
+    ))
 }
 
 /// A report element's fields: none (a number or a plain list), one or two.
