@@ -250,7 +250,7 @@ pub async fn builder_choices(slug: Option<String>, report: Option<i64>, element:
                 Scope::Community => Vec::new(),
             };
             let filters = match &scope {
-                Scope::Project(project) => crate::server::service::saved::list_filters(store, project)
+                Scope::Project(project) => crate::server::service::saved::list_filters(store, project, Default::default())
                     .await?
                     .into_iter()
                     .map(|f| Named { id: f.id, name: f.name })

@@ -14,6 +14,7 @@ mod distribution_pages;
 mod distributions;
 mod feedback;
 mod feedback_pages;
+mod feedback_saved;
 mod filter_gate;
 mod grid;
 mod grid_export;

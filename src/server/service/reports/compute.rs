@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 use super::{check_element, filter_schema, schema, Scope, PROJECT_FIELD};
 use crate::domain::feedback::TICKET;
 use crate::domain::filter::{CheckedFilter, Filter, SchemaField, PARTICIPATION, USER_ACCOUNT};
-use crate::domain::grid::Choice;
+use crate::domain::grid::{Choice, SavedSubject};
 use crate::domain::listener::GroupField;
 use crate::domain::report::{
     compute, parse_time_zone, ComputedElement, ComputedReport, ElementDefinition, ElementSpec, ProjectFigure, Report, Source,
@@ -262,11 +262,13 @@ async fn resolve_filter(
         (None, _) => Filter::default(),
         (Some(Choice::Inline(filter)), _) => filter.clone(),
         (Some(Choice::Saved(id)), Scope::Project(project)) => {
-            store
-                .saved_filter(project.id, *id)
-                .await?
-                .ok_or_else(|| AppError::invalid("filter", format!("the saved filter {id} no longer exists")))?
-                .filter
+            let subject = if source == Source::Feedback { SavedSubject::Feedback } else { SavedSubject::Users };
+            match crate::server::service::saved::filter_for(store, project, *id, subject, "filter").await {
+                Err(AppError::NotFound(_)) => {
+                    return Err(AppError::invalid("filter", format!("the saved filter {id} no longer exists")))
+                }
+                other => other?,
+            }
         }
         (Some(Choice::Saved(_)), Scope::Community) => {
             return Err(AppError::invalid("filter", "a community report cannot use a project's saved filter"))

@@ -8,7 +8,7 @@ mod compute;
 use chrono::Utc;
 
 use crate::domain::filter::{Filter, SchemaField};
-use crate::domain::grid::{Choice, ViewColumn};
+use crate::domain::grid::{Choice, SavedSubject, ViewColumn};
 use crate::domain::listener::project_schema;
 use crate::domain::project::Project;
 use crate::domain::report::{Bucket, ElementDefinition, ProjectFigure, Report, ReportForCreate, Source, StoredElement, Style};
@@ -175,6 +175,13 @@ pub async fn check_element(store: &Store, scope: &Scope, definition: &ElementDef
         None => None,
         Some(Choice::Saved(id)) => match scope {
             Scope::Project(project) => match store.saved_filter(project.id, *id).await? {
+                Some(saved) if saved.subject == SavedSubject::Feedback && definition.source != Source::Feedback => {
+                    errors.push(crate::domain::ValidationError::new(
+                        "filter",
+                        format!("the saved filter '{}' is over feedback; an element over users takes a filter of users", saved.name),
+                    ));
+                    None
+                }
                 Some(_) => Some(Choice::Saved(*id)),
                 None => {
                     errors.push(crate::domain::ValidationError::new("filter", format!("the project has no saved filter {id}")));
