@@ -239,6 +239,7 @@ pub async fn delete_element(slug: Option<String>, report: i64, element: i64) -> 
 /// `element` given).
 #[server(prefix = "/fn")]
 pub async fn builder_choices(slug: Option<String>, report: Option<i64>, element: Option<i64>) -> Result<BuilderData, UiError> {
+    use crate::domain::grid::SavedSubject;
     use crate::server::service::reports::{self, Scope};
     with_status(
         async {
@@ -250,7 +251,7 @@ pub async fn builder_choices(slug: Option<String>, report: Option<i64>, element:
                 Scope::Community => Vec::new(),
             };
             let filters = match &scope {
-                Scope::Project(project) => crate::server::service::saved::list_filters(store, project, Default::default())
+                Scope::Project(project) => crate::server::service::saved::list_filters(store, project, SavedSubject::Users)
                     .await?
                     .into_iter()
                     .map(|f| Named { id: f.id, name: f.name })

@@ -46,8 +46,12 @@ async fn a_feedback_filter_names_ticket_and_submitter_fields_and_drives_the_feed
     let filter = created(&app, FILTERS, closed_pro).await;
     assert_eq!(filter["subject"], "feedback");
     assert_eq!(filter["criteria"][0]["data_group"], "Ticket", "spelled as the ticket schema spells it");
-    let users = created(&app, FILTERS, json!({"name": "Pro", "criteria": [
-        {"data_group": "CRM", "field": "Plan", "qualifier": "is", "value": "pro"}]}))
+    let users = created(
+        &app,
+        FILTERS,
+        json!({"name": "Pro", "criteria": [
+        {"data_group": "CRM", "field": "Plan", "qualifier": "is", "value": "pro"}]}),
+    )
     .await;
     assert_eq!(users["subject"], "users");
 
@@ -95,7 +99,10 @@ async fn a_users_filter_or_view_naming_the_ticket_group_is_refused() {
     let error = error_body(app.post_json(VIEWS, &view).await, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(error_fields(&error), ["columns[0].data_group"]);
     let bad = json!({"name": "x", "subject": "tickets", "criteria": []});
-    assert_eq!(error_fields(&error_body(app.post_json(FILTERS, &bad).await, StatusCode::UNPROCESSABLE_ENTITY).await), ["subject"]);
+    assert_eq!(
+        error_fields(&error_body(app.post_json(FILTERS, &bad).await, StatusCode::UNPROCESSABLE_ENTITY).await),
+        ["subject"]
+    );
 }
 
 #[tokio::test]
@@ -104,10 +111,9 @@ async fn a_feedback_view_shows_its_own_columns_and_stays_out_of_the_user_grid() 
     let columns = json!([{"data_group": "Ticket", "field": "Title"}, {"data_group": "CRM", "field": "Plan"}]);
     let view = created(&app, VIEWS, json!({"name": "Plans", "subject": "feedback", "columns": columns})).await;
     assert_eq!(view["subject"], "feedback");
-    let grid = ok(app
-        .post_json("/api/v1/projects/aurora/feedback/grid", &json!({"view": view["id"], "sort": [{"column": 0}]}))
-        .await)
-    .await;
+    let grid =
+        ok(app.post_json("/api/v1/projects/aurora/feedback/grid", &json!({"view": view["id"], "sort": [{"column": 0}]})).await)
+            .await;
     let labels: Vec<&str> = grid["columns"].as_array().unwrap().iter().map(|c| c["label"].as_str().unwrap()).collect();
     assert_eq!(labels, ["Title", "Plan"], "a feedback view's columns as saved");
     assert_eq!(grid["rows"][0]["values"], json!(["Crash on start", "pro"]));

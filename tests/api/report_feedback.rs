@@ -75,7 +75,9 @@ async fn feedback_elements_count_tickets_by_their_fields_and_their_submitters() 
             "rows": [["Bug", 2, 1, 3], ["Idea", 1, 0, 1], ["Praise", 0, 1, 1]]})
     );
 
-    let status = created(&app, &elements, json!({"name": "Status", "source": "feedback", "data": [ticket("Status")], "style": "pie"})).await;
+    let status =
+        created(&app, &elements, json!({"name": "Status", "source": "feedback", "data": [ticket("Status")], "style": "pie"}))
+            .await;
     assert_eq!(status["data"], json!({"columns": ["Status", "Tickets"], "rows": [["new", 3], ["closed", 2]]}));
 
     let line = created(
@@ -102,10 +104,12 @@ async fn feedback_elements_count_tickets_by_their_fields_and_their_submitters() 
 async fn a_feedback_filter_tests_submitter_data_and_ticket_fields() {
     let (app, elements) = feedback_app().await;
     let pro = json!({"criteria": [{"data_group": "CRM", "field": "Plan", "qualifier": "is", "value": "pro"}]});
-    let from_pro = created(&app, &elements, json!({"name": "From pro", "source": "feedback", "style": "number", "filter": pro})).await;
+    let from_pro =
+        created(&app, &elements, json!({"name": "From pro", "source": "feedback", "style": "number", "filter": pro})).await;
     assert_eq!(from_pro["data"]["rows"], json!([["From pro", 3]]));
 
-    let closed = json!({"match": "all", "criteria": [{"data_group": "Ticket", "field": "Status", "qualifier": "is", "value": "closed"}]});
+    let closed =
+        json!({"match": "all", "criteria": [{"data_group": "Ticket", "field": "Status", "qualifier": "is", "value": "closed"}]});
     let list = created(
         &app,
         &elements,

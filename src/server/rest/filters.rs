@@ -1,12 +1,12 @@
 //! `/api/v1/projects/{project}/filters`: saved filters.
 
 use axum::extract::State;
-use utoipa::IntoParams;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa::IntoParams;
 use utoipa::ToSchema;
 
 use super::body::JsonBody;

@@ -9,10 +9,10 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::body::JsonBody;
+use super::filters::{subject, SubjectParam};
 use super::openapi::ErrorBody;
 use super::responses::{Conflict, Invalid, KeyedBodyErrors, KeyedErrors, NotFound};
 use super::schemas;
-use super::filters::{subject, SubjectParam};
 use super::url::{Path, Query};
 use crate::domain::grid::{SavedView, View, ViewColumn};
 use crate::server::auth::ApiCaller;

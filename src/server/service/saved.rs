@@ -135,7 +135,10 @@ pub async fn clone_view(store: &Store, project: &Project, id: i64, name: &str) -
 pub async fn filter_for(store: &Store, project: &Project, id: i64, subject: SavedSubject, at: &str) -> AppResult<Filter> {
     let saved = get_filter(store, project, id).await?;
     if saved.subject == SavedSubject::Feedback && subject == SavedSubject::Users {
-        return Err(AppError::invalid(at, format!("the saved filter '{}' is over feedback; choose a filter of users", saved.name)));
+        return Err(AppError::invalid(
+            at,
+            format!("the saved filter '{}' is over feedback; choose a filter of users", saved.name),
+        ));
     }
     Ok(saved.filter)
 }

@@ -130,7 +130,12 @@ impl Store {
     }
 
     /// `Conflict` when the project has a filter of that name (ignoring case), of either subject.
-    pub async fn create_saved_filter(&self, project_id: i64, subject: SavedSubject, new: &FilterForCreate) -> Result<SavedFilter> {
+    pub async fn create_saved_filter(
+        &self,
+        project_id: i64,
+        subject: SavedSubject,
+        new: &FilterForCreate,
+    ) -> Result<SavedFilter> {
         let id = self.write_saved(FILTERS, project_id, Write::New(subject), &new.name, &filter_json(&new.filter)).await?;
         self.saved_filter(project_id, id).await?.ok_or(Error::NotFound)
     }

@@ -9,9 +9,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::feedback::{feedback_grid, load_feedback_choices, CreateTicket, FeedbackChoices};
+use crate::api::grid::FilterChoice;
 use crate::domain::feedback::params::FeedbackParams;
 use crate::domain::feedback::TicketStatus;
-use crate::api::grid::FilterChoice;
 use crate::domain::grid::{GridPage, SavedSubject, SavedView, PAGE_SIZES};
 use crate::ui::components::{outcome, plural, ActionOutcome, ErrorNote, FieldError, Loaded, Pager};
 use crate::ui::frame::{project_slug, ProjectName};
@@ -128,14 +128,14 @@ fn FeedbackToolbar(choices: FeedbackChoices, params: FeedbackParams) -> impl Int
     let (feedback_filters, submitter_filters) = (filter_options(&choices.filters), filter_options(&choices.user_filters));
     let (feedback_views, user_views) = (view_options(&choices.views), view_options(&choices.user_views));
     // "Edit" opens the builder of the subject the chosen filter or view is over.
-    let edit_link = |kind: &str, subject: SavedSubject, id: i64, keep: &str| {
-        format!("/p/{}/{}/{kind}/{id}{keep}", slug(), subject.page())
-    };
+    let edit_link =
+        |kind: &str, subject: SavedSubject, id: i64, keep: &str| format!("/p/{}/{}/{kind}/{id}{keep}", slug(), subject.page());
     let keep_view = grid.view.map(|v| format!("?view={v}")).unwrap_or_default();
     let keep_filter = grid.filter.map(|f| format!("?filter={f}")).unwrap_or_default();
     let new_filter = format!("/p/{}/feedback/filters/new{keep_view}", slug());
     let new_view = format!("/p/{}/feedback/views/new{keep_filter}", slug());
-    let edit_filter = grid.filter.and_then(|id| choices.filter(id)).map(|f| edit_link("filters", f.saved.subject, f.saved.id, &keep_view));
+    let edit_filter =
+        grid.filter.and_then(|id| choices.filter(id)).map(|f| edit_link("filters", f.saved.subject, f.saved.id, &keep_view));
     let edit_view = grid.view.and_then(|id| choices.view(id)).map(|v| edit_link("views", v.subject, v.id, &keep_filter));
     let size_options = PAGE_SIZES
         .iter()

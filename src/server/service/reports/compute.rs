@@ -223,10 +223,7 @@ async fn element_table(store: &Store, context: &Context, definition: &ElementDef
 /// A number's table: `[[<element name>, n]]`, the second column naming what was counted (the
 /// figure, users or tickets).
 fn figure_table(name: &str, counted: &str, n: i64) -> Table {
-    Table {
-        columns: vec![name.to_string(), counted.to_string()],
-        rows: vec![vec![Cell::Text(name.into()), Cell::Integer(n)]],
-    }
+    Table { columns: vec![name.to_string(), counted.to_string()], rows: vec![vec![Cell::Text(name.into()), Cell::Integer(n)]] }
 }
 
 fn status_field() -> SchemaField {

@@ -178,7 +178,10 @@ pub async fn check_element(store: &Store, scope: &Scope, definition: &ElementDef
                 Some(saved) if saved.subject == SavedSubject::Feedback && definition.source != Source::Feedback => {
                     errors.push(crate::domain::ValidationError::new(
                         "filter",
-                        format!("the saved filter '{}' is over feedback; an element over users takes a filter of users", saved.name),
+                        format!(
+                            "the saved filter '{}' is over feedback; an element over users takes a filter of users",
+                            saved.name
+                        ),
                     ));
                     None
                 }
