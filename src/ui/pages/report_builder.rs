@@ -169,6 +169,8 @@ fn ElementBuilderForm(
     let first_field = field_select.clone()("field1", "Field", initial.field1.clone(), "No field (count or list users)");
     let second_field = field_select("field2", "Second field (optional)", initial.field2.clone(), "None");
     let checked = |source: Source| initial.source == source.as_str();
+    let (is_project, is_feedback) = (checked(Source::Project), checked(Source::Feedback));
+    let is_users = !is_project && !is_feedback;
     let offers_feedback = !data.ticket_schema.is_empty();
     let figure_options = ProjectFigure::ALL
         .into_iter()
@@ -240,10 +242,10 @@ fn ElementBuilderForm(
             {in_report}
             <fieldset class="source">
                 <legend>"Data source"</legend>
-                <label class="choice"><input type="radio" name="source" value="users" checked=!checked(Source::Project) && !checked(Source::Feedback) on:change=on_source />"Users"</label>
-                <label class="choice"><input type="radio" name="source" value="project" checked=checked(Source::Project) on:change=on_source />"Project information"</label>
+                <label class="choice"><input type="radio" name="source" value="users" checked=is_users on:change=on_source />"Users"</label>
+                <label class="choice"><input type="radio" name="source" value="project" checked=is_project on:change=on_source />"Project information"</label>
                 {offers_feedback.then(|| view! {
-                    <label class="choice"><input type="radio" name="source" value="feedback" checked=checked(Source::Feedback) on:change=on_source />"Feedback"</label>
+                    <label class="choice"><input type="radio" name="source" value="feedback" checked=is_feedback on:change=on_source />"Feedback"</label>
                 })}
             </fieldset>
             <div class="field project-only">
