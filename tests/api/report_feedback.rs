@@ -97,7 +97,7 @@ async fn feedback_elements_count_tickets_by_their_fields_and_their_submitters() 
     assert_eq!(report["elements"][0]["data"], cross["data"]);
     let csv = app.get(&format!("{elements}/{}/export.csv", status["id"])).await;
     assert_eq!(csv.status(), StatusCode::OK);
-    assert_eq!(csv.text().await.unwrap(), "Status,Tickets\r\nnew,3\r\nclosed,2\r\n");
+    assert_eq!(csv.text().await.unwrap(), "Status,Tickets\nnew,3\nclosed,2\n");
 }
 
 #[tokio::test]
