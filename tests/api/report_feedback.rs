@@ -160,3 +160,41 @@ async fn feedback_is_refused_where_it_does_not_fit() {
     let error = error_body(app.post_json(&elements, &bad).await, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(error_fields(&error), ["source"]);
 }
+
+#[tokio::test]
+async fn the_builder_offers_feedback_and_its_form_posts_a_feedback_element() {
+    use crate::helpers::location;
+    use crate::listener_edit::{form_action, post_form};
+    let (app, _) = feedback_app().await;
+    app.login_as_admin().await;
+    let page = "/p/aurora/reports/new";
+    let builder = app.get_page(page).await;
+    assert_eq!(builder.status, StatusCode::OK);
+    assert!(builder.body.contains(r#"value="feedback""#) && builder.body.contains(">Feedback<"), "{}", builder.body);
+    let community = app.get_page("/reports/new").await;
+    assert_eq!(community.status, StatusCode::OK);
+    assert!(community.body.contains(r#"name="source" value="project""#), "the community builder's sources: {}", community.body);
+    assert!(!community.body.contains(r#"name="source" value="feedback""#), "no feedback for the community");
+    let s = |value: &str| value.to_string();
+    let form = [
+        ("slug", s("aurora")),
+        ("source", s("feedback")),
+        ("figure", s("users")),
+        ("field1", format!("Ticket\u{1f}Type")),
+        ("field2", format!("CRM\u{1f}Plan")),
+        ("filter", s("")),
+        ("style", s("table")),
+        ("bucket", s("day")),
+        ("name", s("Type by plan")),
+        ("destination", s("new")),
+        ("new_report", s("From the builder")),
+    ];
+    let saved = post_form(&app, &form_action(&builder.body, "save_element"), page, &form).await;
+    let report_page = location(&saved);
+    let id = report_page.strip_prefix("/p/aurora/reports/").expect("the new report's page");
+    let report: Value = app.get(&format!("{REPORTS}/{id}")).await.json().await.unwrap();
+    assert_eq!(report["elements"][0]["source"], "feedback");
+    assert_eq!(report["elements"][0]["data"]["rows"][0], json!(["Bug", 2, 1, 3]));
+    let shown = app.get_page(&report_page).await;
+    assert!(shown.body.contains("Type by plan") && shown.body.contains(">Praise<"), "{}", shown.body);
+}
