@@ -127,9 +127,12 @@ fn FeedbackToolbar(choices: FeedbackChoices, params: FeedbackParams) -> impl Int
     };
     let (feedback_filters, submitter_filters) = (filter_options(&choices.filters), filter_options(&choices.user_filters));
     let (feedback_views, user_views) = (view_options(&choices.views), view_options(&choices.user_views));
-    // "Edit" opens the builder of the subject the chosen filter or view is over.
-    let edit_link =
-        |kind: &str, subject: SavedSubject, id: i64, keep: &str| format!("/p/{}/{}/{kind}/{id}{keep}", slug(), subject.page());
+    // "Edit" opens the builder of the subject the chosen filter or view is over; a users' one
+    // goes back to the user grid, so it keeps no feedback choice.
+    let edit_link = |kind: &str, subject: SavedSubject, id: i64, keep: &str| {
+        let keep = if subject == SavedSubject::Feedback { keep } else { "" };
+        format!("/p/{}/{}/{kind}/{id}{keep}", slug(), subject.page())
+    };
     let keep_view = grid.view.map(|v| format!("?view={v}")).unwrap_or_default();
     let keep_filter = grid.filter.map(|f| format!("?filter={f}")).unwrap_or_default();
     let new_filter = format!("/p/{}/feedback/filters/new{keep_view}", slug());
