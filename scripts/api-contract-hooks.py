@@ -18,8 +18,8 @@ operation's 422 description in the document:
 - a report's time zone is an IANA name -- a list no pattern holds;
 - a report element's style fits its data (one field for a pie, a date for a line, none for a
   number), a project figure takes no fields, the values figure no filter, and a community
-  element names only the fields every project has, with its filter written out -- relations
-  between members, and the state;
+  element names only the fields every project has, with its filter written out and is not
+  over feedback -- relations between members, and the state;
 - a distribution's schedule names weekdays when weekly and a day when monthly, ends no earlier
   than it starts, names teams of projects that exist and has one recipient at least --
   relations between members, and the state;
@@ -261,6 +261,10 @@ def _element_within_rules(body, community, whole):
         if community and body.get("figure") == "values_last_7_days":
             body["figure"] = "users"
         body["data"] = []
+    elif body.get("source") == "feedback" and not community:
+        # The ticket schema holds every built-in field too; saved filter 1 (users') picks the
+        # submitters.
+        body["data"] = [dict(field) for field in FITTING_DATA[style]]
     else:
         body["source"] = "users"
         body["data"] = [dict(field) for field in FITTING_DATA[style]]

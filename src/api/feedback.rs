@@ -14,12 +14,28 @@ use crate::domain::feedback::{ActivityKind, FeedbackType, TicketStatus};
 use crate::domain::grid::{GridPage, SavedView};
 use crate::domain::user::ProjectUser;
 
-/// What the feedback page's entries and drop-downs offer.
+/// What the feedback page's entries and drop-downs offer: the project's feedback filters and
+/// views, and its users' ones, which pick tickets by their submitters (a users' view shows
+/// after the ticket's Type, Title and Status).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeedbackChoices {
     pub types: Vec<FeedbackType>,
     pub filters: Vec<FilterChoice>,
     pub views: Vec<SavedView>,
+    pub user_filters: Vec<FilterChoice>,
+    pub user_views: Vec<SavedView>,
+}
+
+impl FeedbackChoices {
+    /// The saved filter with this id, of either subject.
+    pub fn filter(&self, id: i64) -> Option<&FilterChoice> {
+        self.filters.iter().chain(&self.user_filters).find(|f| f.saved.id == id)
+    }
+
+    /// The saved view with this id, of either subject.
+    pub fn view(&self, id: i64) -> Option<&SavedView> {
+        self.views.iter().chain(&self.user_views).find(|v| v.id == id)
+    }
 }
 
 /// A ticket in a list (the user summary).
@@ -83,19 +99,18 @@ async fn project(slug: &str) -> Result<(crate::domain::project::Project, crate::
 
 #[server(prefix = "/fn")]
 pub async fn load_feedback_choices(slug: String) -> Result<FeedbackChoices, UiError> {
+    use super::grid::filter_choices;
+    use crate::domain::grid::SavedSubject;
     use crate::server::service::{feedback, saved};
     let store = &super::context::state().store;
     let (project, _) = project(&slug).await?;
     let schema = feedback::schema(store, &project).await?;
-    let filters = saved::list_filters(store, &project)
-        .await?
-        .into_iter()
-        .map(|saved| FilterChoice { description: saved.filter.clone().check(&schema).ok().map(|f| f.describe()), saved })
-        .collect();
     Ok(FeedbackChoices {
         types: feedback::types(store, &project).await?,
-        filters,
-        views: saved::list_views(store, &project).await?,
+        filters: filter_choices(saved::list_filters(store, &project, SavedSubject::Feedback).await?, &schema),
+        views: saved::list_views(store, &project, SavedSubject::Feedback).await?,
+        user_filters: filter_choices(saved::list_filters(store, &project, SavedSubject::Users).await?, &schema),
+        user_views: saved::list_views(store, &project, SavedSubject::Users).await?,
     })
 }
 

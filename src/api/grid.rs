@@ -1,12 +1,14 @@
 //! Management › Users: the typed grid, and the saved filters and views it runs. Each function
 //! finds the caller's project and calls one function of `service::grid` / `service::saved`.
+//! The filter and view builders serve the feedback grid too: their functions take the saved
+//! filter's or view's subject (users when not given) and go back to that subject's grid.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::UiError;
 use crate::domain::filter::{CriterionRow, SchemaField};
-use crate::domain::grid::{GridPage, SavedFilter, SavedView};
+use crate::domain::grid::{GridPage, SavedFilter, SavedSubject, SavedView};
 use crate::domain::grid_params::GridParams;
 
 /// A saved filter, and what it means in words (`None` when it no longer fits the fields).
@@ -32,18 +34,30 @@ async fn project(slug: &str) -> Result<crate::domain::project::Project, UiError>
     Ok(crate::server::service::access::project_for(&state.store, &staff, slug).await?)
 }
 
+/// The fields, saved filters and saved views of the project over `subject`.
 #[server(prefix = "/fn")]
-pub async fn load_grid_choices(slug: String) -> Result<GridChoices, UiError> {
+pub async fn load_grid_choices(slug: String, #[server(default)] subject: SavedSubject) -> Result<GridChoices, UiError> {
     use crate::server::service::saved;
     let store = &super::context::state().store;
     let project = project(&slug).await?;
-    let schema = saved::schema(store, &project).await?;
-    let filters = saved::list_filters(store, &project).await?;
-    let filters = filters
+    let schema = saved::schema(store, &project, subject).await?;
+    let filters = filter_choices(saved::list_filters(store, &project, subject).await?, &schema);
+    Ok(GridChoices { schema, filters, views: saved::list_views(store, &project, subject).await? })
+}
+
+/// Saved filters with what they mean over `schema`.
+#[cfg(feature = "ssr")]
+pub(crate) fn filter_choices(filters: Vec<SavedFilter>, schema: &[SchemaField]) -> Vec<FilterChoice> {
+    filters
         .into_iter()
-        .map(|saved| FilterChoice { description: saved.filter.clone().check(&schema).ok().map(|f| f.describe()), saved })
-        .collect();
-    Ok(GridChoices { schema, filters, views: saved::list_views(store, &project).await? })
+        .map(|saved| FilterChoice { description: saved.filter.clone().check(schema).ok().map(|f| f.describe()), saved })
+        .collect()
+}
+
+/// The grid of `subject`'s rows (`/p/<slug>/users` or `/p/<slug>/feedback`) and its query.
+#[cfg(feature = "ssr")]
+fn grid_path(slug: &str, subject: SavedSubject, params: &GridParams) -> String {
+    format!("/p/{slug}/{}{}", subject.page(), params.query_string())
 }
 
 /// One page of the user grid, as the page's URL describes it.
@@ -68,6 +82,7 @@ pub async fn save_filter(
     combine: String,
     #[server(default)] criteria: Vec<CriterionRow>,
     view: Option<i64>,
+    #[server(default)] subject: SavedSubject,
 ) -> Result<SavedFilter, UiError> {
     use crate::domain::filter::{Combine, Filter};
     use crate::domain::identity::errors_at_rows;
@@ -80,7 +95,7 @@ pub async fn save_filter(
     let combine_only = || Filter { combine: if combine == "any" { Combine::Any } else { Combine::All }, criteria: Vec::new() };
     let (filter, origin) = built.unwrap_or_else(|| (combine_only(), Vec::new()));
     let saved = match id {
-        None => saved::create_filter(store, &project, &name, filter).await,
+        None => saved::create_filter(store, &project, subject, &name, filter).await,
         Some(id) => {
             let changes = FilterChanges { name: Some(name), combine: Some(filter.combine), criteria: Some(filter.criteria) };
             saved::update_filter(store, &project, id, changes).await
@@ -91,16 +106,16 @@ pub async fn save_filter(
         other => other.into(),
     })?;
     let params = GridParams { filter: Some(saved.id), view, ..GridParams::from_query(|_| None) };
-    leptos_axum::redirect(&format!("/p/{}/users{}", project.slug, params.query_string()));
+    leptos_axum::redirect(&grid_path(&project.slug, saved.subject, &params));
     Ok(saved)
 }
 
 #[server(prefix = "/fn")]
-pub async fn delete_filter(slug: String, id: i64) -> Result<(), UiError> {
+pub async fn delete_filter(slug: String, id: i64, #[server(default)] subject: SavedSubject) -> Result<(), UiError> {
     let store = &super::context::state().store;
     let project = project(&slug).await?;
     crate::server::service::saved::delete_filter(store, &project, id).await?;
-    leptos_axum::redirect(&format!("/p/{}/users", project.slug));
+    leptos_axum::redirect(&grid_path(&project.slug, subject, &GridParams::from_query(|_| None)));
     Ok(())
 }
 
@@ -113,6 +128,7 @@ pub async fn save_view(
     name: String,
     #[server(default)] columns: Vec<String>,
     filter: Option<i64>,
+    #[server(default)] subject: SavedSubject,
 ) -> Result<SavedView, UiError> {
     use crate::domain::filter::FIELD_SEPARATOR;
     use crate::domain::grid::{View, ViewColumn};
@@ -127,11 +143,11 @@ pub async fn save_view(
         })
         .collect();
     let saved = match id {
-        None => saved::create_view(store, &project, &name, &View { columns }).await?,
+        None => saved::create_view(store, &project, subject, &name, &View { columns }).await?,
         Some(id) => saved::update_view(store, &project, id, ViewChanges { name: Some(name), columns: Some(columns) }).await?,
     };
     let params = GridParams { view: Some(saved.id), filter, ..GridParams::from_query(|_| None) };
-    leptos_axum::redirect(&format!("/p/{}/users{}", project.slug, params.query_string()));
+    leptos_axum::redirect(&grid_path(&project.slug, saved.subject, &params));
     Ok(saved)
 }
 
@@ -141,15 +157,15 @@ pub async fn clone_view(slug: String, id: i64, name: String) -> Result<SavedView
     let store = &super::context::state().store;
     let project = project(&slug).await?;
     let copy = crate::server::service::saved::clone_view(store, &project, id, &name).await?;
-    leptos_axum::redirect(&format!("/p/{}/users/views/{}", project.slug, copy.id));
+    leptos_axum::redirect(&format!("/p/{}/{}/views/{}", project.slug, copy.subject.page(), copy.id));
     Ok(copy)
 }
 
 #[server(prefix = "/fn")]
-pub async fn delete_view(slug: String, id: i64) -> Result<(), UiError> {
+pub async fn delete_view(slug: String, id: i64, #[server(default)] subject: SavedSubject) -> Result<(), UiError> {
     let store = &super::context::state().store;
     let project = project(&slug).await?;
     crate::server::service::saved::delete_view(store, &project, id).await?;
-    leptos_axum::redirect(&format!("/p/{}/users", project.slug));
+    leptos_axum::redirect(&grid_path(&project.slug, subject, &GridParams::from_query(|_| None)));
     Ok(())
 }

@@ -81,11 +81,7 @@ impl ElementForm {
     }
 
     pub fn source(&self) -> Source {
-        if self.source == "project" {
-            Source::Project
-        } else {
-            Source::Users
-        }
+        Source::parse(&self.source).unwrap_or_default()
     }
 
     /// The fields chosen, in order (a blank first choice leaves the second first).
@@ -159,10 +155,7 @@ impl ElementForm {
 }
 
 fn source_name(source: Source) -> &'static str {
-    match source {
-        Source::Users => "users",
-        Source::Project => "project",
-    }
+    source.as_str()
 }
 
 impl ElementForm {

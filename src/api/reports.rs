@@ -69,6 +69,10 @@ pub struct Named {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BuilderData {
     pub schema: Vec<SchemaField>,
+    /// What a feedback element may name (the ticket's fields and the submitter's); none for
+    /// the community, whose builder offers no feedback.
+    #[serde(default)]
+    pub ticket_schema: Vec<SchemaField>,
     /// The project's saved filters (none for the community: its filters are written out).
     pub filters: Vec<Named>,
     pub reports: Vec<Named>,
@@ -229,14 +233,19 @@ pub async fn delete_element(slug: Option<String>, report: i64, element: i64) -> 
 /// `element` given).
 #[server(prefix = "/fn")]
 pub async fn builder_choices(slug: Option<String>, report: Option<i64>, element: Option<i64>) -> Result<BuilderData, UiError> {
+    use crate::domain::grid::SavedSubject;
     use crate::server::service::reports::{self, Scope};
     with_status(
         async {
             let store = &super::context::state().store;
             let scope = scope(slug.as_deref()).await?;
             let schema = reports::schema(store, &scope).await?;
+            let ticket_schema = match &scope {
+                Scope::Project(project) => crate::server::service::feedback::schema(store, project).await?,
+                Scope::Community => Vec::new(),
+            };
             let filters = match &scope {
-                Scope::Project(project) => crate::server::service::saved::list_filters(store, project)
+                Scope::Project(project) => crate::server::service::saved::list_filters(store, project, SavedSubject::Users)
                     .await?
                     .into_iter()
                     .map(|f| Named { id: f.id, name: f.name })
@@ -252,7 +261,7 @@ pub async fn builder_choices(slug: Option<String>, report: Option<i64>, element:
                 _ => None,
             };
             let reports = list.into_iter().map(|(r, _)| Named { id: r.id, name: r.name }).collect();
-            Ok(BuilderData { schema, filters, reports, element })
+            Ok(BuilderData { schema, ticket_schema, filters, reports, element })
         }
         .await,
     )

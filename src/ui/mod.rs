@@ -82,6 +82,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/reports/:id/elements/:element") view=ReportBuilderPage ssr=SsrMode::Async />
                         <Route path=path!("/feedback") view=FeedbackPage ssr=SsrMode::Async />
                         <Route path=path!("/feedback/new") view=NewFeedbackPage ssr=SsrMode::Async />
+                        <Route path=path!("/feedback/filters/new") view=FeedbackFilterPage ssr=SsrMode::Async />
+                        <Route path=path!("/feedback/filters/:id") view=FeedbackFilterPage ssr=SsrMode::Async />
+                        <Route path=path!("/feedback/views/new") view=FeedbackViewPage ssr=SsrMode::Async />
+                        <Route path=path!("/feedback/views/:id") view=FeedbackViewPage ssr=SsrMode::Async />
                         <Route path=path!("/feedback/:id") view=TicketPage ssr=SsrMode::Async />
                         <Route path=path!("/team") view=ProjectTeamPage ssr=SsrMode::Async />
                         <Route path=path!("/distributions") view=DistributionsPage ssr=SsrMode::Async />

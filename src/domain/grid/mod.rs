@@ -13,7 +13,7 @@ use super::ValidationError;
 pub mod saved;
 pub mod sort;
 
-pub use saved::{FilterForCreate, SavedFilter, SavedView, ViewForCreate, MAX_NAME_CHARS};
+pub use saved::{FilterForCreate, SavedFilter, SavedSubject, SavedView, ViewForCreate, MAX_NAME_CHARS};
 pub use sort::{compare_cells, compare_rows, SortKey, SortOrder};
 
 /// More columns than anyone reads; keeps a request's joins bounded.

@@ -12,10 +12,44 @@ use crate::domain::ValidationError;
 
 pub const MAX_NAME_CHARS: usize = 120;
 
+/// What a saved filter or view is over: the project's users (the user grid, reports over
+/// users), or its feedback tickets (the feedback grid: it may also name the `Ticket` group).
+/// Names are unique per project across both, so a filter's name says which one it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SavedSubject {
+    #[default]
+    Users,
+    Feedback,
+}
+
+impl SavedSubject {
+    pub const ALL: [SavedSubject; 2] = [SavedSubject::Users, SavedSubject::Feedback];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            SavedSubject::Users => "users",
+            SavedSubject::Feedback => "feedback",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|subject| subject.as_str() == value)
+    }
+
+    /// The grid page of a project that shows rows of this subject (`/p/<slug>/<this>`), under
+    /// which its filters' and views' builders live.
+    pub fn page(&self) -> &'static str {
+        self.as_str()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedFilter {
     pub id: i64,
     pub name: String,
+    #[serde(default)]
+    pub subject: SavedSubject,
     pub filter: Filter,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -25,6 +59,8 @@ pub struct SavedFilter {
 pub struct SavedView {
     pub id: i64,
     pub name: String,
+    #[serde(default)]
+    pub subject: SavedSubject,
     pub columns: Vec<ViewColumn>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

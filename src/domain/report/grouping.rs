@@ -16,6 +16,8 @@ pub const MAX_DISTINCT_INTEGERS: usize = 20;
 pub const MAX_RANGES: usize = 12;
 /// The name of the count column of a one-field table.
 pub const USERS: &str = "Users";
+/// The name of the count column when a feedback element counts tickets.
+pub const TICKETS: &str = "Tickets";
 /// The name of a cross-tab's last column.
 pub const TOTAL: &str = "Total";
 

@@ -19,13 +19,17 @@ mod style;
 mod timeline;
 
 pub use definition::{ElementDefinition, ProjectFigure, Report, ReportForCreate, StoredElement, MAX_ELEMENTS};
-pub use grouping::{counts, cross_tab, MAX_DISTINCT_INTEGERS, MAX_RANGES, TOTAL, USERS};
+pub use grouping::{counts, cross_tab, MAX_DISTINCT_INTEGERS, MAX_RANGES, TICKETS, TOTAL, USERS};
 pub use statistics::{distribution, STATISTIC};
 pub use style::{check_style, fitting_styles, Bucket, Source, Style, StyleError, MAX_FIELDS};
 pub use timeline::{line, MAX_POINTS};
 
 /// The first column of a list element.
 pub const EMAIL: &str = "Email";
+/// The first columns of a feedback list element: the ticket's title and its submitter's email
+/// (a ticket has no other name a reader would know it by).
+pub const TITLE: &str = "Title";
+pub const SUBMITTER: &str = "Submitter";
 /// How many rows of a list a page shows (exports show all).
 pub const LIST_PAGE_ROWS: usize = 100;
 
@@ -43,10 +47,14 @@ pub struct ElementSpec {
 
 impl ElementSpec {
     /// The values each user's row must hold, in this order: the email then the fields for a
-    /// list, the fields otherwise (nothing for a number: only the users are counted).
+    /// list (for feedback: each ticket's title and submitter's email, then the fields), the
+    /// fields otherwise (nothing for a number: only the rows are counted).
     pub fn input_columns(&self) -> Vec<String> {
         let fields = self.fields.iter().map(|field| field.field.clone());
         match self.style {
+            Style::List if self.source == Source::Feedback => {
+                [TITLE, SUBMITTER].into_iter().map(String::from).chain(fields).collect()
+            }
             Style::List => std::iter::once(EMAIL.to_string()).chain(fields).collect(),
             Style::Number => Vec::new(),
             _ => fields.collect(),
@@ -107,10 +115,23 @@ pub fn number_table(name: &str, n: i64) -> Table {
     Table { columns: vec![name.to_string(), USERS.to_string()], rows: vec![vec![Cell::Text(name.into()), Cell::Integer(n)]] }
 }
 
-/// Computes an element's table from the matching users' values (`rows`, one per user, in the
-/// element's [`ElementSpec::input_columns`]). The style must fit the data ([`ElementSpec::check`]);
-/// a row shorter than the columns reads as empty values.
+/// Computes an element's table from the matching rows' values (`rows`, one per user, or per
+/// ticket for feedback, in the element's [`ElementSpec::input_columns`]). The style must fit
+/// the data ([`ElementSpec::check`]); a row shorter than the columns reads as empty values.
+/// Feedback counts tickets with the users' grouping: only the count column's name differs.
 pub fn compute(element: &ElementSpec, rows: &[Vec<Cell>], zone: Tz) -> Table {
+    let mut table = compute_counted(element, rows, zone);
+    // The count is the last column of a count, a line or a number (a cross-tab ends in Total,
+    // and a value that happens to read "Users" is left alone).
+    if let (Source::Feedback, false, Some(last)) = (element.source, element.style == Style::List, table.columns.last_mut()) {
+        if last == USERS {
+            *last = TICKETS.to_string();
+        }
+    }
+    table
+}
+
+fn compute_counted(element: &ElementSpec, rows: &[Vec<Cell>], zone: Tz) -> Table {
     match (element.style, element.fields.as_slice()) {
         (Style::Number, _) => number_table(&element.name, rows.len() as i64),
         (Style::List, _) => {
@@ -186,6 +207,16 @@ mod tests {
         let rows = vec![vec![text("pro"), Cell::Boolean(true)], vec![text("basic"), Cell::Boolean(false)]];
         let spec = element(Style::Column, vec![field("Plan", FieldType::String), field("Beta", FieldType::Boolean)]);
         assert_eq!(compute(&spec, &rows, UTC).columns, vec!["Plan", "false", "true", "Total"]);
+    }
+
+    #[test]
+    fn feedback_counts_tickets_with_the_users_grouping() {
+        let mut spec = element(Style::Table, vec![field("Type", FieldType::String)]);
+        spec.source = Source::Feedback;
+        let table = compute(&spec, &[vec![text("Bug")], vec![text("Bug")], vec![text("Idea")]], UTC);
+        assert_eq!(table.to_json(), serde_json::json!({"columns": ["Type", "Tickets"], "rows": [["Bug", 2], ["Idea", 1]]}));
+        spec.style = Style::List;
+        assert_eq!(spec.input_columns(), vec!["Title", "Submitter", "Type"]);
     }
 
     #[test]

@@ -96,6 +96,31 @@ pub enum Source {
     Users,
     /// A figure about the project as a whole (one number, no fields).
     Project,
+    /// The project's feedback tickets (matching the element's filter over the tickets' fields
+    /// and their submitters'): the same styles as users, counting tickets.
+    Feedback,
+}
+
+impl Source {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Source::Users => "users",
+            Source::Project => "project",
+            Source::Feedback => "feedback",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [Source::Users, Source::Project, Source::Feedback].into_iter().find(|source| source.as_str() == value)
+    }
+
+    /// What a count column names the rows counted: users, or tickets for feedback.
+    pub fn counted(&self) -> &'static str {
+        match self {
+            Source::Feedback => super::TICKETS,
+            Source::Users | Source::Project => super::USERS,
+        }
+    }
 }
 
 /// The period a line element counts users by.
@@ -251,6 +276,16 @@ mod tests {
         );
         let error = check_style(Style::Distribution, Source::Users, &[String]).unwrap_err();
         assert!(error.to_string().contains("one String field"), "{error}");
+    }
+
+    #[test]
+    fn feedback_fits_what_users_fit_and_reads_back() {
+        for fields in [&[][..], &[DateTime][..], &[String, String][..]] {
+            assert_eq!(fitting_styles(Source::Feedback, fields), fitting_styles(Source::Users, fields));
+        }
+        assert_eq!(Source::parse("feedback"), Some(Source::Feedback));
+        assert_eq!(serde_json::to_value(Source::Feedback).unwrap(), serde_json::json!("feedback"));
+        assert_eq!(Source::Feedback.counted(), "Tickets");
     }
 
     #[test]

@@ -111,7 +111,7 @@ const AURORA_USERS: std::ops::RangeInclusive<usize> = 1..=300;
 /// Last seen, and one more of each.
 async fn seed_saved_filters_and_views(store: &Store, project: &Project) -> anyhow::Result<()> {
     use crate::domain::filter::Filter;
-    use crate::domain::grid::View;
+    use crate::domain::grid::{SavedSubject, View};
     use crate::server::service::saved;
     let fail = |e: crate::server::error::AppError| anyhow::anyhow!(e.public_message());
     // Whole seconds: the filter's description shows the instant as it is written.
@@ -132,7 +132,7 @@ async fn seed_saved_filters_and_views(store: &Store, project: &Project) -> anyho
     ];
     for (name, filter) in filters {
         let filter: Filter = serde_json::from_value(filter)?;
-        saved::create_filter(store, project, name, filter).await.map_err(fail)?;
+        saved::create_filter(store, project, SavedSubject::Users, name, filter).await.map_err(fail)?;
     }
     let column = |group: &str, field: &str| serde_json::json!({"data_group": group, "field": field});
     let views = [
@@ -160,7 +160,7 @@ async fn seed_saved_filters_and_views(store: &Store, project: &Project) -> anyho
     ];
     for (name, columns) in views {
         let view: View = serde_json::from_value(serde_json::json!({ "columns": columns }))?;
-        saved::create_view(store, project, name, &view).await.map_err(fail)?;
+        saved::create_view(store, project, SavedSubject::Users, name, &view).await.map_err(fail)?;
     }
     Ok(())
 }

@@ -6,15 +6,16 @@ use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa::IntoParams;
 use utoipa::ToSchema;
 
 use super::body::JsonBody;
 use super::openapi::ErrorBody;
 use super::responses::{Conflict, Invalid, KeyedBodyErrors, KeyedErrors, NotFound};
 use super::schemas;
-use super::url::Path;
+use super::url::{Path, Query};
 use crate::domain::filter::{Combine, Criterion, Filter};
-use crate::domain::grid::SavedFilter;
+use crate::domain::grid::{SavedFilter, SavedSubject};
 use crate::server::auth::ApiCaller;
 use crate::server::error::{AppError, AppResult};
 use crate::server::service::access;
@@ -38,6 +39,41 @@ pub struct NewFilter {
     /// No criteria: everyone.
     #[schema(schema_with = schemas::optional_criteria, required = false)]
     pub criteria: Option<Value>,
+    #[schema(schema_with = schemas::saved_subject, required = false)]
+    pub subject: Option<Value>,
+}
+
+/// `?subject=` on the lists of saved filters and views: users (the default) or feedback.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SubjectParam {
+    /// users (the default) or feedback: which of the project's filters (or views) to list.
+    #[param(schema_with = subject_param)]
+    subject: Option<String>,
+}
+
+fn subject_param() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(["users", "feedback"]))
+        .build()
+}
+
+impl SubjectParam {
+    pub(super) fn subject(&self) -> AppResult<SavedSubject> {
+        subject(self.subject.clone().map(Value::from))
+    }
+}
+
+/// A body's or a query's `subject` (users when left out), or a 422 naming it.
+pub(super) fn subject(value: Option<Value>) -> AppResult<SavedSubject> {
+    match value.filter(|v| !v.is_null()) {
+        None => Ok(SavedSubject::Users),
+        Some(value) => value
+            .as_str()
+            .and_then(SavedSubject::parse)
+            .ok_or_else(|| AppError::invalid("subject", "must be \"users\" or \"feedback\"")),
+    }
 }
 
 /// Changes to a saved filter; members left out stay as they are.
@@ -60,6 +96,8 @@ pub struct FilterPatch {
 pub struct FilterBody {
     pub id: i64,
     pub name: String,
+    /// users or feedback.
+    pub subject: String,
     /// all or any.
     #[serde(rename = "match")]
     pub combine: String,
@@ -76,6 +114,7 @@ impl From<SavedFilter> for FilterBody {
         Self {
             id: saved.id,
             name: saved.name,
+            subject: saved.subject.as_str().into(),
             combine: filter["match"].as_str().unwrap_or("all").to_string(),
             criteria: filter["criteria"].clone(),
             created_at: saved.created_at,
@@ -112,7 +151,7 @@ fn criteria(value: Option<Value>) -> AppResult<Option<Vec<Criterion>>> {
         (status = 201, body = FilterBody, description = "saved"),
         (status = 409, body = ErrorBody, description = "the project has a filter of that name"),
         (status = 422, body = ErrorBody, description = "every invalid value, e.g. `criteria[1].value`; criteria must name \
-            fields the project has and use a qualifier that fits the field's type")))]
+            fields the project has (for a users' filter, not the Ticket group) and use a qualifier that fits the field's type")))]
 pub async fn create(
     State(state): State<AppState>,
     _caller: ApiCaller,
@@ -120,19 +159,25 @@ pub async fn create(
     JsonBody(body): JsonBody<NewFilter>,
 ) -> AppResult<(StatusCode, Json<FilterBody>)> {
     let project = access::existing_project(&state.store, &slug).await?;
+    let subject = subject(body.subject)?;
     let filter =
         Filter { combine: combine(body.combine)?.unwrap_or_default(), criteria: criteria(body.criteria)?.unwrap_or_default() };
-    let saved = saved::create_filter(&state.store, &project, &body.name, filter).await?;
+    let saved = saved::create_filter(&state.store, &project, subject, &body.name, filter).await?;
     Ok((StatusCode::CREATED, Json(saved.into())))
 }
 
 /// List the project's saved filters.
 #[utoipa::path(get, path = "/api/v1/projects/{project}/filters", operation_id = "listFilters", tag = "User grid",
-    params(("project" = String, Path, description = "project slug")), security(("api_key" = [])),
-    responses(KeyedErrors, NotFound, (status = 200, body = FilterList, description = "by name")))]
-pub async fn list(State(state): State<AppState>, _caller: ApiCaller, Path(slug): Path<String>) -> AppResult<Json<FilterList>> {
+    params(("project" = String, Path, description = "project slug"), SubjectParam), security(("api_key" = [])),
+    responses(KeyedErrors, NotFound, Invalid, (status = 200, body = FilterList, description = "by name")))]
+pub async fn list(
+    State(state): State<AppState>,
+    _caller: ApiCaller,
+    Path(slug): Path<String>,
+    Query(params): Query<SubjectParam>,
+) -> AppResult<Json<FilterList>> {
     let project = access::existing_project(&state.store, &slug).await?;
-    let filters = saved::list_filters(&state.store, &project).await?;
+    let filters = saved::list_filters(&state.store, &project, params.subject()?).await?;
     Ok(Json(FilterList { filters: filters.into_iter().map(Into::into).collect() }))
 }
 

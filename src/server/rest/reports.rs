@@ -68,7 +68,8 @@ pub struct CloneReport {
 pub struct NewElement {
     #[schema(schema_with = schemas::saved_name)]
     pub name: String,
-    /// users (the default) or project (a headline figure).
+    /// users (the default), project (a headline figure) or feedback (the project's tickets:
+    /// fields from the Ticket data group and the submitters' groups; counts name "Tickets").
     #[schema(schema_with = schemas::element_source, required = false)]
     pub source: Option<Value>,
     #[schema(schema_with = schemas::element_data, required = false)]
@@ -171,7 +172,7 @@ pub struct ElementBody {
     /// Its index in the report (0 is first).
     pub position: i64,
     pub name: String,
-    /// users or project.
+    /// users, project or feedback.
     pub source: String,
     pub style: String,
     /// For a line: day, week or month.
@@ -232,7 +233,7 @@ fn member<T: DeserializeOwned>(value: Option<Value>, at: &str, expected: &str) -
 }
 
 fn source(value: Option<Value>) -> AppResult<Option<Source>> {
-    member(value, "source", "must be \"users\" or \"project\"")
+    member(value, "source", "must be \"users\", \"project\" or \"feedback\"")
 }
 
 fn data(value: Option<Value>) -> AppResult<Option<Vec<ViewColumn>>> {

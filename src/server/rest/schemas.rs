@@ -444,9 +444,24 @@ pub fn optional_status() -> ObjectBuilder {
     optional_one_of(&["active", "paused"]).description(Some("paused stops its runs; active resumes it from now."))
 }
 
+/// What a saved filter or view is over.
+pub fn saved_subject() -> ObjectBuilder {
+    optional_one_of(&["users", "feedback"]).description(Some(
+        "users (the default): for the user grid and reports over users; feedback: for the feedback grid and reports \
+         over feedback, and may also name the tickets' own fields (data group Ticket: Type, Title, Status, Created, \
+         Updated, Comments). A users' filter or view serves the feedback grid too (over the submitters); a feedback \
+         one is refused (422) where users are counted. Set when created; it does not change.",
+    ))
+}
+
 /// A report element's source.
 pub fn element_source() -> ObjectBuilder {
-    optional_one_of(&["users", "project"])
+    optional_one_of(&["users", "project", "feedback"]).description(Some(
+        "users (the default): the project's users; project: a headline figure about the project; \
+         feedback: the project's feedback tickets, over the Ticket data group (Type, Title, Status, Created, \
+         Updated, Comments) and every data group of the submitter, counted as \"Tickets\"; a list shows \
+         Title and Submitter first. A community report takes users and project only (422).",
+    ))
 }
 
 /// A report element's fields: none (a number or a plain list), one or two.

@@ -5,13 +5,15 @@ use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::body::JsonBody;
+use super::filters::{subject, SubjectParam};
 use super::openapi::ErrorBody;
 use super::responses::{Conflict, Invalid, KeyedBodyErrors, KeyedErrors, NotFound};
 use super::schemas;
-use super::url::Path;
+use super::url::{Path, Query};
 use crate::domain::grid::{SavedView, View, ViewColumn};
 use crate::server::auth::ApiCaller;
 use crate::server::error::AppResult;
@@ -50,6 +52,8 @@ pub struct NewView {
     /// In order; each field at most once.
     #[schema(schema_with = schemas::columns)]
     pub columns: Vec<ColumnBody>,
+    #[schema(schema_with = schemas::saved_subject, required = false)]
+    pub subject: Option<Value>,
 }
 
 /// Changes to a saved view; members left out stay as they are.
@@ -77,6 +81,8 @@ pub struct CloneView {
 pub struct ViewBody {
     pub id: i64,
     pub name: String,
+    /// users or feedback.
+    pub subject: String,
     /// As checked: names spelled as the project spells them.
     pub columns: Vec<ColumnBody>,
     pub created_at: DateTime<Utc>,
@@ -88,6 +94,7 @@ impl From<SavedView> for ViewBody {
         Self {
             id: saved.id,
             name: saved.name,
+            subject: saved.subject.as_str().into(),
             columns: saved.columns.into_iter().map(Into::into).collect(),
             created_at: saved.created_at,
             updated_at: saved.updated_at,
@@ -115,18 +122,24 @@ pub async fn create(
     JsonBody(body): JsonBody<NewView>,
 ) -> AppResult<(StatusCode, Json<ViewBody>)> {
     let project = access::existing_project(&state.store, &slug).await?;
+    let subject = subject(body.subject)?;
     let view = View { columns: body.columns.into_iter().map(Into::into).collect() };
-    let saved = saved::create_view(&state.store, &project, &body.name, &view).await?;
+    let saved = saved::create_view(&state.store, &project, subject, &body.name, &view).await?;
     Ok((StatusCode::CREATED, Json(saved.into())))
 }
 
 /// List the project's saved views.
 #[utoipa::path(get, path = "/api/v1/projects/{project}/views", operation_id = "listViews", tag = "User grid",
-    params(("project" = String, Path, description = "project slug")), security(("api_key" = [])),
-    responses(KeyedErrors, NotFound, (status = 200, body = ViewList, description = "by name")))]
-pub async fn list(State(state): State<AppState>, _caller: ApiCaller, Path(slug): Path<String>) -> AppResult<Json<ViewList>> {
+    params(("project" = String, Path, description = "project slug"), SubjectParam), security(("api_key" = [])),
+    responses(KeyedErrors, NotFound, Invalid, (status = 200, body = ViewList, description = "by name")))]
+pub async fn list(
+    State(state): State<AppState>,
+    _caller: ApiCaller,
+    Path(slug): Path<String>,
+    Query(params): Query<SubjectParam>,
+) -> AppResult<Json<ViewList>> {
     let project = access::existing_project(&state.store, &slug).await?;
-    let views = saved::list_views(&state.store, &project).await?;
+    let views = saved::list_views(&state.store, &project, params.subject()?).await?;
     Ok(Json(ViewList { views: views.into_iter().map(Into::into).collect() }))
 }
 

@@ -6,7 +6,7 @@
 
 use crate::domain::feedback::grid::{default_ticket_view, ticket_schema, TICKET};
 use crate::domain::filter::{CheckedFilter, Filter, SchemaField};
-use crate::domain::grid::{Choice, GridColumn, GridPage, GridRequest, GridRow, SortOrder, View, ViewColumn};
+use crate::domain::grid::{Choice, GridColumn, GridPage, GridRequest, GridRow, SavedSubject, SortOrder, View, ViewColumn};
 use crate::domain::listener::{project_schema, GroupField};
 use crate::domain::project::Project;
 use crate::domain::ValidationError;
@@ -14,7 +14,7 @@ use crate::server::error::{AppError, AppResult};
 use crate::server::export::grid::{file_name, CsvFile, XlsxFile};
 use crate::server::store::{grid_now, GridQuery, GridSubject, Store, ROWS_PER_BATCH};
 
-use super::saved::{no_filter, no_view};
+use super::saved::{filter_for, view_for};
 
 /// A request checked against the project: the filter, the columns and the sort, typed.
 pub struct ResolvedGrid {
@@ -71,20 +71,26 @@ pub async fn resolve_for(
         GridSubject::Users => (project_schema(&fields), View::default_view()),
         GridSubject::Tickets { .. } => (ticket_schema(&fields), default_ticket_view()),
     };
+    let saved_subject = match subject {
+        GridSubject::Users => SavedSubject::Users,
+        GridSubject::Tickets { .. } => SavedSubject::Feedback,
+    };
+    // A users' filter or view serves the ticket grid too (over the submitters); a feedback one
+    // only the ticket grid.
     let filter: Filter = match &request.filter {
         None => Filter::default(),
         Some(Choice::Inline(filter)) => filter.clone(),
-        Some(Choice::Saved(id)) => store.saved_filter(project.id, *id).await?.ok_or_else(|| no_filter(project, *id))?.filter,
+        Some(Choice::Saved(id)) => filter_for(store, project, *id, saved_subject, "filter").await?,
     };
     let view: View = match &request.view {
         None => default_view,
         Some(Choice::Inline(view)) => view.clone(),
         Some(Choice::Saved(id)) => {
-            let saved = store.saved_view(project.id, *id).await?.ok_or_else(|| no_view(project, *id))?.view();
-            match subject {
-                GridSubject::Users => saved,
-                // Saved views show users' data: a ticket grid shows it after the ticket's own.
-                GridSubject::Tickets { .. } => ticket_columns_then(saved),
+            let saved = view_for(store, project, *id, saved_subject, "view").await?;
+            match (subject, saved.subject) {
+                // A users' view shows users' data: a ticket grid shows it after the ticket's own.
+                (GridSubject::Tickets { .. }, SavedSubject::Users) => ticket_columns_then(saved.view()),
+                _ => saved.view(),
             }
         }
     };

@@ -6,7 +6,14 @@ use chrono::{DateTime, Utc};
 use super::{conflict_on_unique, on_pool, BeginWrite, Error, Result, Store};
 use crate::domain::fields::same_label;
 use crate::domain::filter::Filter;
-use crate::domain::grid::{FilterForCreate, SavedFilter, SavedView, ViewColumn, ViewForCreate};
+use crate::domain::grid::{FilterForCreate, SavedFilter, SavedSubject, SavedView, ViewColumn, ViewForCreate};
+
+/// A new row over a subject, or an existing row replaced (its subject stays).
+#[derive(Clone, Copy)]
+enum Write {
+    New(SavedSubject),
+    Replace(i64),
+}
 
 /// Which of the two tables, and how its document column is called.
 #[derive(Clone, Copy)]
@@ -19,17 +26,26 @@ struct Kind {
 const FILTERS: Kind = Kind { table: "saved_filters", document: "filter", noun: "filter" };
 const VIEWS: Kind = Kind { table: "saved_views", document: "columns", noun: "view" };
 
-type Row = (i64, String, String, DateTime<Utc>, DateTime<Utc>);
+type Row = (i64, String, String, String, DateTime<Utc>, DateTime<Utc>);
+
+/// A subject this build does not know reads as feedback's, which a user grid refuses, rather
+/// than widening what a users' filter may be used for.
+fn read_subject(id: i64, subject: &str) -> SavedSubject {
+    SavedSubject::parse(subject).unwrap_or_else(|| {
+        tracing::error!(id, subject, "a saved filter or view has an unknown subject");
+        SavedSubject::Feedback
+    })
+}
 
 /// A stored document was written from a checked value, so it reads back; should one ever not,
 /// it reads as naming a group no project can have, so using it fails its check (422) instead
 /// of silently meaning everyone or nothing.
-fn read_filter((id, name, json, created_at, updated_at): Row) -> SavedFilter {
+fn read_filter((id, name, subject, json, created_at, updated_at): Row) -> SavedFilter {
     let filter = serde_json::from_str(&json).unwrap_or_else(|error| {
         tracing::error!(%error, id, "a saved filter cannot be read");
         Filter { combine: Default::default(), criteria: vec![unreadable_criterion()] }
     });
-    SavedFilter { id, name, filter, created_at, updated_at }
+    SavedFilter { id, name, subject: read_subject(id, &subject), filter, created_at, updated_at }
 }
 
 fn unreadable_criterion() -> crate::domain::filter::Criterion {
@@ -41,12 +57,12 @@ fn unreadable_criterion() -> crate::domain::filter::Criterion {
     }
 }
 
-fn read_view((id, name, json, created_at, updated_at): Row) -> SavedView {
+fn read_view((id, name, subject, json, created_at, updated_at): Row) -> SavedView {
     let columns = serde_json::from_str(&json).unwrap_or_else(|error| {
         tracing::error!(%error, id, "a saved view cannot be read");
         vec![ViewColumn::new("(unreadable)", "(unreadable)")]
     });
-    SavedView { id, name, columns, created_at, updated_at }
+    SavedView { id, name, subject: read_subject(id, &subject), columns, created_at, updated_at }
 }
 
 fn filter_json(filter: &Filter) -> String {
@@ -104,23 +120,29 @@ macro_rules! follow_renames_in_saved {
 pub(super) use follow_renames_in_saved;
 
 impl Store {
-    pub async fn list_saved_filters(&self, project_id: i64) -> Result<Vec<SavedFilter>> {
-        Ok(self.list_saved(FILTERS, project_id).await?.into_iter().map(read_filter).collect())
+    /// The project's filters over `subject`, by name.
+    pub async fn list_saved_filters(&self, project_id: i64, subject: SavedSubject) -> Result<Vec<SavedFilter>> {
+        Ok(self.list_saved(FILTERS, project_id, subject).await?.into_iter().map(read_filter).collect())
     }
 
     pub async fn saved_filter(&self, project_id: i64, id: i64) -> Result<Option<SavedFilter>> {
         Ok(self.one_saved(FILTERS, project_id, id).await?.map(read_filter))
     }
 
-    /// `Conflict` when the project has a filter of that name (ignoring case).
-    pub async fn create_saved_filter(&self, project_id: i64, new: &FilterForCreate) -> Result<SavedFilter> {
-        let id = self.write_saved(FILTERS, project_id, None, &new.name, &filter_json(&new.filter)).await?;
+    /// `Conflict` when the project has a filter of that name (ignoring case), of either subject.
+    pub async fn create_saved_filter(
+        &self,
+        project_id: i64,
+        subject: SavedSubject,
+        new: &FilterForCreate,
+    ) -> Result<SavedFilter> {
+        let id = self.write_saved(FILTERS, project_id, Write::New(subject), &new.name, &filter_json(&new.filter)).await?;
         self.saved_filter(project_id, id).await?.ok_or(Error::NotFound)
     }
 
     /// Replaces a filter's name and criteria; `NotFound` when the project has no such filter.
     pub async fn update_saved_filter(&self, project_id: i64, id: i64, new: &FilterForCreate) -> Result<SavedFilter> {
-        self.write_saved(FILTERS, project_id, Some(id), &new.name, &filter_json(&new.filter)).await?;
+        self.write_saved(FILTERS, project_id, Write::Replace(id), &new.name, &filter_json(&new.filter)).await?;
         self.saved_filter(project_id, id).await?.ok_or(Error::NotFound)
     }
 
@@ -129,8 +151,9 @@ impl Store {
         self.delete_saved(FILTERS, project_id, id).await
     }
 
-    pub async fn list_saved_views(&self, project_id: i64) -> Result<Vec<SavedView>> {
-        Ok(self.list_saved(VIEWS, project_id).await?.into_iter().map(read_view).collect())
+    /// The project's views over `subject`, by name.
+    pub async fn list_saved_views(&self, project_id: i64, subject: SavedSubject) -> Result<Vec<SavedView>> {
+        Ok(self.list_saved(VIEWS, project_id, subject).await?.into_iter().map(read_view).collect())
     }
 
     pub async fn saved_view(&self, project_id: i64, id: i64) -> Result<Option<SavedView>> {
@@ -138,13 +161,13 @@ impl Store {
     }
 
     /// `Conflict` when the project has a view of that name (ignoring case).
-    pub async fn create_saved_view(&self, project_id: i64, new: &ViewForCreate) -> Result<SavedView> {
-        let id = self.write_saved(VIEWS, project_id, None, &new.name, &columns_json(&new.columns)).await?;
+    pub async fn create_saved_view(&self, project_id: i64, subject: SavedSubject, new: &ViewForCreate) -> Result<SavedView> {
+        let id = self.write_saved(VIEWS, project_id, Write::New(subject), &new.name, &columns_json(&new.columns)).await?;
         self.saved_view(project_id, id).await?.ok_or(Error::NotFound)
     }
 
     pub async fn update_saved_view(&self, project_id: i64, id: i64, new: &ViewForCreate) -> Result<SavedView> {
-        self.write_saved(VIEWS, project_id, Some(id), &new.name, &columns_json(&new.columns)).await?;
+        self.write_saved(VIEWS, project_id, Write::Replace(id), &new.name, &columns_json(&new.columns)).await?;
         self.saved_view(project_id, id).await?.ok_or(Error::NotFound)
     }
 
@@ -152,17 +175,17 @@ impl Store {
         self.delete_saved(VIEWS, project_id, id).await
     }
 
-    async fn list_saved(&self, kind: Kind, project_id: i64) -> Result<Vec<Row>> {
+    async fn list_saved(&self, kind: Kind, project_id: i64, subject: SavedSubject) -> Result<Vec<Row>> {
         let sql = format!(
-            "SELECT id, name, {}, created_at, updated_at FROM {} WHERE project_id = $1 ORDER BY name, id",
+            "SELECT id, name, subject, {}, created_at, updated_at FROM {} WHERE project_id = $1 AND subject = $2 ORDER BY name, id",
             kind.document, kind.table
         );
-        Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(project_id).fetch_all(pool).await)?)
+        Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(project_id).bind(subject.as_str()).fetch_all(pool).await)?)
     }
 
     async fn one_saved(&self, kind: Kind, project_id: i64, id: i64) -> Result<Option<Row>> {
         let sql = format!(
-            "SELECT id, name, {}, created_at, updated_at FROM {} WHERE project_id = $1 AND id = $2",
+            "SELECT id, name, subject, {}, created_at, updated_at FROM {} WHERE project_id = $1 AND id = $2",
             kind.document, kind.table
         );
         Ok(on_pool!(self, |pool| sqlx::query_as(&sql).bind(project_id).bind(id).fetch_optional(pool).await)?)
@@ -170,12 +193,16 @@ impl Store {
 
     /// Inserts (`id` None) or replaces a row, in one transaction with the check that no other
     /// row of the project has the name, ignoring case in any script (`same_label`).
-    async fn write_saved(&self, kind: Kind, project_id: i64, id: Option<i64>, name: &str, document: &str) -> Result<i64> {
+    async fn write_saved(&self, kind: Kind, project_id: i64, write: Write, name: &str, document: &str) -> Result<i64> {
+        let (id, subject) = match write {
+            Write::New(subject) => (None, subject),
+            Write::Replace(id) => (Some(id), SavedSubject::Users),
+        };
         let now = Utc::now();
         let taken = || Error::Conflict(format!("this project already has a {} named '{name}'", kind.noun));
         let names_sql = format!("SELECT id, name FROM {} WHERE project_id = $1", kind.table);
         let insert_sql = format!(
-            "INSERT INTO {} (project_id, name, {}, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
+            "INSERT INTO {} (project_id, name, {}, created_at, updated_at, subject) VALUES ($1, $2, $3, $4, $4, $5) RETURNING id",
             kind.table, kind.document
         );
         let update_sql = format!(
@@ -197,6 +224,7 @@ impl Store {
                     .bind(name)
                     .bind(document)
                     .bind(now)
+                    .bind(subject.as_str())
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(conflict_on_unique(taken().to_string()))?,

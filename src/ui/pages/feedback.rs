@@ -1,6 +1,7 @@
 //! Management › Feedback: one entry per feedback type and All, each the data grid of the
-//! user grid over tickets (the tickets' own columns, then the submitters' data from any saved
-//! view), with the same saved filters, sort, paging and CSV / XLSX exports, every choice in
+//! user grid over tickets, with its own saved filters and views (made with the user grid's
+//! builders over the ticket schema, `…/feedback/filters|views/…`) and the users' ones (which
+//! pick tickets by their submitters), sort, paging and CSV / XLSX exports, every choice in
 //! the URL; and the form staff use to send feedback on a user's behalf.
 
 use leptos::prelude::*;
@@ -8,9 +9,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::feedback::{feedback_grid, load_feedback_choices, CreateTicket, FeedbackChoices};
+use crate::api::grid::FilterChoice;
 use crate::domain::feedback::params::FeedbackParams;
 use crate::domain::feedback::TicketStatus;
-use crate::domain::grid::{GridPage, PAGE_SIZES};
+use crate::domain::grid::{GridPage, SavedSubject, SavedView, PAGE_SIZES};
 use crate::ui::components::{outcome, plural, ActionOutcome, ErrorNote, FieldError, Loaded, Pager};
 use crate::ui::frame::{project_slug, ProjectName};
 use crate::ui::widgets::{DataGrid, GridLine};
@@ -85,8 +87,9 @@ fn TypeEntries(choices: FeedbackChoices, params: FeedbackParams) -> impl IntoVie
 }
 
 /// The status, saved filter, saved view and page-size choices (a GET form: "Apply" without
-/// JavaScript, applied on change with it). Filters and views are the project's saved ones,
-/// made with the user grid's builders; a view's columns come after the ticket's own.
+/// JavaScript, applied on change with it). Feedback filters and views first, with "+" and
+/// "Edit" to their builders; then the users' ones, as "Submitters" (edited where they are
+/// made, in Project users; a users' view's columns come after the ticket's own).
 #[component]
 fn FeedbackToolbar(choices: FeedbackChoices, params: FeedbackParams) -> impl IntoView {
     let slug = project_slug();
@@ -104,27 +107,43 @@ fn FeedbackToolbar(choices: FeedbackChoices, params: FeedbackParams) -> impl Int
     let grid = params.grid.clone();
     let description = grid
         .filter
-        .and_then(|id| choices.filters.iter().find(|f| f.saved.id == id))
+        .and_then(|id| choices.filter(id))
         .map(|f| f.description.clone().unwrap_or_else(|| "this filter no longer fits the project's fields".into()));
     let status_options = TicketStatus::ALL
         .iter()
         .map(|s| view! { <option value=s.as_str() selected=params.status == Some(*s)>{s.label()}</option> })
         .collect_view();
-    let filter_options = choices
-        .filters
-        .iter()
-        .map(|f| view! { <option value=f.saved.id.to_string() selected=grid.filter == Some(f.saved.id)>{f.saved.name.clone()}</option> })
-        .collect_view();
-    let view_options = choices
-        .views
-        .iter()
-        .map(|v| view! { <option value=v.id.to_string() selected=grid.view == Some(v.id)>{v.name.clone()}</option> })
-        .collect_view();
+    let filter_options = |filters: &[FilterChoice]| {
+        filters
+            .iter()
+            .map(|f| view! { <option value=f.saved.id.to_string() selected=grid.filter == Some(f.saved.id)>{f.saved.name.clone()}</option> })
+            .collect_view()
+    };
+    let view_options = |views: &[SavedView]| {
+        views
+            .iter()
+            .map(|v| view! { <option value=v.id.to_string() selected=grid.view == Some(v.id)>{v.name.clone()}</option> })
+            .collect_view()
+    };
+    let (feedback_filters, submitter_filters) = (filter_options(&choices.filters), filter_options(&choices.user_filters));
+    let (feedback_views, user_views) = (view_options(&choices.views), view_options(&choices.user_views));
+    // "Edit" opens the builder of the subject the chosen filter or view is over; a users' one
+    // goes back to the user grid, so it keeps no feedback choice.
+    let edit_link = |kind: &str, subject: SavedSubject, id: i64, keep: &str| {
+        let keep = if subject == SavedSubject::Feedback { keep } else { "" };
+        format!("/p/{}/{}/{kind}/{id}{keep}", slug(), subject.page())
+    };
+    let keep_view = grid.view.map(|v| format!("?view={v}")).unwrap_or_default();
+    let keep_filter = grid.filter.map(|f| format!("?filter={f}")).unwrap_or_default();
+    let new_filter = format!("/p/{}/feedback/filters/new{keep_view}", slug());
+    let new_view = format!("/p/{}/feedback/views/new{keep_filter}", slug());
+    let edit_filter =
+        grid.filter.and_then(|id| choices.filter(id)).map(|f| edit_link("filters", f.saved.subject, f.saved.id, &keep_view));
+    let edit_view = grid.view.and_then(|id| choices.view(id)).map(|v| edit_link("views", v.subject, v.id, &keep_filter));
     let size_options = PAGE_SIZES
         .iter()
         .map(|n| view! { <option value=n.to_string() selected=grid.per_page == *n>{n.to_string()}</option> })
         .collect_view();
-    let builders = format!("/p/{}/users", slug());
     view! {
         <form class="grid-toolbar" method="get" action=base aria-label="Filter and view">
             {params.type_name.clone().map(|t| view! { <input type="hidden" name="type" value=t /> })}
@@ -137,20 +156,30 @@ fn FeedbackToolbar(choices: FeedbackChoices, params: FeedbackParams) -> impl Int
                 </select>
             </div>
             <div class="toolbar-choice">
-                <label for="grid-filter">"Submitters"</label>
-                <select id="grid-filter" name="filter"
-                    on:change=move |ev| { let id = number(event_target_value(&ev)); go_filter(&|p| { p.grid.filter = id; p.grid.search = None; }) }>
-                    <option value="" selected=grid.filter.is_none()>"No filter"</option>
-                    {filter_options}
-                </select>
+                <label for="grid-filter">"Filter"</label>
+                <div class="choice-row">
+                    <select id="grid-filter" name="filter"
+                        on:change=move |ev| { let id = number(event_target_value(&ev)); go_filter(&|p| { p.grid.filter = id; p.grid.search = None; }) }>
+                        <option value="" selected=grid.filter.is_none()>"No filter"</option>
+                        <optgroup label="Feedback filters">{feedback_filters}</optgroup>
+                        <optgroup label="Submitters (filters of Project users)">{submitter_filters}</optgroup>
+                    </select>
+                    <a class="button icon" href=new_filter title="New feedback filter" aria-label="New feedback filter">"+"</a>
+                    {edit_filter.map(|href| view! { <a class="button" href=href>"Edit"</a> })}
+                </div>
             </div>
             <div class="toolbar-choice">
                 <label for="grid-view">"View"</label>
-                <select id="grid-view" name="view"
-                    on:change=move |ev| { let id = number(event_target_value(&ev)); go_view(&|p| { p.grid.view = id; p.grid.sort = None; }) }>
-                    <option value="" selected=grid.view.is_none()>"Default view"</option>
-                    {view_options}
-                </select>
+                <div class="choice-row">
+                    <select id="grid-view" name="view"
+                        on:change=move |ev| { let id = number(event_target_value(&ev)); go_view(&|p| { p.grid.view = id; p.grid.sort = None; }) }>
+                        <option value="" selected=grid.view.is_none()>"Default view"</option>
+                        <optgroup label="Feedback views">{feedback_views}</optgroup>
+                        <optgroup label="Views of Project users">{user_views}</optgroup>
+                    </select>
+                    <a class="button icon" href=new_view title="New feedback view" aria-label="New feedback view">"+"</a>
+                    {edit_view.map(|href| view! { <a class="button" href=href>"Edit"</a> })}
+                </div>
             </div>
             <div class="toolbar-choice narrow">
                 <label for="grid-per-page">"Rows per page"</label>
@@ -161,9 +190,8 @@ fn FeedbackToolbar(choices: FeedbackChoices, params: FeedbackParams) -> impl Int
             </div>
             <button type="submit" class="no-js-only">"Apply"</button>
         </form>
-        {description.map(|text| view! { <p class="filter-description">"Feedback from users matching " <strong>{text}</strong></p> })}
-        <p class="help">"Filters and views are the project's own, made in "<a href=builders>"Project users"</a>
-            "; a view's columns show after the ticket's type, title and status."</p>
+        {description.map(|text| view! { <p class="filter-description">"Feedback matching " <strong>{text}</strong></p> })}
+        <p class="help">"Feedback filters and views name the ticket's fields and the submitter's; the filters and views of Project users pick tickets by their submitters, and such a view's columns show after the ticket's type, title and status."</p>
     }
 }
 

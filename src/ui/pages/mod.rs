@@ -31,7 +31,7 @@ pub use project_users::{AddUserPage, ImportUsersPage};
 pub use projects::{ProjectHome, ProjectsPage};
 pub use report_builder::ReportBuilderPage;
 pub use reports::{ReportPage, ReportsPage};
-pub use saved_choices::{FilterPage, ViewPage};
+pub use saved_choices::{FeedbackFilterPage, FeedbackViewPage, FilterPage, ViewPage};
 pub use team::ProjectTeamPage;
 pub use ticket::TicketPage;
 pub use user_summary::UserSummaryPage;

@@ -14,7 +14,7 @@ use crate::api::reports::{
 use crate::api::UiError;
 use crate::domain::filter::{SchemaField, FIELD_SEPARATOR};
 use crate::domain::grid::Choice;
-use crate::domain::report::{Bucket, ProjectFigure};
+use crate::domain::report::{Bucket, ProjectFigure, Source};
 use crate::ui::components::{outcome, ActionOutcome, ErrorNote, FieldError, Loaded};
 use crate::ui::widgets::{failure, group_names, CriteriaEditor};
 
@@ -114,6 +114,15 @@ fn read_form_after_redraw(ev: &leptos::ev::Event, then: impl FnOnce(ElementForm)
 #[cfg(not(feature = "hydrate"))]
 fn read_form_after_redraw(_: &leptos::ev::Event, _: impl FnOnce(ElementForm) + 'static) {}
 
+/// The fields a data source offers: the ticket schema for feedback, the users' otherwise.
+fn source_schema<'a>(schemas: &'a (Vec<SchemaField>, Vec<SchemaField>), source: &str) -> &'a [SchemaField] {
+    if source == Source::Feedback.as_str() {
+        &schemas.1
+    } else {
+        &schemas.0
+    }
+}
+
 fn field_value(field: &SchemaField) -> String {
     format!("{}{FIELD_SEPARATOR}{}", field.data_group, field.field)
 }
@@ -129,38 +138,47 @@ fn ElementBuilderForm(
 ) -> impl IntoView {
     let save = ServerAction::<SaveElement>::new();
     let saved = outcome(save);
-    let schema = StoredValue::new(data.schema.clone());
+    let schemas = StoredValue::new((data.schema.clone(), data.ticket_schema.clone()));
     let editing = element.is_some() && data.element.is_some();
     let start = data.element.as_ref().map(ElementForm::of).unwrap_or_else(ElementForm::starting);
-    let form = RwSignal::new(with_fitting_style(edits.get_untracked().unwrap_or(start), &data.schema));
+    let start = edits.get_untracked().unwrap_or(start);
+    let form = RwSignal::new(schemas.with_value(|s| with_fitting_style(start.clone(), source_schema(s, &start.source))));
     // Any input that changes (they bubble up to the form): read the form, redraw.
     let on_change = move |ev: leptos::ev::Event| {
         read_form_after_redraw(&ev, move |next| {
-            let next = schema.with_value(|schema| with_fitting_style(next, schema));
+            let next = schemas.with_value(|s| {
+                let source = next.source.clone();
+                with_fitting_style(next, source_schema(s, &source))
+            });
             form.set(next.clone());
             edits.set(Some(next));
         });
     };
     let initial = form.get_untracked();
-    let groups = group_names(&data.schema);
+    // The field choices follow the data source (feedback adds the Ticket group).
+    let source = Memo::new(move |_| form.with(|f| f.source.clone()));
     let field_select = move |input: &'static str, label: &'static str, chosen: String, blank: &'static str| {
-        let options = groups
-            .iter()
-            .map(|group| {
-                let fields = schema.with_value(|schema| {
-                    schema
-                        .iter()
-                        .filter(|f| &f.data_group == group)
-                        .map(|f| {
-                            let value = field_value(f);
-                            let selected = value == chosen;
-                            view! { <option value=value selected=selected>{format!("{} ({})", f.field, f.field_type.label())}</option> }
-                        })
-                        .collect_view()
-                });
-                view! { <optgroup label=group.clone()>{fields}</optgroup> }
+        let options = move || {
+            let chosen = form.with_untracked(|f| if input == "field1" { f.field1.clone() } else { f.field2.clone() });
+            schemas.with_value(|s| {
+                let schema = source_schema(s, &source.get());
+                group_names(schema)
+                    .into_iter()
+                    .map(|group| {
+                        let fields = schema
+                            .iter()
+                            .filter(|f| f.data_group == group)
+                            .map(|f| {
+                                let value = field_value(f);
+                                let selected = value == chosen;
+                                view! { <option value=value selected=selected>{format!("{} ({})", f.field, f.field_type.label())}</option> }
+                            })
+                            .collect_view();
+                        view! { <optgroup label=group.clone()>{fields}</optgroup> }
+                    })
+                    .collect_view()
             })
-            .collect_view();
+        };
         view! {
             <div class="field">
                 <label for=format!("element-{input}")>{label}</label>
@@ -174,7 +192,10 @@ fn ElementBuilderForm(
     };
     let first_field = field_select.clone()("field1", "Field", initial.field1.clone(), "No field (count or list users)");
     let second_field = field_select("field2", "Second field (optional)", initial.field2.clone(), "None");
-    let is_project = initial.source == "project";
+    let checked = |source: Source| initial.source == source.as_str();
+    let (is_project, is_feedback) = (checked(Source::Project), checked(Source::Feedback));
+    let is_users = !is_project && !is_feedback;
+    let offers_feedback = !data.ticket_schema.is_empty();
     let figure_options = ProjectFigure::ALL
         .into_iter()
         .map(|figure| {
@@ -189,8 +210,8 @@ fn ElementBuilderForm(
         .collect_view();
     let style_options = move || {
         let current = form.get();
-        schema
-            .with_value(|schema| current.fitting_styles(schema))
+        schemas
+            .with_value(|s| current.fitting_styles(source_schema(s, &current.source)))
             .into_iter()
             .map(|style| view! { <option value=style.as_str() selected=current.style == style.as_str()>{style.label()}</option> })
             .collect_view()
@@ -247,8 +268,11 @@ fn ElementBuilderForm(
             {in_report}
             <fieldset class="source">
                 <legend>"Data source"</legend>
-                <label class="choice"><input type="radio" name="source" value="users" checked=!is_project />"Users"</label>
+                <label class="choice"><input type="radio" name="source" value="users" checked=is_users />"Users"</label>
                 <label class="choice"><input type="radio" name="source" value="project" checked=is_project />"Project information"</label>
+                {offers_feedback.then(|| view! {
+                    <label class="choice"><input type="radio" name="source" value="feedback" checked=is_feedback />"Feedback"</label>
+                })}
             </fieldset>
             <div class="field project-only">
                 <label for="element-figure">"Figure"</label>
@@ -274,7 +298,13 @@ fn ElementBuilderForm(
             // Shown (by the style sheet, JavaScript or not) when the filter is written here.
             <fieldset class="own-criteria">
                 <legend>"Criteria for this element"</legend>
-                <CriteriaEditor schema=data.schema.clone() filter=own_criteria errors=criteria_errors lead="Users matching" />
+                {move || {
+                    // Drawn again for another data source: a ticket's fields are offered for feedback.
+                    let feedback = source.get() == Source::Feedback.as_str();
+                    let schema = schemas.with_value(|s| source_schema(s, &source.get()).to_vec());
+                    let lead = if feedback { "Tickets matching" } else { "Users matching" };
+                    view! { <CriteriaEditor schema filter=own_criteria.clone() errors=criteria_errors lead /> }
+                }}
             </fieldset>
             <div class="form-row">
                 <div class="field">

@@ -1,12 +1,15 @@
-//! Management › Users › a saved filter or view: new, or an existing one to edit, rename, clone
-//! (views) or delete. Saving goes back to the grid showing it.
+//! Management › Users (or › Feedback) › a saved filter or view: new, or an existing one to
+//! edit, rename, clone (views) or delete. Saving goes back to the grid showing it. The same
+//! pages serve both subjects: over feedback the builders offer the ticket schema (the Ticket
+//! group, then every submitter group) and the forms carry `subject=feedback`.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::grid::{load_grid_choices, CloneView, DeleteFilter, DeleteView, GridChoices, SaveFilter, SaveView};
-use crate::domain::grid::View;
+use crate::domain::feedback::grid::default_ticket_view;
+use crate::domain::grid::{SavedSubject, View};
 use crate::ui::components::{outcome, ActionOutcome, Loaded};
 use crate::ui::frame::project_slug;
 use crate::ui::widgets::{failure, FilterBuilder, ViewBuilder};
@@ -21,18 +24,55 @@ fn ids(keep: &'static str) -> (impl Fn() -> Option<i64> + Copy + Send + Sync, im
 }
 
 /// The grid the builder came from (keeping the other choice).
-fn grid_link(slug: &str, keep: &str, kept: Option<i64>) -> String {
+fn grid_link(slug: &str, subject: SavedSubject, keep: &str, kept: Option<i64>) -> String {
+    let page = subject.page();
     match kept {
-        Some(id) => format!("/p/{slug}/users?{keep}={id}"),
-        None => format!("/p/{slug}/users"),
+        Some(id) => format!("/p/{slug}/{page}?{keep}={id}"),
+        None => format!("/p/{slug}/{page}"),
     }
 }
 
+/// What the crumbs call the grid the builder belongs to.
+fn grid_name(subject: SavedSubject) -> &'static str {
+    match subject {
+        SavedSubject::Users => "Project users",
+        SavedSubject::Feedback => "Feedback",
+    }
+}
+
+/// The subject's hidden input (none for users, the forms' default).
+fn subject_input(subject: SavedSubject) -> impl IntoView {
+    (subject != SavedSubject::Users).then(|| view! { <input type="hidden" name="subject" value=subject.as_str() /> })
+}
+
+/// A saved filter of users (Management › Users › Filters).
 #[component]
 pub fn FilterPage() -> impl IntoView {
+    filter_page(SavedSubject::Users)
+}
+
+/// A saved filter of feedback (Management › Feedback › Filters).
+#[component]
+pub fn FeedbackFilterPage() -> impl IntoView {
+    filter_page(SavedSubject::Feedback)
+}
+
+/// A saved view of users.
+#[component]
+pub fn ViewPage() -> impl IntoView {
+    view_page(SavedSubject::Users)
+}
+
+/// A saved view of feedback.
+#[component]
+pub fn FeedbackViewPage() -> impl IntoView {
+    view_page(SavedSubject::Feedback)
+}
+
+fn filter_page(subject: SavedSubject) -> impl IntoView {
     let slug = project_slug();
     let (id, view) = ids("view");
-    let choices = Resource::new(move || (slug(), id()), |(slug, _)| load_grid_choices(slug));
+    let choices = Resource::new(move || (slug(), id()), move |(slug, _)| load_grid_choices(slug, subject));
     let save = ServerAction::<SaveFilter>::new();
     let delete = ServerAction::<DeleteFilter>::new();
     let value = outcome(save);
@@ -52,6 +92,7 @@ pub fn FilterPage() -> impl IntoView {
                 <ActionForm action=save>
                     <ActionOutcome value success=|f| format!("Filter “{}” saved.", f.name) />
                     <input type="hidden" name="slug" value=slug() />
+                    {subject_input(subject)}
                     {editing.map(|id| view! { <input type="hidden" name="id" value=id.to_string() /> })}
                     {view().map(|v| view! { <input type="hidden" name="view" value=v.to_string() /> })}
                     <FilterBuilder schema=choices.schema name filter errors />
@@ -59,7 +100,7 @@ pub fn FilterPage() -> impl IntoView {
                         <button type="submit" class="button-primary" disabled=move || save.pending().get()>
                             {move || if save.pending().get() { "Saving…" } else { "Save filter" }}
                         </button>
-                        <a href=grid_link(&slug(), "view", view())>"Cancel"</a>
+                        <a href=grid_link(&slug(), subject, "view", view())>"Cancel"</a>
                     </div>
                 </ActionForm>
             </section>
@@ -70,6 +111,7 @@ pub fn FilterPage() -> impl IntoView {
                     <ActionForm action=delete>
                         <input type="hidden" name="slug" value=slug() />
                         <input type="hidden" name="id" value=id.to_string() />
+                        {subject_input(subject)}
                         <label class="confirm"><input type="checkbox" required />{confirm.clone()}</label>
                         " "
                         <button type="submit" class="button-danger">"Delete filter"</button>
@@ -82,9 +124,12 @@ pub fn FilterPage() -> impl IntoView {
     view! {
         <Title text=title />
         <header class="page-header">
-            <p class="crumbs"><a href=move || grid_link(&slug(), "view", view())>"Project users"</a>" › Filters"</p>
+            <p class="crumbs"><a href=move || grid_link(&slug(), subject, "view", view())>{grid_name(subject)}</a>" › Filters"</p>
             <h1>{title}</h1>
-            <p class="muted">"A filter picks users by their account, participation and data groups; the grid and its exports show only them."</p>
+            <p class="muted">{match subject {
+                SavedSubject::Users => "A filter picks users by their account, participation and data groups; the grid and its exports show only them.",
+                SavedSubject::Feedback => "A feedback filter picks tickets by their own fields (Ticket) and by their submitters' account, participation and data groups; the feedback grid and its exports show only them.",
+            }}</p>
         </header>
         <Loaded resource=choices loading="Loading fields…" let:choices>
             {page(choices)}
@@ -92,11 +137,10 @@ pub fn FilterPage() -> impl IntoView {
     }
 }
 
-#[component]
-pub fn ViewPage() -> impl IntoView {
+fn view_page(subject: SavedSubject) -> impl IntoView {
     let slug = project_slug();
     let (id, filter) = ids("filter");
-    let choices = Resource::new(move || (slug(), id()), |(slug, _)| load_grid_choices(slug));
+    let choices = Resource::new(move || (slug(), id()), move |(slug, _)| load_grid_choices(slug, subject));
     let save = ServerAction::<SaveView>::new();
     let clone = ServerAction::<CloneView>::new();
     let delete = ServerAction::<DeleteView>::new();
@@ -112,6 +156,7 @@ pub fn ViewPage() -> impl IntoView {
         }
         let (name, columns) = match saved {
             Some(saved) => (saved.name, saved.columns),
+            None if subject == SavedSubject::Feedback => (String::new(), default_ticket_view().columns),
             None => (String::new(), View::default_view().columns),
         };
         let columns = columns.into_iter().map(|c| (c.data_group, c.field)).collect();
@@ -122,6 +167,7 @@ pub fn ViewPage() -> impl IntoView {
                 <ActionForm action=save>
                     <ActionOutcome value success=|v| format!("View “{}” saved.", v.name) />
                     <input type="hidden" name="slug" value=slug() />
+                    {subject_input(subject)}
                     {editing.map(|id| view! { <input type="hidden" name="id" value=id.to_string() /> })}
                     {filter().map(|f| view! { <input type="hidden" name="filter" value=f.to_string() /> })}
                     <ViewBuilder schema=choices.schema name columns errors />
@@ -129,7 +175,7 @@ pub fn ViewPage() -> impl IntoView {
                         <button type="submit" class="button-primary" disabled=move || save.pending().get()>
                             {move || if save.pending().get() { "Saving…" } else { "Save view" }}
                         </button>
-                        <a href=grid_link(&slug(), "filter", filter())>"Cancel"</a>
+                        <a href=grid_link(&slug(), subject, "filter", filter())>"Cancel"</a>
                     </div>
                 </ActionForm>
             </section>
@@ -155,6 +201,7 @@ pub fn ViewPage() -> impl IntoView {
                     <ActionForm action=delete>
                         <input type="hidden" name="slug" value=slug() />
                         <input type="hidden" name="id" value=id.to_string() />
+                        {subject_input(subject)}
                         <label class="confirm"><input type="checkbox" required />{confirm.clone()}</label>
                         " "
                         <button type="submit" class="button-danger">"Delete view"</button>
@@ -167,9 +214,12 @@ pub fn ViewPage() -> impl IntoView {
     view! {
         <Title text=title />
         <header class="page-header">
-            <p class="crumbs"><a href=move || grid_link(&slug(), "filter", filter())>"Project users"</a>" › Views"</p>
+            <p class="crumbs"><a href=move || grid_link(&slug(), subject, "filter", filter())>{grid_name(subject)}</a>" › Views"</p>
             <h1>{title}</h1>
-            <p class="muted">"A view is the grid's columns, in order, from any data group."</p>
+            <p class="muted">{match subject {
+                SavedSubject::Users => "A view is the grid's columns, in order, from any data group.",
+                SavedSubject::Feedback => "A feedback view is the feedback grid's columns, in order, from the ticket's fields and any data group of the submitter.",
+            }}</p>
         </header>
         <Loaded resource=choices loading="Loading fields…" let:choices>
             {page(choices)}

@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::grid::{load_grid_choices, user_grid, GridChoices};
+use crate::domain::grid::SavedSubject;
 use crate::domain::grid::{GridPage, PAGE_SIZES};
 use crate::domain::grid_params::GridParams;
 use crate::domain::url::encode_path_segment;
@@ -19,7 +20,7 @@ pub fn ProjectUsersPage() -> impl IntoView {
     let slug = project_slug();
     let query = use_query_map();
     let params = Memo::new(move |_| query.with(|q| GridParams::from_query(|name| q.get(name))));
-    let choices = Resource::new(slug, load_grid_choices);
+    let choices = Resource::new(slug, |slug| load_grid_choices(slug, SavedSubject::Users));
     let grid = Resource::new(move || (slug(), params.get()), |(slug, params)| user_grid(slug, params));
     let href = move |params: &GridParams| format!("/p/{}/users{}", slug(), params.query_string());
 

@@ -7,8 +7,9 @@ use chrono::{TimeDelta, Utc};
 use chrono_tz::Tz;
 
 use super::{check_element, filter_schema, schema, Scope, PROJECT_FIELD};
+use crate::domain::feedback::TICKET;
 use crate::domain::filter::{CheckedFilter, Filter, SchemaField, PARTICIPATION, USER_ACCOUNT};
-use crate::domain::grid::Choice;
+use crate::domain::grid::{Choice, SavedSubject};
 use crate::domain::listener::GroupField;
 use crate::domain::report::{
     compute, parse_time_zone, ComputedElement, ComputedReport, ElementDefinition, ElementSpec, ProjectFigure, Report, Source,
@@ -57,6 +58,9 @@ impl ReportFormat {
 struct Context {
     scope: Scope,
     schema: Vec<SchemaField>,
+    /// What a feedback element may name: the tickets' fields and their submitters' (none for
+    /// the community: feedback is a project's).
+    tickets: Vec<SchemaField>,
     /// The project's stored fields (none for the community: only built-in fields there).
     fields: Vec<GroupField>,
     /// For a community report: every project.
@@ -70,7 +74,27 @@ impl Context {
             Scope::Project(project) => (store.project_fields(project.id).await?, Vec::new()),
             Scope::Community => (Vec::new(), store.list_projects(None).await?),
         };
-        Ok(Self { scope: scope.clone(), schema, fields, projects })
+        let tickets = match scope {
+            Scope::Project(_) => crate::domain::feedback::ticket_schema(&fields),
+            Scope::Community => Vec::new(),
+        };
+        Ok(Self { scope: scope.clone(), schema, tickets, fields, projects })
+    }
+
+    /// The fields an element from `source` may name.
+    fn schema_for(&self, source: Source) -> &[SchemaField] {
+        match source {
+            Source::Feedback => &self.tickets,
+            Source::Users | Source::Project => &self.schema,
+        }
+    }
+}
+
+/// The rows an element from `source` counts: tickets for feedback, users otherwise.
+fn subject(source: Source) -> GridSubject {
+    match source {
+        Source::Feedback => GridSubject::TICKETS,
+        Source::Users | Source::Project => GridSubject::Users,
     }
 }
 
@@ -162,79 +186,92 @@ fn problem_element(definition: &ElementDefinition, problems: &[crate::domain::Va
 }
 
 async fn element_table(store: &Store, context: &Context, definition: &ElementDefinition, zone: Tz) -> AppResult<Table> {
-    let (checked, spec) = definition.check(&context.schema)?;
+    let (checked, spec) = definition.check(context.schema_for(definition.source))?;
+    if spec.source == Source::Feedback && matches!(context.scope, Scope::Community) {
+        return Err(AppError::invalid("source", super::FEEDBACK_IS_A_PROJECTS));
+    }
     if spec.source == Source::Project && checked.figure == ProjectFigure::ValuesLast7Days {
         let Scope::Project(project) = &context.scope else {
             return Err(AppError::invalid("figure", "the values-received figure is a project's"));
         };
         let since = Utc::now() - TimeDelta::days(7);
         let n = store.accepted_deliveries_since(project.id, since).await?;
-        return Ok(figure_table(&checked.name, checked.figure, n));
+        return Ok(figure_table(&checked.name, checked.figure.label(), n));
     }
-    let filter = resolve_filter(store, context, &checked.filter).await?;
+    let filter = resolve_filter(store, context, spec.source, &checked.filter).await?;
+    let subject = subject(spec.source);
     let active_only = spec.source == Source::Project && checked.figure == ProjectFigure::ActiveUsers;
     if spec.style == Style::Number && !active_only {
         let mut n = 0;
         for project_id in project_ids(context) {
-            n += store.grid_count(&query(context, project_id, &filter)).await? as i64;
+            n += store.grid_count(&query(context, project_id, subject, &filter)).await? as i64;
         }
-        let figure = if spec.source == Source::Project { checked.figure } else { ProjectFigure::Users };
-        return Ok(figure_table(&checked.name, figure, n));
+        let counted = if spec.source == Source::Project { checked.figure.label() } else { spec.source.counted() };
+        return Ok(figure_table(&checked.name, counted, n));
     }
     if active_only {
         let status = status_field();
-        let rows = values(store, context, &filter, std::slice::from_ref(&status)).await?;
+        let rows = values(store, context, subject, &filter, std::slice::from_ref(&status)).await?;
         let n = rows.iter().filter(|row| matches!(row.first(), Some(Cell::Text(s)) if s == "active")).count() as i64;
-        return Ok(figure_table(&checked.name, checked.figure, n));
+        return Ok(figure_table(&checked.name, checked.figure.label(), n));
     }
     let columns = input_fields(&spec);
-    let rows = values(store, context, &filter, &columns).await?;
+    let rows = values(store, context, subject, &filter, &columns).await?;
     Ok(compute(&spec, &rows, zone))
 }
 
-/// A number's table: `[[<element name>, n]]`, the second column naming the figure.
-fn figure_table(name: &str, figure: ProjectFigure, n: i64) -> Table {
-    Table {
-        columns: vec![name.to_string(), figure.label().to_string()],
-        rows: vec![vec![Cell::Text(name.into()), Cell::Integer(n)]],
-    }
+/// A number's table: `[[<element name>, n]]`, the second column naming what was counted (the
+/// figure, users or tickets).
+fn figure_table(name: &str, counted: &str, n: i64) -> Table {
+    Table { columns: vec![name.to_string(), counted.to_string()], rows: vec![vec![Cell::Text(name.into()), Cell::Integer(n)]] }
 }
 
 fn status_field() -> SchemaField {
     SchemaField { data_group: PARTICIPATION.into(), field: "Status".into(), field_type: crate::domain::fields::FieldType::String }
 }
 
-/// The fields each user's row holds, in [`ElementSpec::input_columns`] order.
+/// The fields each row (user, or ticket) holds, in [`ElementSpec::input_columns`] order.
 fn input_fields(spec: &ElementSpec) -> Vec<SchemaField> {
-    let email = SchemaField {
-        data_group: USER_ACCOUNT.into(),
-        field: EMAIL.into(),
+    let text = |data_group: &str, field: &str| SchemaField {
+        data_group: data_group.into(),
+        field: field.into(),
         field_type: crate::domain::fields::FieldType::String,
     };
+    let email = text(USER_ACCOUNT, EMAIL);
     match spec.style {
+        Style::List if spec.source == Source::Feedback => {
+            [text(TICKET, "Title"), email].into_iter().chain(spec.fields.iter().cloned()).collect()
+        }
         Style::List => std::iter::once(email).chain(spec.fields.iter().cloned()).collect(),
         Style::Number => Vec::new(),
         _ => spec.fields.clone(),
     }
 }
 
-/// The element's filter, checked against the scope's fields as they are now.
-async fn resolve_filter(store: &Store, context: &Context, choice: &Option<Choice<Filter>>) -> AppResult<CheckedFilter> {
+/// The element's filter, checked against the fields of the scope (and source) as they are now.
+async fn resolve_filter(
+    store: &Store,
+    context: &Context,
+    source: Source,
+    choice: &Option<Choice<Filter>>,
+) -> AppResult<CheckedFilter> {
     let filter = match (choice, &context.scope) {
         (None, _) => Filter::default(),
         (Some(Choice::Inline(filter)), _) => filter.clone(),
         (Some(Choice::Saved(id)), Scope::Project(project)) => {
-            store
-                .saved_filter(project.id, *id)
-                .await?
-                .ok_or_else(|| AppError::invalid("filter", format!("the saved filter {id} no longer exists")))?
-                .filter
+            let subject = if source == Source::Feedback { SavedSubject::Feedback } else { SavedSubject::Users };
+            match crate::server::service::saved::filter_for(store, project, *id, subject, "filter").await {
+                Err(AppError::NotFound(_)) => {
+                    return Err(AppError::invalid("filter", format!("the saved filter {id} no longer exists")))
+                }
+                other => other?,
+            }
         }
         (Some(Choice::Saved(_)), Scope::Community) => {
             return Err(AppError::invalid("filter", "a community report cannot use a project's saved filter"))
         }
     };
-    Ok(filter.check(&filter_schema(&context.scope, &context.schema))?)
+    Ok(filter.check(&filter_schema(&context.scope, context.schema_for(source)))?)
 }
 
 fn project_ids(context: &Context) -> Vec<i64> {
@@ -244,22 +281,28 @@ fn project_ids(context: &Context) -> Vec<i64> {
     }
 }
 
-fn query<'a>(context: &'a Context, project_id: i64, filter: &'a CheckedFilter) -> GridQuery<'a> {
-    GridQuery { project_id, subject: GridSubject::Users, fields: &context.fields, filter, sort: &[], now: grid_now() }
+fn query<'a>(context: &'a Context, project_id: i64, subject: GridSubject, filter: &'a CheckedFilter) -> GridQuery<'a> {
+    GridQuery { project_id, subject, fields: &context.fields, filter, sort: &[], now: grid_now() }
 }
 
-/// Every matching user's values of `columns` (for the community: every matching membership
-/// of every project, the project's name where `columns` names it).
-async fn values(store: &Store, context: &Context, filter: &CheckedFilter, columns: &[SchemaField]) -> AppResult<Vec<Vec<Cell>>> {
+/// Every matching row's values of `columns`: users', or tickets' (for the community: every
+/// matching membership of every project, the project's name where `columns` names it).
+async fn values(
+    store: &Store,
+    context: &Context,
+    subject: GridSubject,
+    filter: &CheckedFilter,
+    columns: &[SchemaField],
+) -> AppResult<Vec<Vec<Cell>>> {
     let Scope::Community = context.scope else {
         let project_id = project_ids(context)[0];
-        return Ok(store.grid_values(&query(context, project_id, filter), columns).await?);
+        return Ok(store.grid_values(&query(context, project_id, subject, filter), columns).await?);
     };
     let is_project = |field: &SchemaField| field.data_group == PARTICIPATION && field.field == PROJECT_FIELD;
     let stored: Vec<SchemaField> = columns.iter().filter(|c| !is_project(c)).cloned().collect();
     let mut rows = Vec::new();
     for project in &context.projects {
-        for mut values in store.grid_values(&query(context, project.id, filter), &stored).await? {
+        for mut values in store.grid_values(&query(context, project.id, subject, filter), &stored).await? {
             let mut row = Vec::with_capacity(columns.len());
             for column in columns {
                 row.push(if is_project(column) { Cell::Text(project.name.clone()) } else { values.remove(0) });

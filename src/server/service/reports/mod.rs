@@ -8,7 +8,7 @@ mod compute;
 use chrono::Utc;
 
 use crate::domain::filter::{Filter, SchemaField};
-use crate::domain::grid::{Choice, ViewColumn};
+use crate::domain::grid::{Choice, SavedSubject, ViewColumn};
 use crate::domain::listener::project_schema;
 use crate::domain::project::Project;
 use crate::domain::report::{Bucket, ElementDefinition, ProjectFigure, Report, ReportForCreate, Source, StoredElement, Style};
@@ -29,6 +29,10 @@ pub enum Scope {
 
 /// The community report's extra field: which project a membership is in.
 pub const PROJECT_FIELD: &str = "Project";
+
+/// The 422 for a community element over feedback.
+pub(crate) const FEEDBACK_IS_A_PROJECTS: &str =
+    "feedback is a project's: a community report's elements count users (\"users\") only";
 
 impl Scope {
     pub fn project_id(&self) -> Option<i64> {
@@ -158,13 +162,29 @@ pub async fn element(store: &Store, report: &Report, element_id: i64) -> AppResu
 /// project figure other than users takes no fields, and the values figure no filter. Returns
 /// the definition spelled as the scope spells its names.
 pub async fn check_element(store: &Store, scope: &Scope, definition: &ElementDefinition) -> AppResult<ElementDefinition> {
-    let schema = schema(store, scope).await?;
+    let schema = match (definition.source, scope) {
+        (Source::Feedback, Scope::Project(project)) => crate::server::service::feedback::schema(store, project).await?,
+        (Source::Feedback, Scope::Community) => {
+            return Err(AppError::invalid("source", FEEDBACK_IS_A_PROJECTS));
+        }
+        _ => schema(store, scope).await?,
+    };
     let mut errors = Vec::new();
     let checked = definition.check(&schema).map_err(|problems| errors.extend(problems)).ok();
     let filter = match &definition.filter {
         None => None,
         Some(Choice::Saved(id)) => match scope {
             Scope::Project(project) => match store.saved_filter(project.id, *id).await? {
+                Some(saved) if saved.subject == SavedSubject::Feedback && definition.source != Source::Feedback => {
+                    errors.push(crate::domain::ValidationError::new(
+                        "filter",
+                        format!(
+                            "the saved filter '{}' is over feedback; an element over users takes a filter of users",
+                            saved.name
+                        ),
+                    ));
+                    None
+                }
                 Some(_) => Some(Choice::Saved(*id)),
                 None => {
                     errors.push(crate::domain::ValidationError::new("filter", format!("the project has no saved filter {id}")));
