@@ -31,10 +31,12 @@ pub struct ElementForm {
     pub style: String,
     #[serde(default)]
     pub bucket: String,
-    /// `all` or `any`, for the criteria written here.
-    #[serde(default)]
+    /// `all` or `any`, for the criteria written here. Left out when empty: the builder's
+    /// save posts the criteria editor's inputs beside the form (as every form with criteria
+    /// does), and a key sent twice is refused.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub combine: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub criteria: Vec<CriterionRow>,
 }
 

@@ -120,7 +120,22 @@ pub fn number_table(name: &str, n: i64) -> Table {
 /// the data ([`ElementSpec::check`]); a row shorter than the columns reads as empty values.
 /// Feedback counts tickets with the users' grouping: only the count column's name differs.
 pub fn compute(element: &ElementSpec, rows: &[Vec<Cell>], zone: Tz) -> Table {
-    let mut table = compute_counted(element, rows, zone);
+    let rows: Vec<&[Cell]> = rows.iter().map(Vec::as_slice).collect();
+    compute_rows(element, &rows, zone)
+}
+
+/// The same table from each distinct combination of values and how many rows hold it (what a
+/// database's `GROUP BY` answers), for every style but a list, whose rows are the users
+/// themselves. Each combination stands for its rows by reference: nothing is copied.
+pub fn compute_grouped(element: &ElementSpec, groups: &[(Vec<Cell>, i64)], zone: Tz) -> Table {
+    debug_assert!(element.style != Style::List, "a list shows rows, not groups");
+    let rows: Vec<&[Cell]> =
+        groups.iter().flat_map(|(values, n)| std::iter::repeat_n(values.as_slice(), (*n).max(0) as usize)).collect();
+    compute_rows(element, &rows, zone)
+}
+
+fn compute_rows(element: &ElementSpec, rows: &[&[Cell]], zone: Tz) -> Table {
+    let mut table = count_rows(element, rows, zone);
     // The count is the last column of a count, a line or a number (a cross-tab ends in Total,
     // and a value that happens to read "Users" is left alone).
     if let (Source::Feedback, false, Some(last)) = (element.source, element.style == Style::List, table.columns.last_mut()) {
@@ -131,7 +146,7 @@ pub fn compute(element: &ElementSpec, rows: &[Vec<Cell>], zone: Tz) -> Table {
     table
 }
 
-fn compute_counted(element: &ElementSpec, rows: &[Vec<Cell>], zone: Tz) -> Table {
+fn count_rows(element: &ElementSpec, rows: &[&[Cell]], zone: Tz) -> Table {
     match (element.style, element.fields.as_slice()) {
         (Style::Number, _) => number_table(&element.name, rows.len() as i64),
         (Style::List, _) => {
@@ -239,6 +254,35 @@ mod tests {
         let table = compute(&spec, &rows, UTC);
         assert_eq!(table.rows[0][1], Cell::Integer(1));
         assert_eq!(table.rows[1][1], at);
+    }
+
+    #[test]
+    fn counted_groups_make_the_same_tables_as_the_rows_they_stand_for() {
+        let rows: Vec<Vec<Cell>> = (0..40)
+            .map(|i| vec![if i % 7 == 0 { Cell::Empty } else { text(["pro", "basic", "Pro"][i % 3]) }, Cell::Integer((i % 25) as i64)])
+            .collect();
+        let mut groups: Vec<(Vec<Cell>, i64)> = Vec::new();
+        for row in &rows {
+            match groups.iter_mut().find(|(values, _)| values == row) {
+                Some((_, n)) => *n += 1,
+                None => groups.push((row.clone(), 1)),
+            }
+        }
+        groups.reverse();
+        let (plan, seats) = (field("Plan", FieldType::String), field("Seats", FieldType::Integer));
+        let seats_only: Vec<Vec<Cell>> = rows.iter().map(|row| vec![row[1].clone()]).collect();
+        let seats_groups: Vec<(Vec<Cell>, i64)> = seats_only.iter().map(|row| (row.clone(), 1)).collect();
+        for spec in [
+            element(Style::Number, vec![]),
+            element(Style::Pie, vec![plan.clone()]),
+            element(Style::Table, vec![plan.clone(), seats.clone()]),
+        ] {
+            assert_eq!(compute_grouped(&spec, &groups, UTC), compute(&spec, &rows, UTC), "{}", spec.style);
+        }
+        for style in [Style::Bar, Style::Distribution] {
+            let spec = element(style, vec![seats.clone()]);
+            assert_eq!(compute_grouped(&spec, &seats_groups, UTC), compute(&spec, &seats_only, UTC), "{style}");
+        }
     }
 
     #[test]

@@ -2,12 +2,11 @@
 //! tickets created on a user's behalf, their changes and comments, and the ticket list and
 //! grid, which run the grid's one filter engine over tickets and their submitters' data.
 
-use crate::domain::feedback::grid::TICKET;
 use crate::domain::feedback::{
     parse_text, parse_type_name, Activity, FeedbackType, Ticket, TicketForCreate, TicketForUpdate, MAX_COMMENT_CHARS,
 };
-use crate::domain::filter::{Filter, SchemaField};
-use crate::domain::grid::{Choice, GridColumn, GridRequest, View, ViewColumn};
+use crate::domain::filter::SchemaField;
+use crate::domain::grid::GridRequest;
 use crate::domain::project::Project;
 use crate::domain::summary::SummaryGroup;
 use crate::domain::user::{ProjectUser, UserRef};
@@ -15,7 +14,7 @@ use crate::domain::{Email, Page};
 use crate::server::error::{AppError, AppResult};
 use crate::server::store::{GridSubject, Store};
 
-use super::grid::{resolve_for, RowBatches};
+use super::grid::resolve_for;
 
 /// The project's feedback types in their order (retired ones too). A project that has none
 /// yet is given the defaults (Bug, Idea, Praise) here, on first use, so every way a project
@@ -186,26 +185,6 @@ pub async fn type_named(store: &Store, project: &Project, type_name: &str) -> Ap
         .into_iter()
         .find(|t| crate::domain::fields::same_label(&t.name, type_name))
         .ok_or_else(|| AppError::NotFound(format!("project '{}' has no feedback type '{type_name}'", project.slug)))
-}
-
-/// The Feedback data source of reports: for a project and an optional filter (a saved one or
-/// one written out, over the tickets' fields and their submitters'), one row per ticket with
-/// its Type, Status and Created, then the submitter fields asked for (e.g. `App data: Plan`).
-/// The columns come back typed with the rows, read a batch at a time like an export (see
-/// `RowBatches::next`), so a report counts by type, status, creation date or any submitter
-/// field from the same engine the feedback grid runs.
-pub async fn report_rows(
-    store: &Store,
-    project: &Project,
-    filter: Option<Choice<Filter>>,
-    submitter_fields: &[ViewColumn],
-) -> AppResult<(Vec<GridColumn>, RowBatches)> {
-    let mut columns: Vec<ViewColumn> = ["Type", "Status", "Created"].into_iter().map(|f| ViewColumn::new(TICKET, f)).collect();
-    columns.extend(submitter_fields.iter().cloned());
-    let request = GridRequest { filter, view: Some(Choice::Inline(View { columns })), ..GridRequest::default() };
-    let resolved = resolve_for(store, project, GridSubject::TICKETS, &request, false).await?;
-    let batches = RowBatches::start(store, project, resolved).await?;
-    Ok((batches.columns(), batches))
 }
 
 /// The fields a feedback filter or view may name (the builders' choices).

@@ -399,6 +399,8 @@ macro_rules! bind_all {
     }};
 }
 
+mod values;
+
 impl Store {
     fn dialect(&self) -> Dialect {
         match self.pool {
@@ -458,45 +460,6 @@ impl Store {
             // Past the last page: no row carries the total.
             None => Ok((self.grid_count(query).await?, Vec::new())),
         }
-    }
-
-    /// The cells of `columns` for every row (member, or ticket) the filter lets through, in one
-    /// pass (reports count and group them), in the order the rows were added.
-    pub async fn grid_values(&self, query: &GridQuery<'_>, columns: &[SchemaField]) -> Result<Vec<Vec<Cell>>> {
-        use sqlx::Row;
-        let mut builder = Builder::new(self.dialect(), query.subject, query.fields);
-        let scope = builder.scope();
-        let condition = builder.filter(query.filter, query.now);
-        let selected: Vec<String> = columns.iter().map(|c| builder.value(&c.data_group, &c.field, c.field_type)).collect();
-        let row_id = builder.row_id();
-        let select = if selected.is_empty() { row_id.to_string() } else { selected.join(", ") };
-        let sql = format!("SELECT {select} FROM {} WHERE {scope} AND ({condition}) ORDER BY {row_id}", builder.from());
-        macro_rules! cells {
-            ($rows:expr) => {
-                $rows
-                    .iter()
-                    .map(|row| {
-                        columns
-                            .iter()
-                            .enumerate()
-                            .map(|(i, column)| {
-                                let value: Option<FieldValue> = match column.field_type {
-                                    FieldType::Boolean => row.try_get::<Option<bool>, _>(i)?.map(FieldValue::Boolean),
-                                    FieldType::Integer => row.try_get::<Option<i64>, _>(i)?.map(FieldValue::Integer),
-                                    FieldType::String => row.try_get::<Option<String>, _>(i)?.map(FieldValue::String),
-                                    FieldType::DateTime => row.try_get::<Option<DateTime<Utc>>, _>(i)?.map(FieldValue::DateTime),
-                                };
-                                Ok(Cell::from(value))
-                            })
-                            .collect::<sqlx::Result<Vec<Cell>>>()
-                    })
-                    .collect::<sqlx::Result<Vec<Vec<Cell>>>>()
-            };
-        }
-        Ok(on_pool!(self, |pool| {
-            let rows = bind_all!(sqlx::query(&sql), query.project_id, &builder.binds).fetch_all(pool).await?;
-            cells!(rows)?
-        }))
     }
 
     /// The cells of `columns` for these members of the project, one row per user in the

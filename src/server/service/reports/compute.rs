@@ -12,7 +12,7 @@ use crate::domain::filter::{CheckedFilter, Filter, SchemaField, PARTICIPATION, U
 use crate::domain::grid::{Choice, SavedSubject};
 use crate::domain::listener::GroupField;
 use crate::domain::report::{
-    compute, parse_time_zone, ComputedElement, ComputedReport, ElementDefinition, ElementSpec, ProjectFigure, Report, Source,
+    compute, compute_grouped, parse_time_zone, ComputedElement, ComputedReport, ElementDefinition, ElementSpec, ProjectFigure, Report, Source,
     StoredElement, Style, EMAIL,
 };
 use crate::domain::table::{Cell, Table};
@@ -211,13 +211,25 @@ async fn element_table(store: &Store, context: &Context, definition: &ElementDef
     }
     if active_only {
         let status = status_field();
-        let rows = values(store, context, subject, &filter, std::slice::from_ref(&status)).await?;
-        let n = rows.iter().filter(|row| matches!(row.first(), Some(Cell::Text(s)) if s == "active")).count() as i64;
+        let groups = values(store, context, subject, &filter, std::slice::from_ref(&status), Read::Grouped).await?;
+        let n = groups.iter().filter(|(row, _)| matches!(row.first(), Some(Cell::Text(s)) if s == "active")).map(|(_, n)| n).sum();
         return Ok(figure_table(&checked.name, checked.figure.label(), n));
     }
     let columns = input_fields(&spec);
-    let rows = values(store, context, subject, &filter, &columns).await?;
-    Ok(compute(&spec, &rows, zone))
+    if spec.style == Style::List {
+        let rows = values(store, context, subject, &filter, &columns, Read::Rows).await?;
+        return Ok(compute(&spec, &rows.into_iter().map(|(row, _)| row).collect::<Vec<_>>(), zone));
+    }
+    let groups = values(store, context, subject, &filter, &columns, Read::Grouped).await?;
+    Ok(compute_grouped(&spec, &groups, zone))
+}
+
+/// How [`values`] reads: one row per member (or ticket), or each distinct combination of
+/// values with how many hold it (grouped by the database: what every count is made of).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Read {
+    Rows,
+    Grouped,
 }
 
 /// A number's table: `[[<element name>, n]]`, the second column naming what was counted (the
@@ -285,32 +297,40 @@ fn query<'a>(context: &'a Context, project_id: i64, subject: GridSubject, filter
     GridQuery { project_id, subject, fields: &context.fields, filter, sort: &[], now: grid_now() }
 }
 
-/// Every matching row's values of `columns`: users', or tickets' (for the community: every
-/// matching membership of every project, the project's name where `columns` names it).
+/// Every matching row's values of `columns`, users' or tickets', each with how many rows hold
+/// it (1 per row when reading rows). For the community: every matching membership of every
+/// project, the project's name where `columns` names it.
 async fn values(
     store: &Store,
     context: &Context,
     subject: GridSubject,
     filter: &CheckedFilter,
     columns: &[SchemaField],
-) -> AppResult<Vec<Vec<Cell>>> {
+    read: Read,
+) -> AppResult<Vec<(Vec<Cell>, i64)>> {
     let Scope::Community = context.scope else {
-        let project_id = project_ids(context)[0];
-        return Ok(store.grid_values(&query(context, project_id, subject, filter), columns).await?);
+        return read_values(store, &query(context, project_ids(context)[0], subject, filter), columns, read).await;
     };
     let is_project = |field: &SchemaField| field.data_group == PARTICIPATION && field.field == PROJECT_FIELD;
     let stored: Vec<SchemaField> = columns.iter().filter(|c| !is_project(c)).cloned().collect();
     let mut rows = Vec::new();
     for project in &context.projects {
-        for mut values in store.grid_values(&query(context, project.id, subject, filter), &stored).await? {
+        for (mut values, n) in read_values(store, &query(context, project.id, subject, filter), &stored, read).await? {
             let mut row = Vec::with_capacity(columns.len());
             for column in columns {
                 row.push(if is_project(column) { Cell::Text(project.name.clone()) } else { values.remove(0) });
             }
-            rows.push(row);
+            rows.push((row, n));
         }
     }
     Ok(rows)
+}
+
+async fn read_values(store: &Store, query: &GridQuery<'_>, columns: &[SchemaField], read: Read) -> AppResult<Vec<(Vec<Cell>, i64)>> {
+    Ok(match read {
+        Read::Grouped => store.grid_value_counts(query, columns).await?,
+        Read::Rows => store.grid_values(query, columns).await?.into_iter().map(|row| (row, 1)).collect(),
+    })
 }
 
 /// The report as a file: the bytes its downloads and its emails carry alike.
